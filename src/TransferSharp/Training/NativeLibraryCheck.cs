@@ -1,0 +1,31 @@
+namespace TransferSharp.Training;
+
+/// <summary>Loads TorchSharp's native library once and turns a load failure into one clear message.</summary>
+public static class NativeLibraryCheck
+{
+    private static readonly Lazy<string?> Failure = new(TryLoad);
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> saying what is missing when libtorch cannot load.</summary>
+    public static void EnsureLoaded()
+    {
+        if (Failure.Value is { } message) throw new InvalidOperationException(message);
+    }
+
+    private static string? TryLoad()
+    {
+        try
+        {
+            using var probe = ones(1);
+            return null;
+        }
+        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or InvalidOperationException)
+        {
+            var inner = e;
+            while (inner.InnerException is not null) inner = inner.InnerException;
+            string hint = inner.Message.Contains("GLIBCXX", StringComparison.Ordinal)
+                ? " The system libstdc++ is older than TorchSharp's native glue wants; build with this repository's Directory.Build.targets (dotnet build/run/test/publish apply it), or install libstdc++ from GCC 13 or later."
+                : " Check that the TorchSharp-cpu package restored and its runtimes/<rid>/native folder sits next to the program.";
+            return $"TorchSharp's native library could not be loaded: {inner.Message}.{hint}";
+        }
+    }
+}
