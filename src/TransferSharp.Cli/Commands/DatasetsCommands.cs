@@ -1,0 +1,67 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransferSharp.Data;
+using TransferSharp.Reporting;
+
+namespace TransferSharp.Cli.Commands;
+
+/// <summary><c>transfer datasets list</c>.</summary>
+internal sealed class DatasetsListCommand : Command<CommonSettings>
+{
+    public override int Execute(CommandContext context, CommonSettings settings, CancellationToken cancellationToken)
+    {
+        var t = new Table().AddColumns("name", "examples", "classes", "shape", "where", "licence");
+        foreach (var e in Catalog.Entries)
+            t.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Description), $"{e.Classes}", e.Shape, Markup.Escape(e.Source), Markup.Escape(e.Licence));
+        AnsiConsole.Write(t);
+        AnsiConsole.MarkupLine("Any --data also takes a path (IDX images file, image folder, CSV) and a class filter: [grey]mnist:0-4[/], [grey]fashion-mnist:Sandal,Bag[/].");
+        return 0;
+    }
+}
+
+/// <summary><c>transfer datasets show NAME --out grid.png</c>: a grid of random samples, one row per class.</summary>
+internal sealed class DatasetsShowCommand : Command<DatasetsShowCommand.Settings>
+{
+    internal sealed class Settings : CommonSettings
+    {
+        [CommandArgument(0, "<DATA>")]
+        [Description("Built-in name or path, optionally with :classes.")]
+        public string Data { get; init; } = "";
+
+        [CommandOption("-o|--out <PNG>")]
+        [Description("Output PNG. Default <name>-grid.png.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--per-class <N>")]
+        [Description("Samples per class. Default 10.")]
+        public int PerClass { get; init; } = 10;
+
+        [CommandOption("--scale <N>")]
+        [Description("Pixel magnification. Default 3.")]
+        public int Scale { get; init; } = 3;
+
+        [CommandOption("--size <PIXELS>")]
+        [Description("Side length image folders are read at. Default 64.")]
+        public int Size { get; init; } = 64;
+
+        public override ValidationResult Validate()
+        {
+            if (PerClass < 1) return ValidationResult.Error($"--per-class must be positive, got {PerClass}");
+            if (Scale < 1) return ValidationResult.Error($"--scale must be positive, got {Scale}");
+            if (Out is { } o && !o.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) return ValidationResult.Error($"--out {o}: must be a .png file");
+            return base.Validate();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        using var data = Catalog.Load(settings.Data, new DataOptions { ImageSize = settings.Size });
+        var rows = DatasetPreview.PerClass(data, settings.PerClass, settings.Seed);
+        var output = settings.Out ?? $"{string.Concat(data.Name.Split(Path.GetInvalidFileNameChars().Append(':').Append(',').ToArray()))}-grid.png";
+        ImageGrid.Save(output, rows.Select(r => new GridRow(r.ClassName,
+            r.Samples.Select(s => new GridImage(s.Channels, s.Height, s.Width, s.Pixels)).ToArray())).ToArray(), settings.Scale);
+        AnsiConsole.MarkupLine($"{Markup.Escape(data.ToString())}\n[grey]{Markup.Escape(data.Provenance)}[/]\nwrote [bold]{Markup.Escape(output)}[/]");
+        return 0;
+    }
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransferSharp.Evaluation;
+using TransferSharp.Training;
+
+namespace TransferSharp.Cli.Commands;
+
+/// <summary><c>transfer predict</c>: the most likely classes of one image or every image in a folder.</summary>
+internal sealed class PredictCommand : Command<PredictCommand.Settings>
+{
+    internal sealed class Settings : CommonSettings
+    {
+        [CommandOption("--model <CHECKPOINT>")]
+        [Description("A checkpoint written by transfer train.")]
+        public string? Model { get; init; }
+
+        [CommandOption("-i|--input <IMAGE_OR_FOLDER>")]
+        [Description("An image file or a folder of images.")]
+        public string? Input { get; init; }
+
+        [CommandOption("--top <K>")]
+        [Description("How many classes to show per image. Default 3.")]
+        public int Top { get; init; } = 3;
+
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Model)) return ValidationResult.Error("--model is required");
+            if (string.IsNullOrWhiteSpace(Input)) return ValidationResult.Error("--input is required");
+            if (Top < 1) return ValidationResult.Error($"--top must be positive, got {Top}");
+            return base.Validate();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        Seeding.SetThreads(settings.Threads);
+        var files = Predictor.ImageFiles(settings.Input!);
+        using var predictor = new Predictor(settings.Model!);
+        var predictions = predictor.Predict(files, settings.Top);
+        var t = new Table().AddColumns("file", "class", "probability", "next");
+        foreach (var p in predictions)
+            t.AddRow(Markup.Escape(p.File), Markup.Escape(p.ClassName), $"{p.Probability:P1}",
+                Markup.Escape(string.Join(", ", p.Top.Skip(1).Select(x => $"{x.ClassName} {x.Probability:P1}"))));
+        AnsiConsole.Write(t);
+        return 0;
+    }
+}

@@ -1,0 +1,221 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransferSharp.Cli.Rendering;
+using TransferSharp.Data;
+using TransferSharp.Evaluation;
+using TransferSharp.Models;
+using TransferSharp.Training;
+
+namespace TransferSharp.Cli.Commands;
+
+/// <summary><c>transfer train</c>: train one model on one dataset, evaluate it on a held-out split.</summary>
+internal sealed class TrainCommand : Command<TrainCommand.Settings>
+{
+    internal sealed class Settings : DataSettings
+    {
+        [CommandOption("-m|--model <MODEL>")]
+        [Description("lenet (default), mlp, cnn or resnet18.")]
+        public string Model { get; init; } = "lenet";
+
+        [CommandOption("-e|--epochs <N>")]
+        [Description("Epochs. Default 10.")]
+        public int? Epochs { get; init; }
+
+        [CommandOption("-b|--batch-size <N>")]
+        [Description("Minibatch size. Default 64.")]
+        public int BatchSize { get; init; } = 64;
+
+        [CommandOption("--lr <RATE>")]
+        [Description("Learning rate. Default 0.001 (Adam) or 0.01 (SGD).")]
+        public double? LearningRate { get; init; }
+
+        [CommandOption("--optimizer <NAME>")]
+        [Description("adam (default), adamw or sgd.")]
+        public string Optimizer { get; init; } = "adam";
+
+        [CommandOption("--schedule <NAME>")]
+        [Description("cosine (default), constant, step or inverse-decay.")]
+        public string Schedule { get; init; } = "cosine";
+
+        [CommandOption("--weight-decay <W>")]
+        [Description("Weight decay. Default 0.")]
+        public double WeightDecay { get; init; }
+
+        [CommandOption("--patience <N>")]
+        [Description("Stop after N epochs without a better validation accuracy (0 = off, default).")]
+        public int Patience { get; init; }
+
+        [CommandOption("--test-fraction <F>")]
+        [Description("Fraction of every class held out for the final test. Default 0.2.")]
+        public double TestFraction { get; init; } = 0.2;
+
+        [CommandOption("--validation-fraction <F>")]
+        [Description("Fraction of the rest used for per-epoch validation. Default 0.1.")]
+        public double ValidationFraction { get; init; } = 0.1;
+
+        [CommandOption("--runs <FOLDER>")]
+        [Description("Where run folders go. Default runs.")]
+        public string Runs { get; init; } = "runs";
+
+        [CommandOption("--resume <RUN_FOLDER>")]
+        [Description("Continue an interrupted run from its folder (its settings are reused; --epochs may extend it).")]
+        public string? Resume { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (Resume is not null) return ValidationResult.Success();
+            var b = base.Validate();
+            if (!b.Successful) return b;
+            if (!ModelZoo.Architectures.Contains(Model))
+                return ValidationResult.Error($"--model '{Model}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
+            if (ParseEnum<OptimizerKind>(Optimizer) is null) return ValidationResult.Error($"--optimizer '{Optimizer}' is unknown (choose adam, adamw, sgd)");
+            if (ParseEnum<ScheduleKind>(Schedule) is null) return ValidationResult.Error($"--schedule '{Schedule}' is unknown (choose cosine, constant, step, inverse-decay)");
+            if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
+            if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
+            var errors = ToOptions().Validate();
+            return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors));
+        }
+
+        public TrainingOptions ToOptions()
+        {
+            var optimizer = ParseEnum<OptimizerKind>(Optimizer) ?? OptimizerKind.Adam;
+            return new TrainingOptions
+            {
+                Epochs = Epochs ?? 10,
+                BatchSize = BatchSize,
+                Optimizer = optimizer,
+                LearningRate = LearningRate ?? (optimizer == OptimizerKind.Sgd ? 0.01 : 1e-3),
+                Schedule = ParseEnum<ScheduleKind>(Schedule) ?? ScheduleKind.Cosine,
+                WeightDecay = WeightDecay,
+                Patience = Patience,
+                Seed = Seed,
+                Threads = Threads,
+            };
+        }
+
+        internal static T? ParseEnum<T>(string s) where T : struct, Enum =>
+            Enum.TryParse<T>(s.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var v) ? v : null;
+    }
+
+    /// <summary>What <c>run.json</c> keeps so that <c>--resume</c> can rebuild the same run.</summary>
+    internal sealed record RunSettings(string Data, string Model, int Size, int? Resize, int? Channels, double TestFraction,
+        double ValidationFraction, TrainingOptions Options);
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return Train(settings, cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static int Train(Settings settings, CancellationToken cancellation)
+    {
+        RunFolder run;
+        RunSettings rs;
+        CheckpointInfo? resumed = null;
+        if (settings.Resume is { } resumeFolder)
+        {
+            run = RunFolder.Open(resumeFolder);
+            rs = run.ReadJson<RunSettings>(run.Settings);
+            if (settings.Epochs is { } more) rs = rs with { Options = rs.Options with { Epochs = more } };
+            resumed = Checkpoint.ReadInfo(run.Checkpoint);
+            if (resumed.Epoch >= rs.Options.Epochs)
+                throw new ArgumentException($"--resume {resumeFolder}: the run already finished its {rs.Options.Epochs} epochs; pass a larger --epochs to extend it");
+        }
+        else
+        {
+            rs = new RunSettings(settings.Data!, settings.Model, settings.Size, settings.Resize, settings.Channels,
+                settings.TestFraction, settings.ValidationFraction, settings.ToOptions());
+            run = RunFolder.Create(settings.Runs, "train");
+            run.WriteJson(run.Settings, rs);
+        }
+        var options = rs.Options;
+        var dataSettings = new DataSettings { Data = rs.Data, Size = rs.Size, Resize = rs.Resize, Channels = rs.Channels };
+
+        int threads = Seeding.SetThreads(options.Threads);
+        Seeding.SeedEverything(options.Seed);
+        using var all = dataSettings.LoadData();
+        if (!all.HasLabels) throw new ArgumentException($"--data {rs.Data}: the dataset has no labels to train on");
+        var (rest, test) = all.StratifiedSplit(rs.TestFraction, options.Seed);
+        Dataset train = rest, validation;
+        if (rs.ValidationFraction > 0)
+        {
+            (train, validation) = rest.StratifiedSplit(rs.ValidationFraction, options.Seed + 1);
+            rest.Dispose();
+        }
+        else validation = test;
+        using var _train = train;
+        using var _test = test;
+        using var _validation = validation == test ? null : validation;
+
+        var spec = new ModelSpec(rs.Model, all.ExampleShape, all.ClassCount);
+        using var model = ModelZoo.Create(spec);
+        if (resumed is not null) model.load(run.Checkpoint);
+        var baseInfo = new CheckpointInfo
+        {
+            Architecture = spec.Architecture,
+            InputShape = spec.InputShape,
+            ClassNames = all.ClassNames.ToArray(),
+            Data = $"{rs.Data} ({all.Provenance})",
+            Options = options,
+        };
+
+        AnsiConsole.MarkupLine($"[bold]train[/] {Markup.Escape(all.ToString())} -> train {train.Count}, validation {validation.Count}, test {test.Count}; " +
+                               $"{Markup.Escape(rs.Model)}, {threads} threads, seed {options.Seed}; run folder {Markup.Escape(run.Path)}");
+        var hooks = new TrainingHooks
+        {
+            Resume = resumed is null ? null : new ResumePoint(resumed.History, File.Exists(Checkpoint.OptimizerPath(run.Checkpoint)) ? Checkpoint.OptimizerPath(run.Checkpoint) : null),
+            EpochEnded = e => Checkpoint.Save(run.Checkpoint, model, baseInfo with { Epoch = e.Epoch, History = e.History }, e.Optimizer),
+        };
+        var trainer = new SupervisedTrainer(options);
+        var result = TrainingProgressBar.Run($"{rs.Model} on {rs.Data}",
+            progress => trainer.Fit(model, train, validation, progress, cancellation, hooks));
+
+        var score = Metrics.Evaluate(model, test);
+        var metrics = new Dictionary<string, double>
+        {
+            ["test_accuracy"] = score.Accuracy,
+            ["test_loss"] = score.Loss,
+            ["test_count"] = score.Count,
+            ["best_epoch"] = result.BestEpoch,
+            ["train_images_per_second"] = result.History.Average(h => h.ExamplesPerSecond),
+        };
+        Checkpoint.Save(run.Checkpoint, model, baseInfo with { Epoch = result.History.Count, History = result.History, Metrics = metrics });
+        run.WriteJson(run.Metrics, new
+        {
+            command = "train",
+            data = rs.Data,
+            provenance = all.Provenance,
+            model = rs.Model,
+            seed = options.Seed,
+            threads,
+            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
+            options,
+            split = new { train = train.Count, validation = validation.Count, test = test.Count },
+            metrics,
+            per_class_test_accuracy = all.ClassNames.Zip(score.PerClassAccuracy()).ToDictionary(p => p.First, p => p.Second),
+            history = result.History,
+        });
+        run.SaveLearningCurve(result.History, $"{rs.Model} on {rs.Data}");
+
+        Tables.History(result.History);
+        Tables.KeyValues("result",
+        [
+            ("test accuracy", $"{score.Accuracy:P2} ({score.Count} held-out examples)"),
+            ("test loss", $"{score.Loss:0.0000}"),
+            ("best epoch", result.StoppedEarly ? $"{result.BestEpoch} (stopped early)" : $"{result.BestEpoch}"),
+            ("training speed", $"{result.History.Average(h => h.ExamplesPerSecond):N0} images/s on {threads} threads"),
+            ("run folder", run.Path),
+        ]);
+        return 0;
+    }
+}

@@ -1,0 +1,27 @@
+using Spectre.Console;
+using TransferSharp.Training;
+
+namespace TransferSharp.Cli.Rendering;
+
+/// <summary>Summary tables printed at the end of a command.</summary>
+internal static class Tables
+{
+    public static void History(IReadOnlyList<EpochMetrics> history)
+    {
+        var t = new Table().Title("training").AddColumns("epoch", "train loss", "train acc", "val loss", "val acc", "lr", "img/s", "s");
+        foreach (var h in history)
+            t.AddRow($"{h.Epoch}", $"{h.TrainLoss:0.0000}", $"{h.TrainAccuracy:P2}", Opt(h.ValidationLoss, "0.0000"),
+                h.ValidationAccuracy is { } va ? $"{va:P2}" : "-", $"{h.LearningRate:0.######}", $"{h.ExamplesPerSecond:N0}", $"{h.Seconds:0.0}");
+        AnsiConsole.Write(t);
+    }
+
+    public static void KeyValues(string title, IEnumerable<(string Key, string Value)> rows)
+    {
+        var t = new Table().Title(title).AddColumns("", "");
+        t.HideHeaders();
+        foreach (var (k, v) in rows) t.AddRow(Markup.Escape(k), Markup.Escape(v));
+        AnsiConsole.Write(t);
+    }
+
+    private static string Opt(double? v, string format) => v is { } x ? x.ToString(format, System.Globalization.CultureInfo.InvariantCulture) : "-";
+}

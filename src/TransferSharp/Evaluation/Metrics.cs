@@ -1,0 +1,82 @@
+using TransferSharp.Data;
+
+namespace TransferSharp.Evaluation;
+
+/// <summary>Loss and accuracy of a classifier on a labelled dataset.</summary>
+public sealed record ClassificationScore(double Loss, double Accuracy, int Count, int[,] Confusion)
+{
+    /// <summary>Accuracy of each true class (recall), NaN for a class with no examples.</summary>
+    public double[] PerClassAccuracy()
+    {
+        int k = Confusion.GetLength(0);
+        var acc = new double[k];
+        for (int i = 0; i < k; i++)
+        {
+            long row = 0;
+            for (int j = 0; j < k; j++) row += Confusion[i, j];
+            acc[i] = row == 0 ? double.NaN : Confusion[i, i] / (double)row;
+        }
+        return acc;
+    }
+}
+
+/// <summary>Evaluation of classifiers.</summary>
+public static class Metrics
+{
+    /// <summary>Mean cross-entropy, accuracy and the confusion matrix (rows: true class, columns: predicted).</summary>
+    public static ClassificationScore Evaluate(Module<Tensor, Tensor> model, Dataset data, int batchSize = 512)
+    {
+        if (!data.HasLabels) throw new ArgumentException($"dataset '{data.Name}' has no labels to evaluate against");
+        int k = data.ClassCount;
+        var confusion = new int[k, k];
+        double lossSum = 0;
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            foreach (var batch in Batches.Of(data, batchSize))
+            {
+                using var scope = NewDisposeScope();
+                var logits = model.call(batch.Inputs);
+                if (logits.shape[1] != k)
+                    throw new ArgumentException($"model gives {logits.shape[1]} outputs but dataset '{data.Name}' has {k} classes");
+                lossSum += functional.cross_entropy(logits, batch.Labels!, reduction: Reduction.Sum).item<float>();
+                var predicted = logits.argmax(1).data<long>().ToArray();
+                var truth = batch.Labels!.data<long>().ToArray();
+                for (int i = 0; i < predicted.Length; i++) confusion[truth[i], predicted[i]]++;
+            }
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
+        int n = data.Count, correct = 0;
+        for (int i = 0; i < k; i++) correct += confusion[i, i];
+        return new ClassificationScore(n == 0 ? double.NaN : lossSum / n, n == 0 ? double.NaN : correct / (double)n, n, confusion);
+    }
+
+    /// <summary>Predicted class indices <c>(N)</c> and their softmax probabilities <c>(N, K)</c>, as managed arrays.</summary>
+    public static (long[] Classes, float[,] Probabilities) Predict(Module<Tensor, Tensor> model, Tensor inputs, int batchSize = 512)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var probs = cat(Enumerable.Range(0, (int)((inputs.shape[0] + batchSize - 1) / batchSize))
+                .Select(b => functional.softmax(model.call(inputs.narrow(0, (long)b * batchSize, Math.Min(batchSize, inputs.shape[0] - (long)b * batchSize))), 1))
+                .ToArray(), 0);
+            int n = (int)probs.shape[0], k = (int)probs.shape[1];
+            var flat = probs.data<float>().ToArray();
+            var p = new float[n, k];
+            Buffer.BlockCopy(flat, 0, p, 0, flat.Length * sizeof(float));
+            return (probs.argmax(1).data<long>().ToArray(), p);
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using TorchSharp.Modules;
+
+namespace TransferSharp.Models;
+
+/// <summary>
+/// ResNet-18 (He et al. 2016) in torchvision's layout and parameter names (<c>conv1</c>, <c>bn1</c>,
+/// <c>layer1.0.conv1</c>, <c>layer2.0.downsample.0</c>, <c>fc</c>), so torchvision state dicts load by name.
+/// </summary>
+/// <remarks>Stages: stem (conv1, bn1, relu, maxpool), layer1..layer4, head (avgpool + flatten, fc).</remarks>
+internal static class ResNet
+{
+    public static StagedModel Create18(ModelSpec spec)
+    {
+        var (c, _, _) = ModelZoo.ImageShape(spec, minSide: 32);
+        return new StagedModel(spec,
+        [
+            new Stage("stem",
+            [
+                ("conv1", nn.Conv2d(c, 64, 7, stride: 2, padding: 3, bias: false)),
+                ("bn1", nn.BatchNorm2d(64)),
+                ("relu", nn.ReLU()),
+                ("maxpool", nn.MaxPool2d(3, stride: 2, padding: 1)),
+            ]),
+            Stage.Of("layer1", Layer(64, 64, stride: 1)),
+            Stage.Of("layer2", Layer(64, 128, stride: 2)),
+            Stage.Of("layer3", Layer(128, 256, stride: 2)),
+            Stage.Of("layer4", Layer(256, 512, stride: 2)),
+            new Stage("head",
+            [
+                ("avgpool", nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())),
+                ("fc", nn.Linear(512, spec.ClassCount)),
+            ]),
+        ]);
+    }
+
+    private static Sequential Layer(long inC, long outC, long stride) =>
+        nn.Sequential(new BasicBlock(inC, outC, stride), new BasicBlock(outC, outC, 1));
+}
+
+/// <summary>Two 3x3 convolutions with a residual connection; a 1x1 projection when the shape changes.</summary>
+internal sealed class BasicBlock : Module<Tensor, Tensor>
+{
+    // Field names are the state-dict keys (torchvision's).
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly ReLU relu;
+    private readonly Conv2d conv2;
+    private readonly BatchNorm2d bn2;
+    private readonly Sequential? downsample;
+
+    public BasicBlock(long inC, long outC, long stride) : base(nameof(BasicBlock))
+    {
+        conv1 = nn.Conv2d(inC, outC, 3, stride: stride, padding: 1, bias: false);
+        bn1 = nn.BatchNorm2d(outC);
+        relu = nn.ReLU();
+        conv2 = nn.Conv2d(outC, outC, 3, padding: 1, bias: false);
+        bn2 = nn.BatchNorm2d(outC);
+        if (stride != 1 || inC != outC)
+            downsample = nn.Sequential(nn.Conv2d(inC, outC, 1, stride: stride, bias: false), nn.BatchNorm2d(outC));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var y = relu.call(bn1.call(conv1.call(x)));
+        y = bn2.call(conv2.call(y));
+        var shortcut = downsample is null ? x : downsample.call(x);
+        return relu.call(y + shortcut);
+    }
+}

@@ -1,0 +1,77 @@
+using TorchSharp.Modules;
+
+namespace TransferSharp.Models;
+
+/// <summary>
+/// A network as an ordered stack of named stages ("layers" in the transfer-learning sense): the unit that layer
+/// transfer copies, freezes or re-initialises. The last stage is the head (the classifier); the others are features.
+/// </summary>
+/// <remarks>
+/// A stage is one or more modules registered at the top level under their own names, so parameter names match the
+/// usual layouts (torchvision's <c>conv1.weight</c>, <c>layer1.0.conv1.weight</c>, <c>fc.weight</c>).
+/// </remarks>
+public sealed class StagedModel : Module<Tensor, Tensor>
+{
+    private readonly StageInfo[] stageInfo;
+    private readonly List<Module<Tensor, Tensor>> ordered = [];
+
+    /// <summary>Builds the model from its stages, in forward order.</summary>
+    public StagedModel(ModelSpec spec, IReadOnlyList<Stage> stages) : base(spec.Architecture)
+    {
+        if (stages.Count < 2) throw new ArgumentException("a staged model needs at least one feature stage and a head");
+        Spec = spec;
+        var seen = new HashSet<string>();
+        foreach (var stage in stages)
+            foreach (var (name, module) in stage.Modules)
+            {
+                if (!seen.Add(name)) throw new ArgumentException($"module name '{name}' used twice");
+                register_module(name, module);
+                ordered.Add(module);
+            }
+        stageInfo = stages.Select(s => new StageInfo(s.Name, s.Modules.Select(m => m.Name).ToArray())).ToArray();
+    }
+
+    /// <summary>Architecture, input shape and class count.</summary>
+    public ModelSpec Spec { get; }
+
+    /// <summary>Stage names in forward order; the last is the head.</summary>
+    public IReadOnlyList<string> StageNames => stageInfo.Select(s => s.Name).ToArray();
+
+    /// <summary>Names of the top-level modules that make up <paramref name="stage"/>.</summary>
+    public IReadOnlyList<string> ModulesOf(string stage) =>
+        stageInfo.FirstOrDefault(s => s.Name == stage)?.Modules
+        ?? throw new ArgumentException($"model '{Spec.Architecture}' has no stage '{stage}' (stages: {string.Join(", ", StageNames)})");
+
+    /// <summary>The parameters of one stage, with their full names.</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> StageParameters(string stage)
+    {
+        var prefixes = ModulesOf(stage).Select(m => m + ".").ToArray();
+        return named_parameters().Where(p => prefixes.Any(pre => p.name.StartsWith(pre, StringComparison.Ordinal)));
+    }
+
+    /// <summary>Logits <c>(N, classes)</c> for inputs <c>(N, ...)</c>.</summary>
+    public override Tensor forward(Tensor input)
+    {
+        var x = input;
+        foreach (var m in ordered) x = m.call(x);
+        return x;
+    }
+
+    /// <summary>The output of every stage but the head: <c>(N, F)</c> features.</summary>
+    public Tensor Features(Tensor input)
+    {
+        var head = stageInfo[^1].Modules.Length;
+        var x = input;
+        foreach (var m in ordered.Take(ordered.Count - head)) x = m.call(x);
+        return x;
+    }
+
+    private sealed record StageInfo(string Name, string[] Modules);
+}
+
+/// <summary>One stage of a <see cref="StagedModel"/>: a name and its modules in forward order.</summary>
+public sealed record Stage(string Name, IReadOnlyList<(string Name, Module<Tensor, Tensor> Module)> Modules)
+{
+    /// <summary>A stage made of one module registered under the stage's own name.</summary>
+    public static Stage Of(string name, Module<Tensor, Tensor> module) => new(name, [(name, module)]);
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TorchSharp.Modules;
+using TransferSharp.Models;
+
+namespace TransferSharp.Training;
+
+/// <summary>The JSON sidecar of a checkpoint: enough to rebuild the model and to know what it was trained on.</summary>
+public sealed record CheckpointInfo
+{
+    /// <summary>Format tag checked on load.</summary>
+    public string Format { get; init; } = Checkpoint.FormatTag;
+    /// <summary>Architecture name (see <see cref="ModelZoo.Architectures"/>).</summary>
+    public required string Architecture { get; init; }
+    /// <summary><c>[C, H, W]</c> or <c>[D]</c>.</summary>
+    public required long[] InputShape { get; init; }
+    /// <summary>Class names, indexed by the model's outputs.</summary>
+    public required string[] ClassNames { get; init; }
+    /// <summary>The training data's name and provenance.</summary>
+    public string Data { get; init; } = "";
+    /// <summary>The options the model was trained with.</summary>
+    public TrainingOptions? Options { get; init; }
+    /// <summary>Epochs completed.</summary>
+    public int Epoch { get; init; }
+    /// <summary>Per-epoch metrics so far.</summary>
+    public IReadOnlyList<EpochMetrics> History { get; init; } = [];
+    /// <summary>Final metrics by name (e.g. test accuracy).</summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The model spec this checkpoint describes.</summary>
+    [JsonIgnore]
+    public ModelSpec Spec => new(Architecture, InputShape, ClassNames.Length);
+}
+
+/// <summary>
+/// Model weights (TorchSharp format) plus a JSON sidecar, and optionally the optimiser state for resuming.
+/// Files: <c>model.pt</c>, <c>model.json</c>, <c>model.optim.pt</c>. Every file is written to a temporary name
+/// first and renamed into place, so an interrupted save never leaves a half-written checkpoint.
+/// </summary>
+public static class Checkpoint
+{
+    internal const string FormatTag = "transfersharp-checkpoint/1";
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>The sidecar path for a weights path.</summary>
+    public static string SidecarPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".json");
+
+    /// <summary>The optimiser-state path for a weights path.</summary>
+    public static string OptimizerPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".optim.pt");
+
+    /// <summary>Writes weights, sidecar and (when given) optimiser state.</summary>
+    public static void Save(string weightsPath, Module<Tensor, Tensor> model, CheckpointInfo info, OptimizerHelper? optimizer = null)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(weightsPath))!;
+        Directory.CreateDirectory(dir);
+        var pending = new List<(string Temp, string Final)>();
+        try
+        {
+            string Temp(string final)
+            {
+                var t = Path.Combine(dir, $".{Path.GetFileName(final)}.{Environment.ProcessId}.tmp");
+                pending.Add((t, final));
+                return t;
+            }
+            model.save(Temp(weightsPath));
+            if (optimizer is not null) optimizer.save_state_dict(Temp(OptimizerPath(weightsPath)));
+            File.WriteAllText(Temp(SidecarPath(weightsPath)), JsonSerializer.Serialize(info, Json));
+            foreach (var (t, f) in pending) File.Move(t, f, overwrite: true);
+            pending.Clear();
+        }
+        finally
+        {
+            foreach (var (t, _) in pending) File.Delete(t);
+        }
+    }
+
+    /// <summary>Reads only the sidecar.</summary>
+    public static CheckpointInfo ReadInfo(string weightsPath)
+    {
+        if (!File.Exists(weightsPath)) throw new FileNotFoundException($"{weightsPath}: checkpoint not found", weightsPath);
+        var sidecar = SidecarPath(weightsPath);
+        if (!File.Exists(sidecar)) throw new InvalidDataException($"{weightsPath}: its sidecar {Path.GetFileName(sidecar)} is missing, so the architecture is unknown");
+        CheckpointInfo? info;
+        try
+        {
+            info = JsonSerializer.Deserialize<CheckpointInfo>(File.ReadAllText(sidecar), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{sidecar}: not a valid checkpoint sidecar: {e.Message}");
+        }
+        if (info is null || info.Format != FormatTag)
+            throw new InvalidDataException($"{sidecar}: format '{info?.Format}' is not {FormatTag}");
+        var errors = info.Spec.Validate();
+        if (errors.Count > 0) throw new InvalidDataException($"{sidecar}: {string.Join("; ", errors)}");
+        return info;
+    }
+
+    /// <summary>Rebuilds the model from the sidecar and loads its weights.</summary>
+    public static (StagedModel Model, CheckpointInfo Info) Load(string weightsPath)
+    {
+        var info = ReadInfo(weightsPath);
+        var model = ModelZoo.Create(info.Spec);
+        try
+        {
+            model.load(weightsPath, strict: true);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"{weightsPath}: weights do not load into {info.Architecture}: {e.Message}");
+        }
+        return (model, info);
+    }
+}

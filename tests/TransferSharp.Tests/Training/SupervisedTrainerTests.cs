@@ -1,0 +1,130 @@
+using TransferSharp.Data;
+using TransferSharp.Evaluation;
+using TransferSharp.Models;
+using TransferSharp.Training;
+
+namespace TransferSharp.Tests.Training;
+
+[Collection("Sequential")]
+public sealed class SupervisedTrainerTests
+{
+    private static TrainingResult TrainBlobs(int seed, int epochs = 3, TrainingHooks? hooks = null, Module<Tensor, Tensor>? model = null)
+    {
+        using var data = TestData.Blobs(60, 3, 8, seed: 11);
+        var (train, val) = data.StratifiedSplit(0.25, seed: 1);
+        Seeding.SeedEverything(seed);
+        model ??= ModelZoo.Create(new ModelSpec("mlp", [8], 3));
+        var options = new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = seed, Threads = 2 };
+        return new SupervisedTrainer(options).Fit(model, train, val, hooks: hooks);
+    }
+
+    [Fact]
+    public void Learns_separable_blobs_well_above_chance()
+    {
+        var result = TrainBlobs(seed: 1, epochs: 5);
+        // Chance is 33%; the blobs are 3 standard deviations apart, so a trained MLP gets nearly all right.
+        Assert.True(result.Final.ValidationAccuracy > 0.85, $"validation accuracy {result.Final.ValidationAccuracy}");
+        Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss);
+    }
+
+    [Fact]
+    public void Same_seed_and_threads_give_identical_metrics()
+    {
+        var a = TrainBlobs(seed: 4);
+        var b = TrainBlobs(seed: 4);
+        var c = TrainBlobs(seed: 5);
+        Assert.Equal(a.History.Select(h => (h.TrainLoss, h.ValidationLoss)), b.History.Select(h => (h.TrainLoss, h.ValidationLoss)));
+        Assert.NotEqual(a.History.Select(h => h.TrainLoss), c.History.Select(h => h.TrainLoss));
+    }
+
+    [Fact]
+    public void The_live_tensor_count_stays_flat_over_many_steps()
+    {
+        using var data = TestData.Squares(40, 4, 1, 28, seed: 2);
+        Seeding.SeedEverything(0);
+        using var model = ModelZoo.Create(new ModelSpec("lenet", [1, 28, 28], 4));
+        var counts = new List<long>();
+        var progress = new SyncProgress<TrainingProgress>(_ => counts.Add(DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount));
+        new SupervisedTrainer(new TrainingOptions { Epochs = 8, BatchSize = 16, Threads = 2 }).Fit(model, data, data, progress);
+        Assert.Equal(80, counts.Count);
+        // After warm-up (optimizer state created on the first step), the count is the same at every step.
+        Assert.Single(counts.Skip(2).Distinct());
+    }
+
+    [Fact]
+    public void Resuming_from_a_checkpoint_reproduces_the_uninterrupted_run()
+    {
+        using var dir = new TestData.TempFolder();
+        var path = dir.File("model.pt");
+        var full = TrainBlobs(seed: 9, epochs: 4);
+
+        CheckpointInfo Info(int epoch, IReadOnlyList<EpochMetrics> h) =>
+            new() { Architecture = "mlp", InputShape = [8], ClassNames = ["c0", "c1", "c2"], Epoch = epoch, History = h };
+        // Interrupted after epoch 2: the hook throws once the checkpoint of epoch 2 is written.
+        Seeding.SeedEverything(9);
+        var first = ModelZoo.Create(new ModelSpec("mlp", [8], 3));
+        var stop = new TrainingHooks
+        {
+            EpochEnded = e =>
+            {
+                Checkpoint.Save(path, first, Info(e.Epoch, e.History), e.Optimizer);
+                if (e.Epoch == 2) throw new OperationCanceledException();
+            },
+        };
+        Assert.Throws<OperationCanceledException>(() => TrainBlobs(seed: 9, epochs: 4, hooks: stop, model: first));
+
+        var (model, info) = Checkpoint.Load(path);
+        Assert.Equal(2, info.Epoch);
+        var resumed = TrainBlobs(seed: 9, epochs: 4, model: model,
+            hooks: new TrainingHooks { Resume = new ResumePoint(info.History, Checkpoint.OptimizerPath(path)) });
+        Assert.Equal(full.History.Select(h => h.TrainLoss), resumed.History.Select(h => h.TrainLoss));
+        Assert.Equal(full.History.Select(h => h.ValidationAccuracy), resumed.History.Select(h => h.ValidationAccuracy));
+    }
+
+    [Fact]
+    public void Early_stopping_keeps_the_best_epochs_weights()
+    {
+        using var data = TestData.Blobs(40, 3, 8, seed: 3);
+        var (train, val) = data.StratifiedSplit(0.3, seed: 2);
+        Seeding.SeedEverything(0);
+        using var model = ModelZoo.Create(new ModelSpec("mlp", [8], 3));
+        // A learning rate this high makes validation accuracy jump around, so the best epoch is rarely the last.
+        var result = new SupervisedTrainer(new TrainingOptions { Epochs = 12, LearningRate = 0.05, Schedule = ScheduleKind.Constant, Patience = 3, Threads = 2 })
+            .Fit(model, train, val);
+        var best = result.History.Max(h => h.ValidationAccuracy!.Value);
+        Assert.Equal(best, result.History[result.BestEpoch - 1].ValidationAccuracy);
+        Assert.Equal(best, Metrics.Evaluate(model, val).Accuracy, 6);
+    }
+
+    [Fact]
+    public void Frozen_parameters_do_not_change_and_groups_train_at_their_own_rate()
+    {
+        using var data = TestData.Blobs(20, 3, 8, seed: 3);
+        Seeding.SeedEverything(0);
+        using var model = ModelZoo.Create(new ModelSpec("mlp", [8], 3));
+        var frozen = model.StageParameters("fc1").Select(p => p.Parameter).ToArray();
+        foreach (var p in frozen) p.requires_grad = false;
+        var before = frozen.Select(p => p.detach().clone()).ToArray();
+        var rest = model.parameters().Where(p => p.requires_grad).ToArray();
+        var hooks = new TrainingHooks { ParameterGroups = [new ParameterGroupSpec(rest, 0.5)] };
+        var result = new SupervisedTrainer(new TrainingOptions { Epochs = 2, Threads = 2, Schedule = ScheduleKind.Constant, LearningRate = 0.01 })
+            .Fit(model, data, hooks: hooks);
+        for (int i = 0; i < frozen.Length; i++) Assert.True(frozen[i].equal(before[i]).item<bool>());
+        Assert.Equal(0.005, result.Final.LearningRate, 9);
+    }
+
+    [Fact]
+    public void Invalid_options_name_every_bad_field()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new SupervisedTrainer(new TrainingOptions { Epochs = 0, BatchSize = -1, LearningRate = 0 }));
+        Assert.Contains("epochs", e.Message);
+        Assert.Contains("batch size", e.Message);
+        Assert.Contains("learning rate", e.Message);
+    }
+
+    /// <summary>Reports synchronously on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
