@@ -135,8 +135,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             rs = new RunSettings(settings.Data!, settings.Model, settings.Size, settings.Resize, settings.Channels,
                 settings.TestFraction, settings.ValidationFraction, settings.ToOptions());
-            run = RunFolder.Create(settings.Runs, "train");
-            run.WriteJson(run.Settings, rs);
+            run = null!;   // created once the data and model are known to be good, so bad input leaves no folder
         }
         var options = rs.Options;
         var dataSettings = new DataSettings { Data = rs.Data, Size = rs.Size, Resize = rs.Resize, Channels = rs.Channels };
@@ -160,6 +159,11 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         var spec = new ModelSpec(rs.Model, all.ExampleShape, all.ClassCount);
         using var model = ModelZoo.Create(spec);
         if (resumed is not null) model.load(run.Checkpoint);
+        else
+        {
+            run = RunFolder.Create(settings.Runs, "train");
+            run.WriteJson(run.Settings, rs);
+        }
         var baseInfo = new CheckpointInfo
         {
             Architecture = spec.Architecture,

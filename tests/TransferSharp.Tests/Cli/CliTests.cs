@@ -1,0 +1,72 @@
+using System.Text.Json;
+
+namespace TransferSharp.Tests.Cli;
+
+[Collection("Sequential")]
+public sealed class CliTests
+{
+    [Theory]
+    [InlineData("train --data no-such-dataset --epochs 1", "no-such-dataset")]
+    [InlineData("train --data mnist --model vgg", "--model 'vgg' is unknown")]
+    [InlineData("train --data mnist --epochs 0", "epochs must be at least 1")]
+    [InlineData("train --data mnist:0-12", "out of range")]
+    [InlineData("train --data fashion-mnist:Sandal,Boot", "no class 'Boot'")]
+    [InlineData("train --data optdigits --model lenet --epochs 1", "at least 16x16")]
+    [InlineData("evaluate --model missing.pt --data mnist", "missing.pt")]
+    [InlineData("predict --model missing.pt --input nothing-here", "nothing-here")]
+    [InlineData("train --data mnist --bogus-option 3", "bogus-option")]
+    [InlineData("datasets show mnist --out grid.jpg", "must be a .png")]
+    public void Bad_input_prints_one_line_naming_the_problem_and_exits_2(string args, string expected)
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, args.Split(' '));
+        Assert.Equal(2, r.ExitCode);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains(expected, lines[0]);
+        Assert.DoesNotContain("   at ", r.Stderr);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void Verbose_adds_the_stack_trace()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "evaluate", "--model", "missing.pt", "--data", "mnist", "--verbose");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("   at ", r.Stderr);
+    }
+
+    [Fact]
+    public void Datasets_list_names_every_built_in()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "datasets", "list");
+        Assert.Equal(0, r.ExitCode);
+        foreach (var name in new[] { "mnist", "fashion-mnist", "fashion-mnist-full", "optdigits", "mnist-m" }) Assert.Contains(name, r.Stdout);
+    }
+
+    [Fact]
+    public void Train_writes_a_run_folder_that_evaluate_and_predict_can_use()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "train", "--data", "optdigits", "--model", "cnn", "--epochs", "3", "--threads", "2");
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+        var run = Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "runs")));
+        Assert.StartsWith("train-", Path.GetFileName(run));
+        foreach (var f in new[] { "metrics.json", "model.pt", "model.json", "learning-curve.png", "run.json" })
+            Assert.True(File.Exists(Path.Combine(run, f)), $"{f} missing");
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        double acc = metrics.RootElement.GetProperty("metrics").GetProperty("test_accuracy").GetDouble();
+        Assert.True(acc > 0.8, $"held-out accuracy {acc}");   // chance is 0.1
+        Assert.Empty(Directory.GetFiles(run, "*.tmp"));
+
+        var eval = CliRunner.Run(dir.Path, "evaluate", "--model", Path.Combine(run, "model.pt"), "--data", "optdigits");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        Assert.Contains("accuracy", eval.Stdout);
+
+        var mismatch = CliRunner.Run(dir.Path, "evaluate", "--model", Path.Combine(run, "model.pt"), "--data", "mnist");
+        Assert.Equal(2, mismatch.ExitCode);
+        Assert.Contains("model takes 1x8x8", mismatch.Stderr);
+    }
+}
