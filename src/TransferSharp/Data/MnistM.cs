@@ -11,7 +11,7 @@ internal static class MnistM
 
     public static Dataset Create()
     {
-        var digits = EmbeddedData.Load("mnist");
+        var digits = EmbeddedData.Load(EmbeddedData.Mnist);
         var photos = EmbeddedData.LoadPhotos();
         int n = digits.Count, h = digits.Height, w = digits.Width, plane = h * w;
         var rng = new Random(Seed);
