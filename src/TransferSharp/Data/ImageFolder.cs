@@ -1,0 +1,128 @@
+using SkiaSharp;
+
+namespace TransferSharp.Data;
+
+/// <summary>
+/// Reader for a folder of images laid out one subfolder per class: <c>root/&lt;class&gt;/*.png|jpg|jpeg|bmp|webp</c>.
+/// </summary>
+/// <remarks>
+/// Classes are the subfolder names in ordinal order (folders starting with '.' are ignored); images within a class
+/// are read in ordinal file-name order, so the same folder always gives the same dataset. Images are decoded with
+/// SkiaSharp, resized to a fixed size and returned as float32 <c>(N, C, H, W)</c> in [0, 1], C = 3 (RGB) or 1
+/// (ITU-R BT.601 luma). Transparent pixels are composited over black. EXIF orientation is not applied.
+/// </remarks>
+public static class ImageFolder
+{
+    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".webp"];
+
+    /// <summary>Reads every image under <paramref name="root"/>, labelled by its class subfolder.</summary>
+    /// <param name="root">The folder holding one subfolder per class.</param>
+    /// <param name="height">Height every image is resized to.</param>
+    /// <param name="width">Width every image is resized to.</param>
+    /// <param name="rgb">Three RGB channels (true) or one grey channel (false).</param>
+    /// <exception cref="InvalidDataException">The folder is missing, has no classes, a class has no images, or an image does not decode.</exception>
+    public static Dataset Read(string root, int height, int width, bool rgb = true)
+    {
+        CheckSize(height, width);
+        if (!Directory.Exists(root))
+            throw DataFile.Error(root, File.Exists(root) ? "is a file, expected a folder of class subfolders" : "folder not found");
+        var classDirs = Directory.GetDirectories(root)
+            .Where(d => !Path.GetFileName(d).StartsWith('.'))
+            .OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal)
+            .ToArray();
+        if (classDirs.Length == 0)
+            throw DataFile.Error(root, "no class subfolders (expected root/<class>/<images>)");
+
+        var files = new List<string>();
+        var labels = new List<long>();
+        for (int c = 0; c < classDirs.Length; c++)
+        {
+            var images = Directory.GetFiles(classDirs[c]).Where(IsImageFile).Order(StringComparer.Ordinal).ToArray();
+            if (images.Length == 0)
+                throw DataFile.Error(classDirs[c], $"class '{Path.GetFileName(classDirs[c])}' has no images ({string.Join(", ", ImageExtensions)})");
+            files.AddRange(images);
+            labels.AddRange(Enumerable.Repeat((long)c, images.Length));
+        }
+
+        int channels = rgb ? 3 : 1;
+        int perImage = channels * height * width;
+        if ((long)files.Count * perImage > Array.MaxLength)
+            throw DataFile.Error(root, $"{files.Count} images of {channels}x{height}x{width} are too many values for one tensor buffer");
+        var buffer = new float[(long)files.Count * perImage];
+        for (int i = 0; i < files.Count; i++)
+            DecodeInto(files[i], height, width, rgb, buffer.AsSpan(i * perImage, perImage));
+
+        using var scope = NewDisposeScope();
+        var x = tensor(buffer, [files.Count, channels, height, width]); // (N, C, H, W)
+        var y = tensor(labels.ToArray(), ScalarType.Int64);              // (N)
+        var names = classDirs.Select(d => Path.GetFileName(d)).ToArray();
+        return new Dataset(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))), x, y, names,
+            $"image folder {root}: {files.Count} images in {names.Length} classes, resized to {height}x{width}, {(rgb ? "RGB" : "grey")}");
+    }
+
+    /// <summary>Reads one image file as a float32 tensor <c>(1, C, H, W)</c> in [0, 1], the same way <see cref="Read"/> does.</summary>
+    /// <exception cref="InvalidDataException">The file is missing or does not decode.</exception>
+    public static Tensor ReadImage(string path, int height, int width, bool rgb = true)
+    {
+        CheckSize(height, width);
+        DataFile.RequireFile(path);
+        var buffer = new float[(rgb ? 3 : 1) * height * width];
+        DecodeInto(path, height, width, rgb, buffer);
+        return tensor(buffer, [1, rgb ? 3 : 1, height, width]); // (1, C, H, W)
+    }
+
+    private static bool IsImageFile(string path) =>
+        ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+
+    private static void CheckSize(int height, int width)
+    {
+        if (height <= 0 || width <= 0 || 3L * height * width > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(height), $"image size must be positive and fit one buffer, got {height}x{width}");
+    }
+
+    /// <summary>Decodes, resizes and writes channel-planar values <c>(C, H, W)</c> into <paramref name="target"/>.</summary>
+    private static void DecodeInto(string path, int height, int width, bool rgb, Span<float> target)
+    {
+        SKBitmap? decoded;
+        try
+        {
+            decoded = SKBitmap.Decode(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw DataFile.Error(path, $"cannot read image: {e.Message}");
+        }
+        if (decoded is null)
+            throw DataFile.Error(path, "cannot decode as an image (corrupt, empty or not a PNG/JPEG/BMP/WebP file)");
+
+        using (decoded)
+        {
+            // Resize also converts any source colour type (grey, indexed, 16-bit) to 8-bit RGBA; premultiplied
+            // alpha means transparent areas come out black. Linear mipmaps keep large reductions from aliasing.
+            var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+            using var resized = decoded.Resize(info, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
+                ?? throw DataFile.Error(path, $"cannot resize {decoded.Width}x{decoded.Height} ({decoded.ColorType}) to {width}x{height}");
+            ReadOnlySpan<byte> pixels = resized.GetPixelSpan(); // rows of RGBA bytes
+            int rowBytes = resized.RowBytes, plane = height * width;
+            for (int r = 0; r < height; r++)
+            {
+                var row = pixels.Slice(r * rowBytes, width * 4);
+                for (int c = 0; c < width; c++)
+                {
+                    float red = row[4 * c] / 255f, green = row[4 * c + 1] / 255f, blue = row[4 * c + 2] / 255f;
+                    int at = r * width + c;
+                    if (rgb)
+                    {
+                        target[at] = red;
+                        target[plane + at] = green;
+                        target[2 * plane + at] = blue;
+                    }
+                    else
+                    {
+                        target[at] = Math.Min(1f, 0.299f * red + 0.587f * green + 0.114f * blue); // float sums can pass 1
+                    }
+                }
+            }
+        }
+    }
+}
