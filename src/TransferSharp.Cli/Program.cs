@@ -8,6 +8,7 @@ app.Configure(config =>
 {
     config.SetApplicationName("transfer");
     config.PropagateExceptions();
+    config.UseStrictParsing();
     config.AddBranch("datasets", d =>
     {
         d.SetDescription("List the built-in datasets or draw samples of one.");

@@ -11,9 +11,10 @@ internal sealed class DatasetsListCommand : Command<CommonSettings>
 {
     public override int Execute(CommandContext context, CommonSettings settings, CancellationToken cancellationToken)
     {
-        var t = new Table().AddColumns("name", "examples", "classes", "shape", "where", "licence");
+        var t = new Table().AddColumn(new TableColumn("name").NoWrap()).AddColumn(new TableColumn("shape").NoWrap())
+            .AddColumns("classes", "what", "licence");
         foreach (var e in Catalog.Entries)
-            t.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Description), $"{e.Classes}", e.Shape, Markup.Escape(e.Source), Markup.Escape(e.Licence));
+            t.AddRow(Markup.Escape(e.Name), e.Shape, $"{e.Classes}", Markup.Escape($"{e.Description}; {e.Source}"), Markup.Escape(e.Licence));
         AnsiConsole.Write(t);
         AnsiConsole.MarkupLine("Any --data also takes a path (IDX images file, image folder, CSV) and a class filter: [grey]mnist:0-4[/], [grey]fashion-mnist:Sandal,Bag[/].");
         return 0;
@@ -59,7 +60,7 @@ internal sealed class DatasetsShowCommand : Command<DatasetsShowCommand.Settings
         using var data = Catalog.Load(settings.Data, new DataOptions { ImageSize = settings.Size });
         var rows = DatasetPreview.PerClass(data, settings.PerClass, settings.Seed);
         var output = settings.Out ?? $"{string.Concat(data.Name.Split(Path.GetInvalidFileNameChars().Append(':').Append(',').ToArray()))}-grid.png";
-        ImageGrid.Save(output, rows.Select(r => new GridRow(r.ClassName,
+        ImageGrid.Save(output, rows.Select(r => new TransferSharp.Reporting.GridRow(r.ClassName,
             r.Samples.Select(s => new GridImage(s.Channels, s.Height, s.Width, s.Pixels)).ToArray())).ToArray(), settings.Scale);
         AnsiConsole.MarkupLine($"{Markup.Escape(data.ToString())}\n[grey]{Markup.Escape(data.Provenance)}[/]\nwrote [bold]{Markup.Escape(output)}[/]");
         return 0;

@@ -23,11 +23,11 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Epochs { get; init; }
 
         [CommandOption("-b|--batch-size <N>")]
-        [Description("Minibatch size. Default 64.")]
-        public int BatchSize { get; init; } = 64;
+        [Description("Minibatch size. Default 32.")]
+        public int BatchSize { get; init; } = 32;
 
         [CommandOption("--lr <RATE>")]
-        [Description("Learning rate. Default 0.001 (Adam) or 0.01 (SGD).")]
+        [Description("Learning rate. Default 0.003 (Adam, AdamW) or 0.01 (SGD).")]
         public double? LearningRate { get; init; }
 
         [CommandOption("--optimizer <NAME>")]
@@ -85,7 +85,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 Epochs = Epochs ?? 10,
                 BatchSize = BatchSize,
                 Optimizer = optimizer,
-                LearningRate = LearningRate ?? (optimizer == OptimizerKind.Sgd ? 0.01 : 1e-3),
+                LearningRate = LearningRate ?? (optimizer == OptimizerKind.Sgd ? 0.01 : new TrainingOptions().LearningRate),
                 Schedule = ParseEnum<ScheduleKind>(Schedule) ?? ScheduleKind.Cosine,
                 WeightDecay = WeightDecay,
                 Patience = Patience,

@@ -6,7 +6,7 @@ namespace TransferSharp.Models;
 /// ResNet-18 (He et al. 2016) in torchvision's layout and parameter names (<c>conv1</c>, <c>bn1</c>,
 /// <c>layer1.0.conv1</c>, <c>layer2.0.downsample.0</c>, <c>fc</c>), so torchvision state dicts load by name.
 /// </summary>
-/// <remarks>Stages: stem (conv1, bn1, relu, maxpool), layer1..layer4, head (avgpool + flatten, fc).</remarks>
+/// <remarks>Stages: stem (conv1, bn1, relu, maxpool), layer1..layer3, layer4 (with the global pooling), head (fc).</remarks>
 internal static class ResNet
 {
     public static StagedModel Create18(ModelSpec spec)
@@ -24,12 +24,12 @@ internal static class ResNet
             Stage.Of("layer1", Layer(64, 64, stride: 1)),
             Stage.Of("layer2", Layer(64, 128, stride: 2)),
             Stage.Of("layer3", Layer(128, 256, stride: 2)),
-            Stage.Of("layer4", Layer(256, 512, stride: 2)),
-            new Stage("head",
+            new Stage("layer4",
             [
-                ("avgpool", nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())),
-                ("fc", nn.Linear(512, spec.ClassCount)),
+                ("layer4", Layer(256, 512, stride: 2)),
+                ("avgpool", nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())),   // (N, 512): the features
             ]),
+            new Stage("head", [("fc", nn.Linear(512, spec.ClassCount))]),
         ]);
     }
 

@@ -44,6 +44,7 @@ public static class Checkpoint
     internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };

@@ -27,8 +27,8 @@ public sealed class DatasetTests
         var (a, _) = data.StratifiedSplit(0.3, seed: 5);
         var (b, _) = data.StratifiedSplit(0.3, seed: 5);
         var (c, _) = data.StratifiedSplit(0.3, seed: 6);
-        Assert.True(a.Inputs.equal(b.Inputs).item<bool>());
-        Assert.False(a.Inputs.equal(c.Inputs).item<bool>());
+        Assert.True(a.Inputs.eq(b.Inputs).all().item<bool>());
+        Assert.False(a.Inputs.eq(c.Inputs).all().item<bool>());
     }
 
     [Fact]

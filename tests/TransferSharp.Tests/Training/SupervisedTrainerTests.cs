@@ -109,7 +109,7 @@ public sealed class SupervisedTrainerTests
         var hooks = new TrainingHooks { ParameterGroups = [new ParameterGroupSpec(rest, 0.5)] };
         var result = new SupervisedTrainer(new TrainingOptions { Epochs = 2, Threads = 2, Schedule = ScheduleKind.Constant, LearningRate = 0.01 })
             .Fit(model, data, hooks: hooks);
-        for (int i = 0; i < frozen.Length; i++) Assert.True(frozen[i].equal(before[i]).item<bool>());
+        for (int i = 0; i < frozen.Length; i++) Assert.True(frozen[i].eq(before[i]).all().item<bool>());
         Assert.Equal(0.005, result.Final.LearningRate, 9);
     }
 

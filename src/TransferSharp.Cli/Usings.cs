@@ -1,0 +1,2 @@
+global using Spectre.Console;
+global using Spectre.Console.Cli;
