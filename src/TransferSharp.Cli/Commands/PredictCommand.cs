@@ -38,10 +38,12 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         var files = Predictor.ImageFiles(settings.Input!);
         using var predictor = new Predictor(settings.Model!);
         var predictions = predictor.Predict(files, settings.Top);
-        var t = new Table().AddColumns("file", "class", "probability", "next");
+        var t = new Table().AddColumn(new TableColumn("file").NoWrap()).AddColumns("class", "probability", "next");
+        bool folder = Directory.Exists(settings.Input);
         foreach (var p in predictions)
-            t.AddRow(Markup.Escape(p.File), Markup.Escape(p.ClassName), $"{p.Probability:P1}",
+            t.AddRow(Markup.Escape(folder ? Path.GetRelativePath(settings.Input!, p.File) : p.File), Markup.Escape(p.ClassName), $"{p.Probability:P1}",
                 Markup.Escape(string.Join(", ", p.Top.Skip(1).Select(x => $"{x.ClassName} {x.Probability:P1}"))));
+        if (folder) AnsiConsole.MarkupLine($"[grey]files under {Markup.Escape(settings.Input!)}[/]");
         AnsiConsole.Write(t);
         return 0;
     }

@@ -39,6 +39,7 @@ public static class Catalog
     public static Dataset Load(string spec, DataOptions? options = null)
     {
         options ??= new DataOptions();
+        Training.NativeLibraryCheck.EnsureLoaded();
         if (string.IsNullOrWhiteSpace(spec)) throw new ArgumentException("no dataset given");
         var (source, filter) = SplitFilter(spec);
         var data = LoadSource(source, options);

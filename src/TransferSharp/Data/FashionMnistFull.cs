@@ -25,11 +25,11 @@ internal static class FashionMnistFull
     public static readonly IReadOnlyList<string> ClassNames =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
-    public static Dataset Load(string? cacheFolder)
+    public static Dataset Load(string? cacheFolder, string source = PublicSource)
     {
         string folder = Directory.Exists(SystemFolder) && Files.All(f => File.Exists(Path.Combine(SystemFolder, f.File)))
             ? SystemFolder
-            : EnsureDownloaded(cacheFolder ?? DefaultCache());
+            : EnsureDownloaded(cacheFolder ?? DefaultCache(), source);
         foreach (var (file, sha) in Files) Verify(Path.Combine(folder, file), sha);
         using var train = Idx.Read(Path.Combine(folder, Files[0].File), Path.Combine(folder, Files[1].File), ClassNames);
         using var test = Idx.Read(Path.Combine(folder, Files[2].File), Path.Combine(folder, Files[3].File), ClassNames);
@@ -42,7 +42,7 @@ internal static class FashionMnistFull
             ? env
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "transfersharp");
 
-    private static string EnsureDownloaded(string cache)
+    private static string EnsureDownloaded(string cache, string source)
     {
         var folder = Path.Combine(cache, "fashion-mnist");
         Directory.CreateDirectory(folder);
@@ -54,20 +54,20 @@ internal static class FashionMnistFull
             var tmp = path + ".part";
             try
             {
-                using (var response = http.GetAsync(PublicSource + file, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult())
+                using (var response = http.GetAsync(source + file, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult())
                 {
                     response.EnsureSuccessStatusCode();
                     using var fs = File.Create(tmp);
                     response.Content.ReadAsStream().CopyTo(fs);
                 }
-                if (Sha256OfContent(tmp) != sha) throw new InvalidDataException($"{PublicSource}{file}: SHA-256 check failed");
+                if (Sha256OfContent(tmp) != sha) throw new InvalidDataException($"{source}{file}: SHA-256 check failed");
                 File.Move(tmp, path, overwrite: true);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or InvalidDataException)
             {
                 File.Delete(tmp);
                 throw new FileNotFoundException(
-                    $"fashion-mnist-full: not installed in {SystemFolder} and the download of {file} from {PublicSource} failed ({e.Message}). " +
+                    $"fashion-mnist-full: not installed in {SystemFolder} and the download of {file} from {source} failed ({e.Message}). " +
                     $"Install Debian's dataset-fashion-mnist package, or put the four Fashion-MNIST .gz files in {folder}.");
             }
         }

@@ -10,6 +10,7 @@ public static class ModelZoo
     public static StagedModel Create(ModelSpec spec)
     {
         var errors = spec.Validate();
+        Training.NativeLibraryCheck.EnsureLoaded();
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
         return spec.Architecture switch
         {

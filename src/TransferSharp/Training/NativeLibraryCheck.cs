@@ -20,12 +20,18 @@ public static class NativeLibraryCheck
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or InvalidOperationException)
         {
-            var inner = e;
-            while (inner.InnerException is not null) inner = inner.InnerException;
-            string hint = inner.Message.Contains("GLIBCXX", StringComparison.Ordinal)
-                ? " The system libstdc++ is older than TorchSharp's native glue wants; build with this repository's Directory.Build.targets (dotnet build/run/test/publish apply it), or install libstdc++ from GCC 13 or later."
-                : " Check that the TorchSharp-cpu package restored and its runtimes/<rid>/native folder sits next to the program.";
-            return $"TorchSharp's native library could not be loaded: {inner.Message}.{hint}";
+            return Describe(e);
         }
+    }
+
+    /// <summary>One sentence: what failed to load and what to do about it.</summary>
+    internal static string Describe(Exception e)
+    {
+        var inner = e;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        string hint = inner.Message.Contains("GLIBCXX", StringComparison.Ordinal)
+            ? " The system libstdc++ is older than TorchSharp's native glue wants; build with this repository's Directory.Build.targets (dotnet build/run/test/publish apply it), or install libstdc++ from GCC 13 or later."
+            : " Check that the TorchSharp-cpu package restored and its runtimes/<rid>/native folder sits next to the program.";
+        return $"TorchSharp's native library could not be loaded: {inner.Message.TrimEnd('.')}.{hint}";
     }
 }

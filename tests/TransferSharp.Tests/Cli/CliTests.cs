@@ -38,6 +38,18 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Datasets_show_writes_a_grid_with_one_row_per_class()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "datasets", "show", "mnist-m", "--out", "grid.png", "--per-class", "4");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var png = SkiaSharp.SKBitmap.Decode(Path.Combine(dir.Path, "grid.png"));
+        // ImageGrid's documented layout: margins 10, gaps 4, label column 110, cells 28x28 at scale 3.
+        Assert.Equal(2 * 10 + 110 + 4 * 84 + 3 * 4, png.Width);
+        Assert.Equal(2 * 10 + 10 * 84 + 9 * 4, png.Height);
+    }
+
+    [Fact]
     public void Datasets_list_names_every_built_in()
     {
         using var dir = new TestData.TempFolder();
@@ -64,6 +76,21 @@ public sealed class CliTests
         var eval = CliRunner.Run(dir.Path, "evaluate", "--model", Path.Combine(run, "model.pt"), "--data", "optdigits");
         Assert.True(eval.ExitCode == 0, eval.Stderr);
         Assert.Contains("accuracy", eval.Stdout);
+
+        // Predict on two PNGs drawn here: a bright "1"-like bar and a blank image (values don't matter, the pipeline does).
+        var images = Directory.CreateDirectory(Path.Combine(dir.Path, "images")).FullName;
+        foreach (var (name, bar) in new[] { ("bar.png", true), ("blank.png", false) })
+        {
+            using var bmp = new SkiaSharp.SKBitmap(32, 32);
+            bmp.Erase(SkiaSharp.SKColors.Black);
+            if (bar) for (int y = 4; y < 28; y++) for (int x = 14; x < 18; x++) bmp.SetPixel(x, y, SkiaSharp.SKColors.White);
+            using var png = bmp.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(Path.Combine(images, name), png.ToArray());
+        }
+        var predict = CliRunner.Run(dir.Path, "predict", "--model", Path.Combine(run, "model.pt"), "--input", images);
+        Assert.True(predict.ExitCode == 0, predict.Stderr);
+        Assert.Contains("bar.png", predict.Stdout);
+        Assert.Contains("blank.png", predict.Stdout);
 
         var mismatch = CliRunner.Run(dir.Path, "evaluate", "--model", Path.Combine(run, "model.pt"), "--data", "mnist");
         Assert.Equal(2, mismatch.ExitCode);
