@@ -42,6 +42,9 @@ internal sealed class TaskPath : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input) => headRef.call(trunkRef.call(input));   // (N, K)
 
+    // The view's mode is the model's: Metrics.Evaluate restores whatever mode it finds.
+    public override bool training => trunkRef.training;
+
     public override void train(bool train = true)
     {
         base.train(train);

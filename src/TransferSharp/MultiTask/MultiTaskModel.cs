@@ -145,6 +145,8 @@ public sealed class MultiTaskModel : Module
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing) foreach (var d in donors) d.Dispose();   // the stages not used; disposing twice is harmless
+        if (!disposing) return;
+        foreach (var d in donors) d.Dispose();   // the stages not used; disposing a module twice is harmless
+        foreach (var p in paths.Values) p.Dispose();   // views own no modules: this frees only their handles
     }
 }

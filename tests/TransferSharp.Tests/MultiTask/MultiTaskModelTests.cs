@@ -78,6 +78,15 @@ public sealed class MultiTaskModelTests
         Assert.Equal([5L, 2], model.Forward(input, "y").shape);
         Assert.Equal([5L, 6], model.Shared(input).shape);
         Assert.Throws<InvalidOperationException>(() => model.ExportTask("x"));
+
+        // Evaluating through a task's path leaves the model in the mode it was in.
+        using var data = TestData.Blobs(5, 3, 4, seed: 1);
+        model.eval();
+        Assert.InRange(TransferSharp.Evaluation.Metrics.Evaluate(model.TaskPath("x"), data).Accuracy, 0, 1);
+        Assert.False(model.training);
+        model.train();
+        TransferSharp.Evaluation.Metrics.Evaluate(model.TaskPath("x"), data);
+        Assert.True(model.training);
         var e = Assert.Throws<ArgumentException>(() => model.Forward(input, "z"));
         Assert.Contains("no task 'z'", e.Message);
     }
