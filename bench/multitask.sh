@@ -32,18 +32,23 @@ out, epochs, steps, threads, model, seconds, *configs = sys.argv[1:]
 cpu = next((l.split(":")[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 print(f"`transfer multitask ... --model {model} --epochs {epochs} --steps-per-epoch {steps} --threads {threads}`, "
       f"{os.cpu_count()} x {cpu}, {int(seconds)//60} min {int(seconds)%60} s in all\n")
-print("| setting | small task: held-out accuracy | other task: held-out accuracy | small task's share of steps | seeds |")
-print("|---|---:|---:|---:|---:|")
-fmt = lambda xs: f"{st.mean(xs)*100:.2f} ± {(st.stdev(xs) if len(xs) > 1 else 0)*100:.2f} %"
+print("| setting | small task: held-out accuracy | gain over alone, paired by seed | other task: held-out accuracy | small task's share of steps | seeds |")
+print("|---|---:|---:|---:|---:|---:|")
+fmt = lambda xs, sign="": f"{st.mean(xs)*100:{sign}.2f} ± {(st.stdev(xs) if len(xs) > 1 else 0)*100:.2f}"
+alone = {}
 for i, c in enumerate(configs):
     label, target, _ = c.split("|")
-    small, other, share = [], [], []
+    small, other, share = {}, [], []
     for f in sorted(glob.glob(f"{out}/{i}/*/multitask-*/metrics.json")):
         m = json.load(open(f))
         tasks = {t["name"]: t for t in m["tasks"]}
-        small.append(tasks[target]["test_accuracy"])
+        small[m["seed"]] = tasks[target]["test_accuracy"]
         rest = [t for n, t in tasks.items() if n != target]
         if rest: other.append(rest[0]["test_accuracy"])
         share.append(tasks[target]["steps"] / sum(t["steps"] for t in tasks.values()))
-    print(f"| {label} | {fmt(small)} | {fmt(other) if other else '–'} | {st.mean(share)*100:.0f} % | {len(small)} |")
+    if len(tasks) == 1: alone[target] = small
+    base = alone.get(target, {}) if len(tasks) > 1 else {}
+    gain = [small[s] - base[s] for s in small if s in base]
+    print(f"| {label} | {fmt(list(small.values()))} % | {fmt(gain, '+') + ' points' if gain else '–'} | "
+          f"{fmt(other) + ' %' if other else '–'} | {st.mean(share)*100:.0f} % | {len(small)} |")
 PY
