@@ -16,7 +16,7 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
     internal sealed class Settings : CommonSettings
     {
         [CommandOption("-t|--task <TASK>")]
-        [Description("A task: NAME|PATH[:classes][@key=value,...], given once per task. Options after '@': name=NAME, " +
+        [Description("A task: NAME|PATH[[:classes]][[@key=value,...]], given once per task. Options after '@': name=NAME, " +
                      "labels=parity|coarse (a derived label set), shots=K (K labelled training examples per class), " +
                      "weight=W (fixed loss weight), sample=W (sampling weight). E.g. mnist:0-4@shots=10,weight=2.")]
         public string[] Tasks { get; init; } = [];

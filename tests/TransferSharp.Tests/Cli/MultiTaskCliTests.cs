@@ -54,6 +54,16 @@ public sealed class MultiTaskCliTests
     }
 
     [Fact]
+    public void Help_explains_the_task_syntax()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "multitask", "--help");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("NAME|PATH[:classes][@key=value,...]", r.Stdout);
+        Assert.Contains("labels=parity|coarse", r.Stdout);
+    }
+
+    [Fact]
     public void A_run_leaves_a_multitask_checkpoint_single_task_models_and_a_curve_per_task()
     {
         using var dir = new TestData.TempFolder();
