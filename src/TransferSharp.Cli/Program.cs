@@ -17,6 +17,9 @@ app.Configure(config =>
     });
     config.AddCommand<TrainCommand>("train").WithDescription("Train a model on a dataset and evaluate it on a held-out split.");
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a checkpoint on a labelled dataset.");
+    config.AddCommand<MultiTaskCommand>("multitask")
+        .WithDescription("Train one shared trunk with a head per task on several tasks together; evaluate each task.")
+        .WithExample("multitask", "--task", "mnist:0-4@shots=10", "--task", "mnist:5-9", "--shared", "first:3");
     config.AddCommand<PredictCommand>("predict").WithDescription("Classify an image or every image in a folder.");
 });
 return CliErrors.Run(() => app.Run(args), args.Contains("--verbose"));
