@@ -21,5 +21,6 @@ app.Configure(config =>
         .WithDescription("Train one shared trunk with a head per task on several tasks together; evaluate each task.")
         .WithExample("multitask", "--task", "mnist:0-4@shots=10", "--task", "mnist:5-9", "--shared", "first:3");
     config.AddCommand<PredictCommand>("predict").WithDescription("Classify an image or every image in a folder.");
+    config.AddCommand<TourCommand>("tour").WithDescription("One experiment per family of transfer learning against its baseline, with an HTML report.");
 });
 return CliErrors.Run(() => app.Run(args), args.Contains("--verbose"));
