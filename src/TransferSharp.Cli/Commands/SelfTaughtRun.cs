@@ -23,6 +23,15 @@ internal static class SelfTaughtRun
                 throw new ArgumentException($"--source {settings.Source} has examples of shape {Shape(source)} but --target {settings.Target} has {Shape(target)}; " +
                                             "pass --resize and --channels to bring them to one shape");
             if (source.Count == 0) throw new ArgumentException($"--source {settings.Source}: no examples");
+            // Builds (and drops) the autoencoder once so that a shape it cannot take fails before any run folder exists.
+            try
+            {
+                using var probe = SelfTaught.Autoencoder.Create(source.ExampleShape, settings.ToAutoencoderOptions());
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"--autoencoder {settings.Autoencoder}: {e.Message}");
+            }
             return (source, target);
         }
         catch

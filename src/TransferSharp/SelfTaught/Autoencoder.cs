@@ -129,7 +129,7 @@ public sealed class Autoencoder : Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The first <paramref name="count"/> examples and their reconstructions, flattened channel-major (CHW), as
+    /// <paramref name="count"/> examples spread evenly over the dataset, and their reconstructions, flattened channel-major (CHW), as
     /// plain arrays for drawing.
     /// </summary>
     public IReadOnlyList<(float[] Original, float[] Reconstruction)> ReconstructionExamples(Dataset data, int count)
@@ -143,7 +143,8 @@ public sealed class Autoencoder : Module<Tensor, Tensor>
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var x = data.Inputs.narrow(0, 0, count);
+            var picks = Enumerable.Range(0, count).Select(i => (long)i * data.Count / count).ToArray();
+            var x = data.Inputs.index_select(0, tensor(picks, ScalarType.Int64));
             var y = call(x);
             var originals = x.flatten(1).data<float>().ToArray();
             var recon = y.flatten(1).data<float>().ToArray();
