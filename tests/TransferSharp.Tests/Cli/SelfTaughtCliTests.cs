@@ -29,8 +29,8 @@ public sealed class SelfTaughtCliTests
     public void Learn_writes_metrics_and_a_reconstruction_grid()
     {
         using var dir = new TestData.TempFolder();
-        var r = CliRunner.Run(dir.Path, "selftaught", "learn", "--source", "mnist:5-9", "--target", "mnist:0-1", "--shots", "2,10",
-            "--ae-epochs", "2", "--hidden", "32", "--classifier-steps", "50", "--pca-components", "10", "--threads", "2");
+        var r = CliRunner.Run(dir.Path, "selftaught", "learn", "--source", "optdigits:5-9", "--target", "optdigits:0-1", "--shots", "2,10",
+            "--ae-epochs", "3", "--hidden", "32", "--classifier-steps", "50", "--pca-components", "10", "--threads", "1");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("autoencoder (32)", r.Stdout);
         var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
@@ -48,8 +48,8 @@ public sealed class SelfTaughtCliTests
     public void Cluster_scores_every_feature_map()
     {
         using var dir = new TestData.TempFolder();
-        var r = CliRunner.Run(dir.Path, "selftaught", "cluster", "--source", "fashion-mnist:0-1", "--target", "mnist:0-1",
-            "--autoencoder", "conv", "--ae-epochs", "1", "--restarts", "2", "--pca-components", "10", "--threads", "2");
+        var r = CliRunner.Run(dir.Path, "selftaught", "cluster", "--source", "optdigits:2-9", "--target", "optdigits:0-1",
+            "--autoencoder", "conv", "--ae-epochs", "2", "--restarts", "2", "--pca-components", "10", "--threads", "1");
         Assert.True(r.ExitCode == 0, r.Stderr);
         var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
