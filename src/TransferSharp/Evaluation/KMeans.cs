@@ -80,20 +80,19 @@ public sealed class KMeans
             cancellation.ThrowIfCancellationRequested();
             using var run = NewDisposeScope();
             var centroids = PlusPlus(data, norms, k, rng);
-            Tensor assign = null!;
             int iterations = 0;
             for (int it = 0; it < options.MaxIterations; it++)
             {
                 iterations = it + 1;
+                using var step = NewDisposeScope();                              // one scope per Lloyd step
                 var d2 = Distances(data, norms, centroids);                      // (N, k)
-                assign = d2.argmin(1);                                            // (N)
-                var next = Update(data, assign, centroids, d2, k);
+                var next = Update(data, d2.argmin(1), centroids, d2, k);         // (k, D)
                 double shift = (next - centroids).square().sum().item<double>();
-                centroids = next;
+                centroids = next.MoveToOuterDisposeScope();
                 if (shift <= tolerance) break;
             }
             var final = Distances(data, norms, centroids);
-            assign = final.argmin(1);
+            var assign = final.argmin(1);
             double inertia = final.gather(1, assign.unsqueeze(1)).sum().item<double>();
             inertias.Add(inertia);
             if (inertia < bestInertia)
