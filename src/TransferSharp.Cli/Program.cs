@@ -15,6 +15,12 @@ app.Configure(config =>
         d.AddCommand<DatasetsListCommand>("list").WithDescription("List the built-in datasets.");
         d.AddCommand<DatasetsShowCommand>("show").WithDescription("Write a PNG grid of samples per class.");
     });
+    config.AddBranch("selftaught", s =>
+    {
+        s.SetDescription("Self-taught learning and clustering: an autoencoder on unlabelled source data gives the target its features.");
+        s.AddCommand<SelfTaughtLearnCommand>("learn").WithDescription("Classify the target from few labels on autoencoder features (vs raw and PCA).");
+        s.AddCommand<SelfTaughtClusterCommand>("cluster").WithDescription("Cluster the target with k-means on autoencoder features (vs raw and PCA).");
+    });
     config.AddCommand<TrainCommand>("train").WithDescription("Train a model on a dataset and evaluate it on a held-out split.");
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a checkpoint on a labelled dataset.");
     config.AddCommand<MultiTaskCommand>("multitask")
