@@ -6,5 +6,7 @@ internal static class TourStages
     public static IReadOnlyList<TourStage> All { get; } =
     [
         MultiTaskStage.Stage,
+        SelfTaughtStages.Learning,
+        SelfTaughtStages.Clustering,
     ];
 }
