@@ -16,6 +16,7 @@ app.Configure(config =>
         d.AddCommand<DatasetsShowCommand>("show").WithDescription("Write a PNG grid of samples per class.");
     });
     config.AddCommand<TrainCommand>("train").WithDescription("Train a model on a dataset and evaluate it on a held-out split.");
+    config.AddCommand<FinetuneCommand>("finetune").WithDescription("Copy stages of a trained model into a new one and train it on a small target set.");
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a checkpoint on a labelled dataset.");
     config.AddCommand<PredictCommand>("predict").WithDescription("Classify an image or every image in a folder.");
 });

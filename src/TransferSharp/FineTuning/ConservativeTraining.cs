@@ -16,6 +16,40 @@ public sealed record ConservativeOptions
     /// <summary>Temperature of the softened outputs. Default 2, as in Learning without Forgetting.</summary>
     public double Temperature { get; init; } = 2.0;
 
+    /// <summary>
+    /// Parses <c>l2sp=A,l2sp-beta=B,distill=L,temperature=T</c> (any subset, any order; <c>none</c> = all off);
+    /// throws <see cref="ArgumentException"/> naming the bad part.
+    /// </summary>
+    public static ConservativeOptions Parse(string text)
+    {
+        var options = new ConservativeOptions();
+        if (text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)) return options;
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = part.IndexOf('=');
+            if (eq <= 0 || !double.TryParse(part[(eq + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v))
+                throw new ArgumentException($"'{part}' is not KEY=NUMBER (keys: l2sp, l2sp-beta, distill, temperature)");
+            options = part[..eq].Trim().ToLowerInvariant() switch
+            {
+                "l2sp" or "l2sp-alpha" => options with { StartingPointAlpha = v },
+                "l2sp-beta" => options with { StartingPointBeta = v },
+                "distill" or "lwf" => options with { DistillationWeight = v },
+                "temperature" or "t" => options with { Temperature = v },
+                var k => throw new ArgumentException($"'{k}' is not a conservative term (keys: l2sp, l2sp-beta, distill, temperature)"),
+            };
+        }
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+        return options;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Enabled
+        ? string.Join(",", new[] { ("l2sp", StartingPointAlpha), ("l2sp-beta", StartingPointBeta), ("distill", DistillationWeight) }
+            .Where(t => t.Item2 > 0).Select(t => FormattableString.Invariant($"{t.Item1}={t.Item2}"))
+            .Append(DistillationWeight > 0 ? FormattableString.Invariant($"temperature={Temperature}") : null).OfType<string>())
+        : "none";
+
     /// <summary>True when any term is on.</summary>
     public bool Enabled => StartingPointAlpha > 0 || StartingPointBeta > 0 || DistillationWeight > 0;
 
