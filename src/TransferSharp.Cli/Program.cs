@@ -17,6 +17,11 @@ app.Configure(config =>
     });
     config.AddCommand<TrainCommand>("train").WithDescription("Train a model on a dataset and evaluate it on a held-out split.");
     config.AddCommand<FinetuneCommand>("finetune").WithDescription("Copy stages of a trained model into a new one and train it on a small target set.");
+    config.AddBranch("experiment", x =>
+    {
+        x.SetDescription("Run a published experiment and compare with the paper.");
+        x.AddCommand<TransferabilityCommand>("transferability").WithDescription("Yosinski et al. 2014: how transferable each stage is (BnB, BnB+, AnB, AnB+).");
+    });
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a checkpoint on a labelled dataset.");
     config.AddCommand<PredictCommand>("predict").WithDescription("Classify an image or every image in a folder.");
 });
