@@ -16,7 +16,7 @@ public sealed class FineTunerTests
         using var sourceData = TestData.Blobs(150, 6, 48, seed: 21);
         Seeding.SeedEverything(1);
         var source = ModelZoo.Create(new ModelSpec("mlp", [48], 6));
-        new SupervisedTrainer(new TrainingOptions { Epochs = 3, Threads = 2, Seed = 1 }).Fit(source, sourceData);
+        new SupervisedTrainer(new TrainingOptions { Epochs = 3, Threads = 1, Seed = 1 }).Fit(source, sourceData);
         using var targetData = Pairs(TestData.Blobs(100, 6, 48, seed: 22));
         var (pool, test) = targetData.StratifiedSplit(0.5, seed: 3);
         using var _ = pool;
@@ -39,7 +39,7 @@ public sealed class FineTunerTests
         using var _s = source;
         using var _shots = shots;
         using var _test = test;
-        var training = new TrainingOptions { Epochs = 30, BatchSize = 9, Threads = 2, Seed = 7 };
+        var training = new TrainingOptions { Epochs = 30, BatchSize = 9, Threads = 1, Seed = 7 };
 
         var tuned = new FineTuner(new FineTuningOptions
         {
@@ -70,7 +70,7 @@ public sealed class FineTunerTests
         using var sourceTest = TestData.Blobs(50, 6, 48, seed: 23);
         var options = new FineTuningOptions
         {
-            Training = new TrainingOptions { Epochs = 30, BatchSize = 9, Threads = 2, Seed = 7 },
+            Training = new TrainingOptions { Epochs = 30, BatchSize = 9, Threads = 1, Seed = 7 },
             Conservative = new ConservativeOptions { StartingPointAlpha = 0.01, StartingPointBeta = 0.001, DistillationWeight = 1 },
         };
         var result = new FineTuner(options).Fit(source, shots);

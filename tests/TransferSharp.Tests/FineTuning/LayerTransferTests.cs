@@ -70,7 +70,7 @@ public sealed class LayerTransferTests
         using var source = Source("cnn", [1, 16, 16], 4);
         var options = new FineTuningOptions
         {
-            Training = new TrainingOptions { Epochs = 2, BatchSize = 16, Threads = 2 },
+            Training = new TrainingOptions { Epochs = 2, BatchSize = 16, Threads = 1 },
             Transfer = new LayerTransferOptions { Copy = StageSelection.First(2), Mode = CopiedStageMode.Frozen },
         };
         var result = new FineTuner(options).Fit(source, data);
