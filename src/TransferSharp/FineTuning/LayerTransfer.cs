@@ -124,6 +124,9 @@ public static class LayerTransfer
         {
             var prefixes = to.ModulesOf(stage).Select(m => m + ".").ToArray();
             bool Owned(string key) => prefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal));
+            var unmatched = sourceState.Keys.Where(Owned).Except(to.state_dict().Keys).ToArray();
+            if (unmatched.Length > 0)
+                throw new ArgumentException($"stage '{stage}' of the source has {string.Join(", ", unmatched.Take(4))}{(unmatched.Length > 4 ? "..." : "")}, which the target lacks");
             var targets = to.named_parameters().Select(p => (p.name, (Tensor)p.parameter))
                 .Concat(to.named_buffers().Select(b => (b.name, b.buffer)))
                 .Where(t => Owned(t.Item1));
