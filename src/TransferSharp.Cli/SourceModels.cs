@@ -4,17 +4,34 @@ using TransferSharp.Training;
 
 namespace TransferSharp.Cli;
 
-/// <summary>Resolves <c>--source</c>: a checkpoint written by <c>transfer train</c> (or <c>finetune</c>).</summary>
+/// <summary>
+/// Resolves <c>--source</c>: a checkpoint written by <c>transfer train</c> (or <c>finetune</c>), or
+/// <c>resnet18-imagenet</c>, ML.NET's ImageNet ResNet-18 (features only: its head is untrained).
+/// </summary>
 internal static class SourceModels
 {
-    public static (StagedModel Model, string Description) Load(string source)
+    public static bool IsImageNet(string source) => source == ImageNetResNet18.SourceName;
+
+    public static (StagedModel Model, string Description) Load(string source, Dataset target)
     {
+        if (IsImageNet(source))
+            return (ImageNetResNet18.Load(classCount: 1000, size: (int)target.ExampleShape[^1]),
+                "ResNet-18 trained on ImageNet (ML.NET's ONNX, features only)");
         var (model, info) = Checkpoint.Load(source);
         int paren = info.Data.IndexOf(" (", StringComparison.Ordinal);
         return (model, $"{info.Architecture} trained on {(paren > 0 ? info.Data[..paren] : info.Data)}");
     }
 
-    public static string[]? ClassNames(string source) => File.Exists(source) ? Checkpoint.ReadInfo(source).ClassNames : null;
+    public static string[]? ClassNames(string source) => !IsImageNet(source) && File.Exists(source) ? Checkpoint.ReadInfo(source).ClassNames : null;
+
+    /// <summary>The target as the source expects it: ImageNet preprocessing for <c>resnet18-imagenet</c>, unchanged otherwise.</summary>
+    public static Dataset PrepareTarget(string source, Dataset target)
+    {
+        if (!IsImageNet(source)) return target;
+        if (!target.IsImage || target.ExampleShape[1] < 32 || target.ExampleShape[2] < 32)
+            throw new ArgumentException($"--source {source} needs images of at least 32x32 (224x224 is what it was trained on); use --size or --resize");
+        using (target) return ImageNetResNet18.Preprocess(target);
+    }
 
     /// <summary>Fails with one line when the target's examples cannot go through the source's architecture.</summary>
     public static void CheckCompatible(StagedModel source, Dataset target, string sourceName, string targetName)

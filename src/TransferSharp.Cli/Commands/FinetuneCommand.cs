@@ -16,7 +16,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
     internal sealed class Settings : CommonSettings
     {
         [CommandOption("-s|--source <CHECKPOINT>")]
-        [Description("The source model: a model.pt written by transfer train (its model.json must sit next to it).")]
+        [Description("The source model: a model.pt written by transfer train (its model.json must sit next to it), or resnet18-imagenet (ML.NET's ImageNet ResNet-18; target images get its preprocessing).")]
         public string? Source { get; init; }
 
         [CommandOption("-t|--target <DATA>")]
@@ -180,11 +180,13 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         int threads = Seeding.SetThreads(options.Training.Threads);
         Seeding.SeedEverything(options.Training.Seed);
 
-        var (source, sourceInfo) = SourceModels.Load(settings.Source!);
-        using var _source = source;
+        if (SourceModels.IsImageNet(settings.Source!) && options.Conservative.DistillationWeight > 0)
+            throw new ArgumentException($"--conservative distill needs a source with a trained head; --source {ImageNetResNet18.SourceName} has none (ML.NET ships only its features)");
         var dataSettings = new DataSettings { Data = settings.Target, Size = settings.Size, Resize = settings.Resize, Channels = settings.Channels };
-        using var all = dataSettings.LoadData();
+        using var all = SourceModels.PrepareTarget(settings.Source!, dataSettings.LoadData());
         if (!all.HasLabels) throw new ArgumentException($"--target {settings.Target}: the dataset has no labels to train on");
+        var (source, sourceInfo) = SourceModels.Load(settings.Source!, all);
+        using var _source = source;
         SourceModels.CheckCompatible(source, all, settings.Source!, settings.Target!);
         // Resolve the copy now, so that a bad --copy fails before any folder is created.
         IReadOnlyList<string> copied;

@@ -36,6 +36,15 @@ public sealed class FinetuneCliTests
     }
 
     [Fact]
+    public void Distillation_from_the_headless_imagenet_model_is_refused()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "finetune", "--source", "resnet18-imagenet", "--target", "mnist-m:0-1", "--conservative", "distill=1");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("has none", Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Fact]
     public void A_missing_source_is_named()
     {
         using var dir = new TestData.TempFolder();
