@@ -107,4 +107,23 @@ public sealed class LayerTransferTests
             LayerTransfer.Build(source, new ModelSpec("lenet", [3, 28, 28], 5), new LayerTransferOptions { Copy = StageSelection.First(1) }));
         Assert.Contains("conv1.0.weight", e.Message);
     }
+
+    [Fact]
+    public void Cached_frozen_features_train_the_head_as_the_full_pass_does()
+    {
+        using var data = TestData.Squares(16, 4, 1, 16, seed: 6);
+        using var source = Source("cnn", [1, 16, 16], 3);
+        StagedModel Tune(bool cache) => new FineTuner(new FineTuningOptions
+        {
+            Training = new TrainingOptions { Epochs = 2, BatchSize = 16, Threads = 1, Seed = 2 },
+            Transfer = new LayerTransferOptions { Mode = CopiedStageMode.Frozen },
+            CacheFrozenFeatures = cache,
+        }).Fit(source, data).Model;
+        using var cached = Tune(cache: true);
+        using var full = Tune(cache: false);
+        var a = Values(cached, ["head"]);
+        var b = Values(full, ["head"]);
+        Assert.All(a.Keys, k => Assert.True(a[k].Zip(b[k]).Max(p => Math.Abs(p.First - p.Second)) < 1e-4, k));
+        Assert.NotEqual(Values(Source("cnn", [1, 16, 16], 4, seed: 2), ["head"])["head.weight"], a["head.weight"]);
+    }
 }
