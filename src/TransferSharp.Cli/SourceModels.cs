@@ -12,8 +12,12 @@ internal static class SourceModels
 {
     public static bool IsImageNet(string source) => source == ImageNetResNet18.SourceName;
 
-    public static (StagedModel Model, string Description) Load(string source, Dataset target)
+    public static (StagedModel Model, string Description) Load(string source, Dataset target, string architecture = "resnet18", bool allowPickle = false)
     {
+        if (!IsImageNet(source) && !File.Exists(source))
+            throw new FileNotFoundException($"--source {source}: no such file (give a checkpoint, a PyTorch state dict or {ImageNetResNet18.SourceName})", source);
+        if (!File.Exists(Checkpoint.SidecarPath(source)) && (PyTorchWeights.IsPickle(source) || PyTorchWeights.IsSafetensors(source)))
+            return (FromPyTorch(source, target, architecture, allowPickle), $"{architecture} with PyTorch weights from {Path.GetFileName(source)}");
         if (IsImageNet(source))
             return (ImageNetResNet18.Load(classCount: 1000, size: (int)target.ExampleShape[^1]),
                 "ResNet-18 trained on ImageNet (ML.NET's ONNX, features only)");
@@ -22,7 +26,37 @@ internal static class SourceModels
         return (model, $"{info.Architecture} trained on {(paren > 0 ? info.Data[..paren] : info.Data)}");
     }
 
-    public static string[]? ClassNames(string source) => !IsImageNet(source) && File.Exists(source) ? Checkpoint.ReadInfo(source).ClassNames : null;
+    // A PyTorch state dict: the architecture is given, the class count is read from the head's weight in the file.
+    private static StagedModel FromPyTorch(string path, Dataset target, string architecture, bool allowPickle)
+    {
+        string head;
+        using (var probe = ModelZoo.Create(new ModelSpec(architecture, target.ExampleShape, 2)))
+            head = probe.StageParameters(probe.StageNames[^1]).First(p => p.Parameter.dim() == 2).Name;
+        int classes;
+        var state = PyTorchWeights.Read(path, allowPickle);
+        try
+        {
+            classes = state.TryGetValue(head, out var w) ? (int)w.shape[0]
+                : throw new InvalidDataException($"{path}: no '{head}' in the file, so it is not a {architecture} state dict (see --source-model)");
+        }
+        finally
+        {
+            foreach (var t in state.Values) t.Dispose();
+        }
+        var model = ModelZoo.Create(new ModelSpec(architecture, target.ExampleShape, classes));
+        try
+        {
+            PyTorchWeights.Load(model, path, allowPickle);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return model;
+    }
+
+    public static string[]? ClassNames(string source) => !IsImageNet(source) && File.Exists(Checkpoint.SidecarPath(source)) ? Checkpoint.ReadInfo(source).ClassNames : null;
 
     /// <summary>The target as the source expects it: ImageNet preprocessing for <c>resnet18-imagenet</c>, unchanged otherwise.</summary>
     public static Dataset PrepareTarget(string source, Dataset target)

@@ -16,8 +16,16 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
     internal sealed class Settings : CommonSettings
     {
         [CommandOption("-s|--source <CHECKPOINT>")]
-        [Description("The source model: a model.pt written by transfer train (its model.json must sit next to it), or resnet18-imagenet (ML.NET's ImageNet ResNet-18; target images get its preprocessing).")]
+        [Description("The source model: a model.pt written by transfer train (its model.json must sit next to it), resnet18-imagenet (ML.NET's ImageNet ResNet-18; target images get its preprocessing), or a PyTorch state dict (see --source-model).")]
         public string? Source { get; init; }
+
+        [CommandOption("--source-model <MODEL>")]
+        [Description("Architecture of a PyTorch --source (.safetensors, or .pt/.pth with --allow-pickle), by torchvision names. Default resnet18.")]
+        public string SourceModel { get; init; } = "resnet18";
+
+        [CommandOption("--allow-pickle")]
+        [Description("Allow a pickled PyTorch --source (.pt, .pth, .bin): unpickling can run code in the file, so only for files you trust.")]
+        public bool AllowPickle { get; init; }
 
         [CommandOption("-t|--target <DATA>")]
         [Description("The target dataset: a built-in name or path, optionally with :classes (as --data of train).")]
@@ -108,6 +116,8 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             if (Size < 1) return ValidationResult.Error($"--size must be positive, got {Size}");
             if (Resize is < 1) return ValidationResult.Error($"--resize must be positive, got {Resize}");
             if (Channels is not (null or 1 or 3)) return ValidationResult.Error($"--channels must be 1 or 3, got {Channels}");
+            if (!ModelZoo.Architectures.Contains(SourceModel))
+                return ValidationResult.Error($"--source-model '{SourceModel}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
             if (Freeze && FineTune) return ValidationResult.Error("--freeze and --finetune exclude each other");
             if (Shots is < 1) return ValidationResult.Error($"--shots must be at least 1, got {Shots}");
             if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
@@ -185,7 +195,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         var dataSettings = new DataSettings { Data = settings.Target, Size = settings.Size, Resize = settings.Resize, Channels = settings.Channels };
         using var all = SourceModels.PrepareTarget(settings.Source!, dataSettings.LoadData());
         if (!all.HasLabels) throw new ArgumentException($"--target {settings.Target}: the dataset has no labels to train on");
-        var (source, sourceInfo) = SourceModels.Load(settings.Source!, all);
+        var (source, sourceInfo) = SourceModels.Load(settings.Source!, all, settings.SourceModel, settings.AllowPickle);
         using var _source = source;
         SourceModels.CheckCompatible(source, all, settings.Source!, settings.Target!);
         // Resolve the copy now, so that a bad --copy fails before any folder is created.
