@@ -22,6 +22,12 @@ app.Configure(config =>
         s.AddCommand<SelfTaughtClusterCommand>("cluster").WithDescription("Cluster the target with k-means on autoencoder features (vs raw and PCA).");
     });
     config.AddCommand<TrainCommand>("train").WithDescription("Train a model on a dataset and evaluate it on a held-out split.");
+    config.AddCommand<FinetuneCommand>("finetune").WithDescription("Copy stages of a trained model into a new one and train it on a small target set.");
+    config.AddBranch("experiment", x =>
+    {
+        x.SetDescription("Run a published experiment and compare with the paper.");
+        x.AddCommand<TransferabilityCommand>("transferability").WithDescription("Yosinski et al. 2014: how transferable each stage is (BnB, BnB+, AnB, AnB+).");
+    });
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a checkpoint on a labelled dataset.");
     config.AddCommand<MultiTaskCommand>("multitask")
         .WithDescription("Train one shared trunk with a head per task on several tasks together; evaluate each task.")

@@ -4,7 +4,7 @@ namespace TransferSharp.Models;
 public static class ModelZoo
 {
     /// <summary>The architecture names <see cref="Create"/> knows.</summary>
-    public static readonly IReadOnlyList<string> Architectures = ["lenet", "mlp", "cnn", "resnet18"];
+    public static readonly IReadOnlyList<string> Architectures = ["lenet", "mlp", "cnn", "resnet18", "resnet18-mlnet"];
 
     /// <summary>A freshly initialised model. Seed TorchSharp first for reproducible weights.</summary>
     public static StagedModel Create(ModelSpec spec)
@@ -18,6 +18,7 @@ public static class ModelZoo
             "mlp" => Mlp.Create(spec),
             "cnn" => SmallCnn.Create(spec),
             "resnet18" => ResNet.Create18(spec),
+            "resnet18-mlnet" => ResNet.Create18MlNet(spec),
             _ => throw new ArgumentException($"model '{spec.Architecture}' is unknown"),
         };
     }

@@ -9,7 +9,15 @@ namespace TransferSharp.Models;
 /// <remarks>Stages: stem (conv1, bn1, relu, maxpool), layer1..layer3, layer4 (with the global pooling), head (fc).</remarks>
 internal static class ResNet
 {
-    public static StagedModel Create18(ModelSpec spec)
+    public static StagedModel Create18(ModelSpec spec) => Create(spec, layer4Blocks: 2);
+
+    /// <summary>
+    /// The variant in ML.NET's DnnImageFeaturizer.ResNet18 package (a CNTK export): as ResNet-18 but with a third
+    /// basic block in layer4 (<c>layer4.2</c>).
+    /// </summary>
+    public static StagedModel Create18MlNet(ModelSpec spec) => Create(spec, layer4Blocks: 3);
+
+    private static StagedModel Create(ModelSpec spec, int layer4Blocks)
     {
         var (c, _, _) = ModelZoo.ImageShape(spec, minSide: 32);
         return new StagedModel(spec,
@@ -26,15 +34,15 @@ internal static class ResNet
             Stage.Of("layer3", Layer(128, 256, stride: 2)),
             new Stage("layer4",
             [
-                ("layer4", Layer(256, 512, stride: 2)),
+                ("layer4", Layer(256, 512, stride: 2, layer4Blocks)),
                 ("avgpool", nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())),   // (N, 512): the features
             ]),
             new Stage("head", [("fc", nn.Linear(512, spec.ClassCount))]),
         ]);
     }
 
-    private static Sequential Layer(long inC, long outC, long stride) =>
-        nn.Sequential(new BasicBlock(inC, outC, stride), new BasicBlock(outC, outC, 1));
+    private static Sequential Layer(long inC, long outC, long stride, int blocks = 2) =>
+        nn.Sequential([new BasicBlock(inC, outC, stride), .. Enumerable.Range(1, blocks - 1).Select(_ => new BasicBlock(outC, outC, 1))]);
 }
 
 /// <summary>Two 3x3 convolutions with a residual connection; a 1x1 projection when the shape changes.</summary>

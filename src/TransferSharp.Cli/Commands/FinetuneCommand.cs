@@ -1,0 +1,305 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransferSharp.Cli.Rendering;
+using TransferSharp.Data;
+using TransferSharp.Evaluation;
+using TransferSharp.FineTuning;
+using TransferSharp.Models;
+using TransferSharp.Training;
+
+namespace TransferSharp.Cli.Commands;
+
+/// <summary><c>transfer finetune</c>: copy stages of a trained source model into a new model and train it on a small target set.</summary>
+internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
+{
+    internal sealed class Settings : CommonSettings
+    {
+        [CommandOption("-s|--source <CHECKPOINT>")]
+        [Description("The source model: a model.pt written by transfer train (its model.json must sit next to it), resnet18-imagenet (ML.NET's ImageNet ResNet-18; target images get its preprocessing), or a PyTorch state dict (see --source-model).")]
+        public string? Source { get; init; }
+
+        [CommandOption("--source-model <MODEL>")]
+        [Description("Architecture of a PyTorch --source (.safetensors, or .pt/.pth with --allow-pickle), by torchvision names. Default resnet18.")]
+        public string SourceModel { get; init; } = "resnet18";
+
+        [CommandOption("--allow-pickle")]
+        [Description("Allow a pickled PyTorch --source (.pt, .pth, .bin): unpickling can run code in the file, so only for files you trust.")]
+        public bool AllowPickle { get; init; }
+
+        [CommandOption("-t|--target <DATA>")]
+        [Description("The target dataset: a built-in name or path, optionally with :classes (as --data of train).")]
+        public string? Target { get; init; }
+
+        [CommandOption("--size <PIXELS>")]
+        [Description("Side length image folders are read at. Default 64.")]
+        public int Size { get; init; } = 64;
+
+        [CommandOption("--resize <PIXELS>")]
+        [Description("Resize every target image to this square size.")]
+        public int? Resize { get; init; }
+
+        [CommandOption("--channels <1|3>")]
+        [Description("Convert target images to grey (1) or RGB (3).")]
+        public int? Channels { get; init; }
+
+        [CommandOption("--copy <STAGES>")]
+        [Description("Stages copied from the source: all (default: every stage but the head), first:N, last:N or stages:a,b.")]
+        public string Copy { get; init; } = "all";
+
+        [CommandOption("--freeze")]
+        [Description("Keep the copied stages fixed.")]
+        public bool Freeze { get; init; }
+
+        [CommandOption("--finetune")]
+        [Description("Train the copied stages too (the default).")]
+        public bool FineTune { get; init; }
+
+        [CommandOption("--copied-lr-scale <F>")]
+        [Description("Learning rate of fine-tuned copied stages as a multiple of --lr. Default 1.")]
+        public double CopiedLearningRateScale { get; init; } = 1.0;
+
+        [CommandOption("--conservative <TERMS>")]
+        [Description("Conservative training: l2sp=A,l2sp-beta=B (L2-SP), distill=L,temperature=T (Learning without Forgetting). Default none.")]
+        public string Conservative { get; init; } = "none";
+
+        [CommandOption("--shots <K>")]
+        [Description("Train on only K labelled examples per target class (drawn from the training part).")]
+        public int? Shots { get; init; }
+
+        [CommandOption("-e|--epochs <N>")]
+        [Description("Epochs. Default 10.")]
+        public int Epochs { get; init; } = 10;
+
+        [CommandOption("-b|--batch-size <N>")]
+        [Description("Minibatch size. Default 32.")]
+        public int BatchSize { get; init; } = 32;
+
+        [CommandOption("--lr <RATE>")]
+        [Description("Learning rate. Default 0.003 (Adam, AdamW) or 0.01 (SGD).")]
+        public double? LearningRate { get; init; }
+
+        [CommandOption("--optimizer <NAME>")]
+        [Description("adam (default), adamw or sgd.")]
+        public string Optimizer { get; init; } = "adam";
+
+        [CommandOption("--schedule <NAME>")]
+        [Description("cosine (default), constant, step or inverse-decay.")]
+        public string Schedule { get; init; } = "cosine";
+
+        [CommandOption("--weight-decay <W>")]
+        [Description("Weight decay. Default 0.")]
+        public double WeightDecay { get; init; }
+
+        [CommandOption("--patience <N>")]
+        [Description("Stop after N epochs without a better validation accuracy (0 = off, default).")]
+        public int Patience { get; init; }
+
+        [CommandOption("--test-fraction <F>")]
+        [Description("Fraction of every target class held out for the final test. Default 0.2.")]
+        public double TestFraction { get; init; } = 0.2;
+
+        [CommandOption("--validation-fraction <F>")]
+        [Description("Fraction of the rest used for per-epoch validation (before --shots are drawn). Default 0.1.")]
+        public double ValidationFraction { get; init; } = 0.1;
+
+        [CommandOption("--runs <FOLDER>")]
+        [Description("Where run folders go. Default runs.")]
+        public string Runs { get; init; } = "runs";
+
+        public override ValidationResult Validate()
+        {
+            var b = base.Validate();
+            if (!b.Successful) return b;
+            if (string.IsNullOrWhiteSpace(Source)) return ValidationResult.Error("--source is required");
+            if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required");
+            if (Size < 1) return ValidationResult.Error($"--size must be positive, got {Size}");
+            if (Resize is < 1) return ValidationResult.Error($"--resize must be positive, got {Resize}");
+            if (Channels is not (null or 1 or 3)) return ValidationResult.Error($"--channels must be 1 or 3, got {Channels}");
+            if (!ModelZoo.Architectures.Contains(SourceModel))
+                return ValidationResult.Error($"--source-model '{SourceModel}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
+            if (Freeze && FineTune) return ValidationResult.Error("--freeze and --finetune exclude each other");
+            if (Shots is < 1) return ValidationResult.Error($"--shots must be at least 1, got {Shots}");
+            if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
+            if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
+            if (TrainCommand.Settings.ParseEnum<OptimizerKind>(Optimizer) is null) return ValidationResult.Error($"--optimizer '{Optimizer}' is unknown (choose adam, adamw, sgd)");
+            if (TrainCommand.Settings.ParseEnum<ScheduleKind>(Schedule) is null) return ValidationResult.Error($"--schedule '{Schedule}' is unknown (choose cosine, constant, step, inverse-decay)");
+            try
+            {
+                var errors = ToOptions().Validate();
+                return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors));
+            }
+            catch (ArgumentException e)
+            {
+                return ValidationResult.Error(e.Message);   // names --copy or --conservative
+            }
+        }
+
+        public FineTuningOptions ToOptions()
+        {
+            var optimizer = TrainCommand.Settings.ParseEnum<OptimizerKind>(Optimizer) ?? OptimizerKind.Adam;
+            StageSelection copy;
+            try { copy = StageSelection.Parse(Copy); }
+            catch (ArgumentException e) { throw new ArgumentException($"--copy {e.Message}"); }
+            ConservativeOptions conservative;
+            try { conservative = ConservativeOptions.Parse(Conservative); }
+            catch (ArgumentException e) { throw new ArgumentException($"--conservative {e.Message}"); }
+            return new FineTuningOptions
+            {
+                Training = new TrainingOptions
+                {
+                    Epochs = Epochs,
+                    BatchSize = BatchSize,
+                    Optimizer = optimizer,
+                    LearningRate = LearningRate ?? (optimizer == OptimizerKind.Sgd ? 0.01 : new TrainingOptions().LearningRate),
+                    Schedule = TrainCommand.Settings.ParseEnum<ScheduleKind>(Schedule) ?? ScheduleKind.Cosine,
+                    WeightDecay = WeightDecay,
+                    Patience = Patience,
+                    Seed = Seed,
+                    Threads = Threads,
+                },
+                Transfer = new LayerTransferOptions
+                {
+                    Copy = copy,
+                    Mode = Freeze ? CopiedStageMode.Frozen : CopiedStageMode.FineTuned,
+                    CopiedLearningRateScale = CopiedLearningRateScale,
+                },
+                Conservative = conservative,
+            };
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return FineTune(settings, cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static int FineTune(Settings settings, CancellationToken cancellation)
+    {
+        var options = settings.ToOptions();
+        int threads = Seeding.SetThreads(options.Training.Threads);
+        Seeding.SeedEverything(options.Training.Seed);
+
+        if (SourceModels.IsImageNet(settings.Source!) && options.Conservative.DistillationWeight > 0)
+            throw new ArgumentException($"--conservative distill needs a source with a trained head; --source {ImageNetResNet18.SourceName} has none (ML.NET ships only its features)");
+        var dataSettings = new DataSettings { Data = settings.Target, Size = settings.Size, Resize = settings.Resize, Channels = settings.Channels };
+        using var all = SourceModels.PrepareTarget(settings.Source!, dataSettings.LoadData());
+        if (!all.HasLabels) throw new ArgumentException($"--target {settings.Target}: the dataset has no labels to train on");
+        var (source, sourceInfo) = SourceModels.Load(settings.Source!, all, settings.SourceModel, settings.AllowPickle);
+        using var _source = source;
+        SourceModels.CheckCompatible(source, all, settings.Source!, settings.Target!);
+        // Resolve the copy now, so that a bad --copy fails before any folder is created.
+        IReadOnlyList<string> copied;
+        try { copied = options.Transfer.Copy.Resolve(source, new ModelSpec(source.Spec.Architecture, all.ExampleShape, all.ClassCount)); }
+        catch (ArgumentException e) { throw new ArgumentException($"--copy {options.Transfer.Copy}: {e.Message}"); }
+
+        var (rest, test) = all.StratifiedSplit(settings.TestFraction, options.Training.Seed);
+        using var _test = test;
+        Dataset pool = rest, validation;
+        if (settings.ValidationFraction > 0)
+        {
+            (pool, validation) = rest.StratifiedSplit(settings.ValidationFraction, options.Training.Seed + 1);
+            rest.Dispose();
+        }
+        else validation = test;
+        using var _validation = validation == test ? null : validation;
+        Dataset train = pool;
+        if (settings.Shots is { } k)
+        {
+            try { train = pool.TakePerClass(k, options.Training.Seed + 2); }
+            catch (ArgumentException e) { throw new ArgumentException($"--shots {k}: {e.Message}"); }
+            pool.Dispose();
+        }
+        using var _train = train;
+
+        var run = RunFolder.Create(settings.Runs, "finetune");
+        run.WriteJson(run.Settings, new { source = settings.Source, target = settings.Target, settings.Size, settings.Resize, settings.Channels,
+            copy = options.Transfer.Copy.ToString(), mode = options.Transfer.Mode, copied_lr_scale = options.Transfer.CopiedLearningRateScale,
+            conservative = options.Conservative.ToString(), settings.Shots, settings.TestFraction, settings.ValidationFraction, options = options.Training });
+
+        AnsiConsole.MarkupLine($"[bold]finetune[/] {Markup.Escape(sourceInfo)} -> {Markup.Escape(all.ToString())}; train {train.Count}" +
+                               $"{(settings.Shots is { } s ? $" ({s} per class)" : "")}, validation {validation.Count}, test {test.Count}; " +
+                               $"copy {Markup.Escape(string.Join(", ", copied))} ({options.Transfer.Mode.ToString().ToLowerInvariant()}), " +
+                               $"{threads} threads, seed {options.Training.Seed}; run folder {Markup.Escape(run.Path)}");
+        var tuner = new FineTuner(options);
+        var result = TrainingProgressBar.Run($"{source.Spec.Architecture} -> {settings.Target}",
+            progress => tuner.Fit(source, train, validation, progress, cancellation));
+        using var model = result.Model;
+        using var oldTask = result.OldTaskModel;
+
+        var score = Metrics.Evaluate(model, test);
+        var metrics = new Dictionary<string, double>
+        {
+            ["test_accuracy"] = score.Accuracy,
+            ["test_loss"] = score.Loss,
+            ["test_count"] = score.Count,
+            ["train_count"] = train.Count,
+            ["best_epoch"] = result.Training.BestEpoch,
+        };
+        Checkpoint.Save(run.Checkpoint, model, new CheckpointInfo
+        {
+            Architecture = model.Spec.Architecture,
+            InputShape = model.Spec.InputShape,
+            ClassNames = all.ClassNames.ToArray(),
+            Data = $"{settings.Target} ({all.Provenance}); fine-tuned from {settings.Source}",
+            Options = options.Training,
+            Epoch = result.History.Count,
+            History = result.History,
+            Metrics = metrics,
+        });
+        if (oldTask is not null && SourceModels.ClassNames(settings.Source!) is { } sourceClasses)
+            Checkpoint.Save(Path.Combine(run.Path, "old-task.pt"), oldTask, new CheckpointInfo
+            {
+                Architecture = oldTask.Spec.Architecture,
+                InputShape = oldTask.Spec.InputShape,
+                ClassNames = sourceClasses,
+                Data = $"source task of {settings.Source}, features fine-tuned on {settings.Target} with Learning without Forgetting",
+            });
+        run.WriteJson(run.Metrics, new
+        {
+            command = "finetune",
+            source = settings.Source,
+            target = settings.Target,
+            provenance = all.Provenance,
+            model = model.Spec.Architecture,
+            copied_stages = result.Transferred.CopiedStages,
+            new_stages = result.Transferred.NewStages,
+            mode = options.Transfer.Mode,
+            conservative = options.Conservative,
+            shots = settings.Shots,
+            seed = options.Training.Seed,
+            threads,
+            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
+            options = options.Training,
+            split = new { train = train.Count, validation = validation.Count, test = test.Count },
+            metrics,
+            per_class_test_accuracy = all.ClassNames.Zip(score.PerClassAccuracy()).ToDictionary(p => p.First, p => p.Second),
+            history = result.History,
+        });
+        run.SaveLearningCurve(result.History, $"{model.Spec.Architecture} fine-tuned on {settings.Target}");
+
+        Tables.History(result.History);
+        Tables.KeyValues("result",
+        [
+            ("source", sourceInfo),
+            ("copied stages", $"{string.Join(", ", result.Transferred.CopiedStages)} ({options.Transfer.Mode.ToString().ToLowerInvariant()})"),
+            ("new stages", string.Join(", ", result.Transferred.NewStages)),
+            ("conservative", options.Conservative.ToString()),
+            ("training examples", settings.Shots is { } shots ? $"{train.Count} ({shots} per class)" : $"{train.Count}"),
+            ("test accuracy", $"{score.Accuracy:P2} ({score.Count} held-out examples)"),
+            ("test loss", $"{score.Loss:0.0000}"),
+            ("run folder", run.Path),
+        ]);
+        return 0;
+    }
+}

@@ -1,0 +1,33 @@
+using TransferSharp.Data;
+using TransferSharp.Models;
+
+namespace TransferSharp.FineTuning;
+
+/// <summary>
+/// Frozen-backbone feature extraction: when every feature stage is frozen, their output never changes, so it is
+/// computed once per example and only the head trains, on <c>(N, F)</c> features.
+/// </summary>
+internal static class FeatureCache
+{
+    /// <summary>The features <c>(N, F)</c> of <paramref name="data"/> through every stage but the head, with its labels.</summary>
+    public static Dataset Compute(StagedModel model, Dataset data, int batchSize = 256)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var parts = new List<Tensor>();
+            for (long start = 0; start < data.Count; start += batchSize)
+                parts.Add(model.Features(data.Inputs.narrow(0, start, Math.Min(batchSize, data.Count - start))).flatten(1));   // (B, F)
+            var features = cat(parts.ToArray(), 0);                                                                              // (N, F)
+            return new Dataset($"{data.Name} features", features, data.Labels?.clone(), data.ClassNames,
+                $"{data.Provenance}; features of the frozen {model.Spec.Architecture} stages");
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.Reflection;
+using TransferSharp.Data;
+using TransferSharp.Models.Onnx;
+
+namespace TransferSharp.Models;
+
+/// <summary>
+/// The ImageNet-trained ResNet-18 that ML.NET ships as ONNX in NuGet <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>
+/// 0.23.1, imported into a TorchSharp ResNet (<see cref="ModelZoo"/>'s <c>resnet18-mlnet</c>) by walking its graph.
+/// </summary>
+/// <remarks>
+/// <para>The ONNX file is a CNTK 2.6 export of the feature extractor only: 7x7/2 convolution, 3x3/2 max-pool, then
+/// basic blocks 2, 2, 2 and 3 (not torchvision's 2, 2, 2, 2: layer4 has a third block, so the graph has 22
+/// convolutions), global average pooling to 512 features. There is no ImageNet classifier, so the imported model's
+/// head (<c>fc</c>) is freshly initialised: use it as a source of feature stages (<c>--copy all</c>). The stride-2
+/// layers pad asymmetrically (begin 3/end 2 for the 7x7 convolution, begin 1/end 0 for the 3x3 ones); with even
+/// input sizes the windows start at the same places as with the symmetric padding of torchvision's layout and never
+/// reach the extra end padding, so the two compute the same thing (the agreement test checks it at 224x224).</para>
+/// <para>Expected input (what <c>ResNetPreprocess.onnx</c> in the same package produces): BGR channel order, values
+/// 0..255, minus a 224x224 per-channel mean image (means about 104, 117, 123 — ImageNet's BGR means). Use
+/// <see cref="Preprocess"/> on RGB images in [0, 1].</para>
+/// <para>The package is fetched by restore (a <c>PackageDownload</c> in Directory.Packages.props) and read from the
+/// NuGet package folder; it is not referenced, so ML.NET does not come along, and the 64 MB model is not committed.</para>
+/// </remarks>
+public static class ImageNetResNet18
+{
+    /// <summary>Name of this source on the command line.</summary>
+    public const string SourceName = "resnet18-imagenet";
+
+    /// <summary>The architecture the ONNX holds: <see cref="ModelZoo"/>'s <c>resnet18-mlnet</c>, ResNet-18 with a third block in layer4.</summary>
+    public const string Architecture = "resnet18-mlnet";
+
+    private const string PackageFolder = "microsoft.ml.dnnimagefeaturizer.resnet18/0.23.1/tools/DnnImageModels";
+
+    /// <summary>Path of <c>ResNet18.onnx</c> in the NuGet package folder; throws <see cref="FileNotFoundException"/> saying how to get it.</summary>
+    public static string ModelPath() => Locate("ResNet18Onnx/ResNet18.onnx");
+
+    /// <summary>Path of <c>ResNetPreprocess.onnx</c> (the mean image) in the NuGet package folder.</summary>
+    public static string PreprocessPath() => Locate("ResNetPrepOnnx/ResNetPreprocess.onnx");
+
+    /// <summary>
+    /// A ResNet-18 for <paramref name="classCount"/> classes and 3x<paramref name="size"/>x<paramref name="size"/> inputs
+    /// with the ImageNet features imported (every stage but the head).
+    /// </summary>
+    public static StagedModel Load(int classCount = 1000, int size = 224, string? onnxPath = null)
+    {
+        var graph = OnnxProto.ReadModel(onnxPath ?? ModelPath());
+        var model = ModelZoo.Create(new ModelSpec(Architecture, [3, size, size], classCount));
+        try
+        {
+            var weights = MapWeights(graph, onnxPath ?? "ResNet18.onnx");
+            var parameters = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+            foreach (var (name, buffer) in model.named_buffers()) parameters[name] = buffer;
+            using var noGrad = no_grad();
+            foreach (var (name, source) in weights)
+            {
+                if (!parameters.TryGetValue(name, out var target))
+                    throw new InvalidDataException($"{onnxPath ?? "ResNet18.onnx"}: mapped '{name}', which the TorchSharp ResNet-18 does not have");
+                if (!target.shape.SequenceEqual(source.Dims))
+                    throw new InvalidDataException($"{onnxPath ?? "ResNet18.onnx"}: '{name}' is ({string.Join(", ", source.Dims)}) in the ONNX, ({string.Join(", ", target.shape)}) here");
+                using var t = tensor(source.Data, source.Dims);
+                target.copy_(t);
+            }
+            var missing = parameters.Keys.Where(k => !k.StartsWith("fc.", StringComparison.Ordinal) && !k.EndsWith("num_batches_tracked", StringComparison.Ordinal))
+                .Except(weights.Keys).ToArray();
+            if (missing.Length > 0) throw new InvalidDataException($"{onnxPath ?? "ResNet18.onnx"}: no weights found for {string.Join(", ", missing)}");
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return model;
+    }
+
+    /// <summary>
+    /// RGB images in [0, 1] to the network's input: ×255, BGR order, minus the package's mean image (resized to the
+    /// images' size when it is not 224x224; grey images are repeated to RGB).
+    /// </summary>
+    public static Dataset Preprocess(Dataset data, string? preprocessPath = null)
+    {
+        if (!data.IsImage) throw new ArgumentException($"dataset '{data.Name}': the ImageNet ResNet-18 needs images");
+        using var rgb = data.ToRgb();
+        var graph = OnnxProto.ReadModel(preprocessPath ?? PreprocessPath());
+        var mean = graph.Initializers.Values.FirstOrDefault(t => t.Dims.SequenceEqual([1L, 3, 224, 224]))
+                   ?? throw new InvalidDataException($"{preprocessPath ?? "ResNetPreprocess.onnx"}: no 1x3x224x224 mean image");
+        using var scope = NewDisposeScope();
+        var m = tensor(mean.Data, mean.Dims);                                  // (1, 3, 224, 224), BGR
+        long h = rgb.Inputs.shape[2], w = rgb.Inputs.shape[3];
+        if (h != 224 || w != 224) m = functional.interpolate(m, [h, w], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        var bgr = rgb.Inputs.flip(1) * 255f;                                   // (N, 3, H, W)
+        return rgb.WithInputs(bgr - m, "ImageNet ResNet-18 preprocessing: x255, BGR, minus the mean image");
+    }
+
+    /// <summary>Torchvision names of the ONNX weights, found by walking the graph: convolutions in order, each with its batch norm.</summary>
+    internal static Dictionary<string, OnnxTensor> MapWeights(OnnxGraph graph, string file)
+    {
+        var convs = graph.Nodes.Where(n => n.OpType == "Conv").ToArray();
+        var bnByInput = graph.Nodes.Where(n => n.OpType == "BatchNormalization").ToDictionary(n => n.Inputs[0]);
+        if (convs.Length != 22) throw new InvalidDataException($"{file}: expected the 22 convolutions of ML.NET's ResNet-18, found {convs.Length}");
+        OnnxTensor Init(string name) => graph.Initializers.TryGetValue(name, out var t) ? t
+            : throw new InvalidDataException($"{file}: '{name}' is not an initializer");
+
+        var names = new List<(string Conv, string Norm)> { ("conv1", "bn1") };
+        var main = new Queue<(string, string)>();
+        var projections = new Queue<(string, string)>();
+        foreach (var layer in new[] { 1, 2, 3, 4 })
+        {
+            for (int block = 0; block < (layer == 4 ? 3 : 2); block++)
+            {
+                main.Enqueue(($"layer{layer}.{block}.conv1", $"layer{layer}.{block}.bn1"));
+                main.Enqueue(($"layer{layer}.{block}.conv2", $"layer{layer}.{block}.bn2"));
+            }
+            if (layer > 1) projections.Enqueue(($"layer{layer}.0.downsample.0", $"layer{layer}.0.downsample.1"));
+        }
+        // After the stem, 1x1 convolutions are the projection shortcuts; the 3x3 ones come in forward order.
+        foreach (var c in convs.Skip(1))
+            names.Add(Init(c.Inputs[1]).Dims[^1] == 1 ? projections.Dequeue() : main.Dequeue());
+
+        var result = new Dictionary<string, OnnxTensor>();
+        for (int i = 0; i < convs.Length; i++)
+        {
+            var (convName, normName) = names[i];
+            var conv = convs[i];
+            if (conv.Inputs.Length > 2) throw new InvalidDataException($"{file}: convolution {conv.Name} has a bias, which ResNet-18 does not");
+            result[$"{convName}.weight"] = Init(conv.Inputs[1]);
+            if (!bnByInput.TryGetValue(conv.Outputs[0], out var bn))
+                throw new InvalidDataException($"{file}: convolution {conv.Name} is not followed by a batch norm");
+            if (bn.Float("epsilon") is { } eps && Math.Abs(eps - 1e-5) > 1e-9)
+                throw new InvalidDataException($"{file}: batch norm {bn.Name} has epsilon {eps}, TorchSharp's is 1e-5");
+            result[$"{normName}.weight"] = Init(bn.Inputs[1]);
+            result[$"{normName}.bias"] = Init(bn.Inputs[2]);
+            result[$"{normName}.running_mean"] = Init(bn.Inputs[3]);
+            result[$"{normName}.running_var"] = Init(bn.Inputs[4]);
+        }
+        return result;
+    }
+
+    private static string Locate(string relative)
+    {
+        var roots = new List<string?>
+        {
+            Environment.GetEnvironmentVariable("NUGET_PACKAGES"),
+            typeof(ImageNetResNet18).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "NuGetPackageRoot")?.Value,
+            Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+        };
+        foreach (var root in roots.Where(r => !string.IsNullOrEmpty(r)))
+        {
+            var path = Path.Combine(root!, PackageFolder, relative);
+            if (File.Exists(path)) return path;
+        }
+        throw new FileNotFoundException(
+            $"{Path.GetFileName(relative)} of NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1 is not in the package folder; " +
+            "run 'dotnet restore' on TransferSharp.slnx (it downloads the package) or set NUGET_PACKAGES", relative);
+    }
+}

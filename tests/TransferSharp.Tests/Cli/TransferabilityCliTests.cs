@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace TransferSharp.Tests.Cli;
+
+[Collection("Sequential")]
+public sealed class TransferabilityCliTests
+{
+    [Theory]
+    [InlineData("--data mnist --split dissimilar", "no dissimilar split is known for 'mnist'")]
+    [InlineData("--data mnist --split nowhere.txt", "nowhere.txt")]
+    [InlineData("--data mnist --seeds 1,x", "--seeds '1,x'")]
+    public void Bad_splits_and_seeds_give_one_line_and_exit_2(string args, string expected)
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, ["experiment", "transferability", .. args.Split(' ')]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "runs")));
+    }
+
+    [Fact]
+    public void A_tiny_run_writes_the_plot_and_every_network()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "experiment", "transferability", "--data", "optdigits", "--model", "mlp", "--seeds", "0",
+            "--epochs", "1", "--train-per-class", "30", "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+        var run = Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "runs")));
+        Assert.True(File.Exists(Path.Combine(run, "transferability.png")));
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        var result = Assert.Single(metrics.RootElement.GetProperty("results").EnumerateArray());
+        Assert.Equal(2 + 2 * 4, result.GetProperty("runs").GetArrayLength());   // bases, then 4 conditions for n = 1, 2
+        Assert.Contains("AnB+", r.Stdout);
+    }
+}
