@@ -18,5 +18,6 @@ app.Configure(config =>
     config.AddCommand<TrainCommand>("train").WithDescription("Train a model on a dataset and evaluate it on a held-out split.");
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a checkpoint on a labelled dataset.");
     config.AddCommand<PredictCommand>("predict").WithDescription("Classify an image or every image in a folder.");
+    config.AddCommand<ZeroShotCommand>("zeroshot").WithDescription("Recognise classes never seen in training from their attributes or word vectors.");
 });
 return CliErrors.Run(() => app.Run(args), args.Contains("--verbose"));

@@ -1,0 +1,136 @@
+namespace TransferSharp.ZeroShot;
+
+/// <summary>Accuracies of one class.</summary>
+/// <param name="Name">Class name.</param>
+/// <param name="Seen">True for a class seen in training.</param>
+/// <param name="Count">Test examples of the class.</param>
+/// <param name="ZeroShotAccuracy">Accuracy among the unseen classes only (null for a seen class).</param>
+/// <param name="GeneralizedAccuracy">Accuracy among all classes (null when the generalized evaluation was not run).</param>
+public sealed record ClassAccuracy(string Name, bool Seen, int Count, double? ZeroShotAccuracy, double? GeneralizedAccuracy);
+
+/// <summary>The generalized zero-shot figures: seen and unseen classes compete for every test image.</summary>
+/// <param name="SeenAccuracy">Per-class mean accuracy on held-out seen-class images.</param>
+/// <param name="UnseenAccuracy">Per-class mean accuracy on unseen-class images.</param>
+/// <param name="HarmonicMean">2·s·u / (s + u).</param>
+/// <param name="Calibration">γ subtracted from seen-class scores (calibrated stacking); 0 = none.</param>
+/// <param name="Confusion">Rows: true class, columns: predicted, over all dataset classes.</param>
+public sealed record GeneralizedScore(double SeenAccuracy, double UnseenAccuracy, double HarmonicMean, double Calibration, int[,] Confusion);
+
+/// <summary>Zero-shot results of one trained model.</summary>
+/// <param name="ClassNames">All dataset classes.</param>
+/// <param name="Seen">Seen class indices.</param>
+/// <param name="Unseen">Unseen class indices.</param>
+/// <param name="UnseenAccuracy">Zero-shot per-class mean accuracy: unseen images, unseen candidates only.</param>
+/// <param name="Chance">1 / number of unseen classes.</param>
+/// <param name="UnseenConfusion">Rows/columns follow <paramref name="Unseen"/>.</param>
+/// <param name="Generalized">The generalized figures, when evaluated.</param>
+/// <param name="PerClass">One row per dataset class.</param>
+public sealed record ZeroShotReport(IReadOnlyList<string> ClassNames, IReadOnlyList<int> Seen, IReadOnlyList<int> Unseen,
+    double UnseenAccuracy, double Chance, int[,] UnseenConfusion, GeneralizedScore? Generalized, IReadOnlyList<ClassAccuracy> PerClass);
+
+/// <summary>
+/// Zero-shot evaluation: per-class mean accuracy on unseen classes, and the generalized setting (Xian et al. 2018)
+/// where seen and unseen classes are all candidates, reporting accuracy on seen (s), on unseen (u) and their harmonic
+/// mean H = 2su/(s+u), with optional calibrated stacking (Chao et al. 2016: subtract γ from every seen-class score).
+/// </summary>
+public static class ZeroShotEvaluation
+{
+    /// <summary>Evaluates <paramref name="model"/> on a split; <paramref name="descriptions"/> are aligned to the dataset's classes.</summary>
+    public static ZeroShotReport Evaluate(ZeroShotModel model, ZeroShotSplit split, ClassDescriptions descriptions, bool generalized = true, double calibration = 0)
+    {
+        var names = split.UnseenTest.ClassNames;
+        if (descriptions.Count != names.Count)
+            throw new ArgumentException($"{descriptions.Source}: {descriptions.Count} descriptions for {names.Count} dataset classes; align them with ClassDescriptions.For");
+        var unseen = split.Unseen;
+        var unseenTruth = split.UnseenTest.LabelArray();
+
+        // Zero-shot: only the unseen classes are candidates.
+        var zslScores = model.Score(split.UnseenTest, descriptions.Rows(unseen));
+        var zslPredicted = Predict(zslScores, unseen.ToArray(), seenColumns: null, 0);
+        var zslPerClass = PerClassAccuracy(unseenTruth, zslPredicted, unseen);
+        var zslConfusion = Confusion(unseenTruth, zslPredicted, unseen);
+
+        GeneralizedScore? gzsl = null;
+        double[]? gzslPerClass = null;
+        if (generalized)
+        {
+            var all = Enumerable.Range(0, names.Count).ToArray();
+            var isSeen = all.Select(c => split.Seen.Contains(c)).ToArray();
+            var seenTruth = split.SeenTest.LabelArray();
+            var seenPredicted = Predict(model.Score(split.SeenTest, descriptions), all, isSeen, calibration);
+            var unseenPredicted = Predict(model.Score(split.UnseenTest, descriptions), all, isSeen, calibration);
+            var truth = seenTruth.Concat(unseenTruth).ToArray();
+            var predicted = seenPredicted.Concat(unseenPredicted).ToArray();
+            gzslPerClass = PerClassAccuracy(truth, predicted, all);
+            double s = Mean(split.Seen.Select(c => gzslPerClass[c])), u = Mean(unseen.Select(c => gzslPerClass[c]));
+            gzsl = new GeneralizedScore(s, u, HarmonicMean(s, u), calibration, Confusion(truth, predicted, all));
+        }
+
+        var counts = new int[names.Count];
+        foreach (var y in split.SeenTest.LabelArray().Concat(unseenTruth)) counts[y]++;
+        var perClass = Enumerable.Range(0, names.Count).Select(c =>
+        {
+            int u = Array.IndexOf(unseen.ToArray(), c);
+            return new ClassAccuracy(names[c], u < 0, counts[c], u >= 0 ? zslPerClass[u] : null, gzslPerClass?[c]);
+        }).ToArray();
+        return new ZeroShotReport(names, split.Seen, unseen, Mean(zslPerClass), 1.0 / unseen.Count, zslConfusion, gzsl, perClass);
+    }
+
+    /// <summary>
+    /// For each row of <paramref name="scores"/> <c>[N, |candidates|]</c>, the candidate class with the highest score,
+    /// after subtracting <paramref name="calibration"/> from the columns marked in <paramref name="seenColumns"/>.
+    /// </summary>
+    public static int[] Predict(float[,] scores, int[] candidates, bool[]? seenColumns, double calibration)
+    {
+        int n = scores.GetLength(0), k = scores.GetLength(1);
+        if (k != candidates.Length) throw new ArgumentException($"{k} score columns for {candidates.Length} candidate classes");
+        var result = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int best = 0;
+            double bestScore = double.NegativeInfinity;
+            for (int j = 0; j < k; j++)
+            {
+                double v = scores[i, j] - (seenColumns is not null && seenColumns[j] ? calibration : 0);
+                if (v > bestScore) { bestScore = v; best = j; }
+            }
+            result[i] = candidates[best];
+        }
+        return result;
+    }
+
+    /// <summary>Accuracy of each class in <paramref name="classes"/> (NaN for a class without examples).</summary>
+    public static double[] PerClassAccuracy(long[] truth, int[] predicted, IReadOnlyList<int> classes)
+    {
+        if (truth.Length != predicted.Length) throw new ArgumentException($"{truth.Length} labels but {predicted.Length} predictions");
+        var acc = new double[classes.Count];
+        for (int j = 0; j < classes.Count; j++)
+        {
+            int total = 0, right = 0;
+            for (int i = 0; i < truth.Length; i++)
+                if (truth[i] == classes[j]) { total++; if (predicted[i] == classes[j]) right++; }
+            acc[j] = total == 0 ? double.NaN : right / (double)total;
+        }
+        return acc;
+    }
+
+    /// <summary>The harmonic mean 2su/(s+u) of seen and unseen accuracy (0 when both are 0).</summary>
+    public static double HarmonicMean(double seen, double unseen) => seen + unseen <= 0 ? 0 : 2 * seen * unseen / (seen + unseen);
+
+    /// <summary>Counts <c>[|classes|, |classes|]</c>: rows true class, columns predicted, both in the order of <paramref name="classes"/>.</summary>
+    public static int[,] Confusion(long[] truth, int[] predicted, IReadOnlyList<int> classes)
+    {
+        var at = new Dictionary<long, int>();
+        for (int j = 0; j < classes.Count; j++) at[classes[j]] = j;
+        var m = new int[classes.Count, classes.Count];
+        for (int i = 0; i < truth.Length; i++)
+            if (at.TryGetValue(truth[i], out int r) && at.TryGetValue(predicted[i], out int c)) m[r, c]++;
+        return m;
+    }
+
+    private static double Mean(IEnumerable<double> values)
+    {
+        var v = values.Where(x => !double.IsNaN(x)).ToArray();
+        return v.Length == 0 ? double.NaN : v.Average();
+    }
+}
