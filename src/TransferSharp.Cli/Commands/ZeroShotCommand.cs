@@ -172,6 +172,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
             Generalized = settings.Generalized,
             Calibration = settings.Calibration,
         };
+        using var split = ZeroShotSplit.Create(data, unseen, evaluation.SeenTestFraction, options.Seed);
         var run = RunFolder.Create(settings.Runs, "zeroshot");   // inputs are good: now leave evidence
 
         var unseenNames = unseen.Select(c => data.ClassNames[c]).ToArray();
@@ -181,7 +182,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
         if (wordReport is not null) PrintWordReport(wordReport);
 
         var outcome = TrainingProgressBar.Run($"{MethodName(method)} on {settings.Data}",
-            progress => ZeroShotExperiment.Run(data, aligned, unseen, method, options, evaluation, progress, cancellation));
+            progress => ZeroShotExperiment.Run(split, aligned, method, options, evaluation, progress, cancellation));
         using var model = outcome.Model;
         var report = outcome.Report;
 

@@ -2,7 +2,7 @@ namespace TransferSharp.ZeroShot;
 
 /// <summary>
 /// Attribute tables written for the built-in datasets: <c>fashion-mnist</c> (17 binary attributes of garments) and
-/// <c>digits</c> (14 binary attributes of stroke shapes, for mnist, optdigits and mnist-m). Every attribute is
+/// <c>digits</c> (18 binary attributes of stroke shapes, for mnist, optdigits and mnist-m). Every attribute is
 /// explained, class by class, in <c>data/attributes.md</c>; every class is a unique combination.
 /// </summary>
 /// <remarks>
@@ -30,17 +30,17 @@ public static class BuiltInDescriptions
         """;
 
     private const string Digits = """
-        class,closed_loop,two_loops,loop_at_top,loop_at_bottom,vertical_stroke,horizontal_bar,bar_at_top,diagonal_stroke,curve_open_left,curve_open_right,left_right_symmetric,top_bottom_symmetric,strokes_cross,narrow
-        0,1,0,0,0,0,0,0,0,0,0,1,1,0,0
-        1,0,0,0,0,1,0,0,0,0,0,1,1,0,1
-        2,0,0,0,0,0,1,0,1,1,0,0,0,0,0
-        3,0,0,0,0,0,0,0,0,1,0,0,1,0,0
-        4,0,0,0,0,1,1,0,1,0,0,0,0,1,0
-        5,0,0,0,0,0,1,1,0,1,0,0,0,0,0
-        6,1,0,0,1,0,0,0,0,0,1,0,0,0,0
-        7,0,0,0,0,0,1,1,1,0,0,0,0,0,0
-        8,1,1,1,1,0,0,0,0,0,0,1,1,1,0
-        9,1,0,1,0,1,0,0,0,0,0,0,0,0,0
+        class,closed_loop,two_loops,loop_at_top,loop_at_bottom,curved_strokes,straight_strokes_only,vertical_stroke,bar_at_top,bar_in_middle,bar_at_bottom,diagonal_stroke,arc_at_top_open_left,bowl_at_bottom_open_left,arc_open_right,left_right_symmetric,top_bottom_symmetric,strokes_cross,narrow
+        0,1,0,0,0,1,0,0,0,0,0,0,0,0,0,1,1,0,0
+        1,0,0,0,0,0,1,1,0,0,0,0,0,0,0,1,1,0,1
+        2,0,0,0,0,1,0,0,0,0,1,1,1,0,0,0,0,0,0
+        3,0,0,0,0,1,0,0,0,0,0,0,1,1,0,0,1,0,0
+        4,0,0,0,0,0,1,1,0,1,0,1,0,0,0,0,0,1,0
+        5,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0
+        6,1,0,0,1,1,0,0,0,0,0,0,0,0,1,0,0,0,0
+        7,0,0,0,0,0,1,0,1,0,0,1,0,0,0,0,0,0,0
+        8,1,1,1,1,1,0,0,0,0,0,0,0,0,0,1,1,1,0
+        9,1,0,1,0,1,0,1,0,0,0,0,0,0,0,0,0,0,0
         """;
 
     /// <summary>The table called <paramref name="name"/> (<c>fashion-mnist</c> or <c>digits</c>).</summary>

@@ -44,9 +44,11 @@ public static class ZeroShotEvaluation
         var unseen = split.Unseen;
         var unseenTruth = split.UnseenTest.LabelArray();
 
-        // Zero-shot: only the unseen classes are candidates.
-        var zslScores = model.Score(split.UnseenTest, descriptions.Rows(unseen));
-        var zslPredicted = Predict(zslScores, unseen.ToArray(), seenColumns: null, 0);
+        // Every method scores a class from its description alone, so one pass over all K descriptions serves both
+        // settings: zero-shot keeps the unseen columns, generalized keeps them all.
+        var all = Enumerable.Range(0, names.Count).ToArray();
+        var unseenScores = model.Score(split.UnseenTest, descriptions);                          // [N_u, K]
+        var zslPredicted = Predict(Columns(unseenScores, unseen), unseen.ToArray(), seenColumns: null, 0);
         var zslPerClass = PerClassAccuracy(unseenTruth, zslPredicted, unseen);
         var zslConfusion = Confusion(unseenTruth, zslPredicted, unseen);
 
@@ -54,11 +56,10 @@ public static class ZeroShotEvaluation
         double[]? gzslPerClass = null;
         if (generalized)
         {
-            var all = Enumerable.Range(0, names.Count).ToArray();
             var isSeen = all.Select(c => split.Seen.Contains(c)).ToArray();
             var seenTruth = split.SeenTest.LabelArray();
             var seenPredicted = Predict(model.Score(split.SeenTest, descriptions), all, isSeen, calibration);
-            var unseenPredicted = Predict(model.Score(split.UnseenTest, descriptions), all, isSeen, calibration);
+            var unseenPredicted = Predict(unseenScores, all, isSeen, calibration);
             var truth = seenTruth.Concat(unseenTruth).ToArray();
             var predicted = seenPredicted.Concat(unseenPredicted).ToArray();
             gzslPerClass = PerClassAccuracy(truth, predicted, all);
@@ -126,6 +127,14 @@ public static class ZeroShotEvaluation
         for (int i = 0; i < truth.Length; i++)
             if (at.TryGetValue(truth[i], out int r) && at.TryGetValue(predicted[i], out int c)) m[r, c]++;
         return m;
+    }
+
+    private static float[,] Columns(float[,] scores, IReadOnlyList<int> columns)
+    {
+        var result = new float[scores.GetLength(0), columns.Count];
+        for (int i = 0; i < scores.GetLength(0); i++)
+            for (int j = 0; j < columns.Count; j++) result[i, j] = scores[i, columns[j]];
+        return result;
     }
 
     private static double Mean(IEnumerable<double> values)

@@ -39,11 +39,21 @@ public static class ZeroShotExperiment
         CancellationToken cancellation = default)
     {
         evaluation ??= new ZeroShotEvaluationOptions();
-        options.ThrowIfInvalid();
-        var bad = evaluation.Validate();
-        if (bad.Count > 0) throw new ArgumentException(string.Join("; ", bad));
+        RequireValid(options, evaluation);
         var aligned = Prepare(data, descriptions, method);
         using var split = ZeroShotSplit.Create(data, unseen, evaluation.SeenTestFraction, options.Seed);
+        return Run(split, aligned, method, options, evaluation, progress, cancellation);
+    }
+
+    /// <summary>
+    /// Trains on <paramref name="split"/>'s seen-class images and evaluates; <paramref name="aligned"/> describes the
+    /// dataset's classes in order (see <see cref="Prepare"/>). The split's seen-test fraction is the one it was made with.
+    /// </summary>
+    public static ZeroShotOutcome Run(ZeroShotSplit split, ClassDescriptions aligned, ZeroShotMethod method, ZeroShotOptions options,
+        ZeroShotEvaluationOptions? evaluation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        evaluation ??= new ZeroShotEvaluationOptions();
+        RequireValid(options, evaluation);
         var model = Train(method, options, split.SeenTrain, aligned.Rows(split.Seen), progress, cancellation);
         try
         {
@@ -55,6 +65,13 @@ public static class ZeroShotExperiment
             model.Dispose();
             throw;
         }
+    }
+
+    private static void RequireValid(ZeroShotOptions options, ZeroShotEvaluationOptions evaluation)
+    {
+        options.ThrowIfInvalid();
+        var bad = evaluation.Validate();
+        if (bad.Count > 0) throw new ArgumentException(string.Join("; ", bad));
     }
 
     /// <summary>
