@@ -195,6 +195,9 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
             var all = Enumerable.Range(0, data.ClassCount).Select(Label).ToArray();
             Heatmap.SaveConfusion(Path.Combine(run.Path, "confusion-generalized.png"), g.Confusion, all, all,
                 $"{MethodName(method)} generalized (* unseen): s {g.SeenAccuracy:P1}, u {g.UnseenAccuracy:P1}, H {g.HarmonicMean:P1}");
+            LinePlot.Save(Path.Combine(run.Path, "seen-unseen-curve.png"),
+                [new Series("calibrated stacking, γ swept", g.Curve.Select(p => p.UnseenAccuracy).ToArray(), g.Curve.Select(p => p.SeenAccuracy).ToArray())],
+                $"{MethodName(method)}: seen-unseen curve, AUSUC {g.Ausuc:0.000}", "unseen accuracy", "seen accuracy", unitSquare: true);
         }
         model.Save(Path.Combine(run.Path, "model.pt"));
         run.SaveLearningCurve(model.History, $"{MethodName(method)} on the seen classes of {settings.Data}");
@@ -208,6 +211,9 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
             metrics["generalized_seen_accuracy"] = gm.SeenAccuracy;
             metrics["generalized_unseen_accuracy"] = gm.UnseenAccuracy;
             metrics["generalized_harmonic_mean"] = gm.HarmonicMean;
+            metrics["generalized_ausuc"] = gm.Ausuc;
+            metrics["generalized_best_harmonic_mean_on_test"] = gm.BestOnCurve.HarmonicMean;
+            metrics["generalized_best_gamma_on_test"] = gm.BestOnCurve.Gamma;
         }
         run.WriteJson(run.Metrics, new
         {
@@ -228,6 +234,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
             metrics,
             ignored_attributes = (model as DapModel)?.IgnoredAttributes,
             per_class = report.PerClass,
+            seen_unseen_curve = report.Generalized?.Curve,
             history = model.History,
         });
 
@@ -241,6 +248,9 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
             rows.Add(("generalized: seen accuracy", $"{gr.SeenAccuracy:P2} ({outcome.SeenTestCount} held-out images)"));
             rows.Add(("generalized: unseen accuracy", $"{gr.UnseenAccuracy:P2}"));
             rows.Add(("generalized: harmonic mean H", $"{gr.HarmonicMean:P2}" + (gr.Calibration != 0 ? $" (calibration γ = {gr.Calibration.ToString(CultureInfo.InvariantCulture)})" : "")));
+            rows.Add(("generalized: area under seen-unseen curve", $"{gr.Ausuc:0.000}"));
+            var best = gr.BestOnCurve;
+            rows.Add(("best H over γ (γ picked on test labels: an upper bound)", $"{best.HarmonicMean:P2} at γ = {best.Gamma.ToString("0.###", CultureInfo.InvariantCulture)} (s {best.SeenAccuracy:P1}, u {best.UnseenAccuracy:P1})"));
         }
         if (model is DapModel { IgnoredAttributes.Count: > 0 } dap)
             rows.Add(("attributes constant on seen classes (ignored)", string.Join(", ", dap.IgnoredAttributes)));

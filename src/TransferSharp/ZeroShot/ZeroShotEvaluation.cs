@@ -14,7 +14,20 @@ public sealed record ClassAccuracy(string Name, bool Seen, int Count, double? Ze
 /// <param name="HarmonicMean">2·s·u / (s + u).</param>
 /// <param name="Calibration">γ subtracted from seen-class scores (calibrated stacking); 0 = none.</param>
 /// <param name="Confusion">Rows: true class, columns: predicted, over all dataset classes.</param>
-public sealed record GeneralizedScore(double SeenAccuracy, double UnseenAccuracy, double HarmonicMean, double Calibration, int[,] Confusion);
+/// <param name="Curve">Seen and unseen accuracy as γ sweeps from favouring seen to favouring unseen classes (Chao et al. 2016).</param>
+/// <param name="Ausuc">Area under <paramref name="Curve"/> (unseen accuracy on x, seen on y): a summary that needs no γ.</param>
+public sealed record GeneralizedScore(double SeenAccuracy, double UnseenAccuracy, double HarmonicMean, double Calibration, int[,] Confusion,
+    IReadOnlyList<CalibrationPoint> Curve, double Ausuc)
+{
+    /// <summary>
+    /// The curve point with the highest harmonic mean. Its γ is chosen on the test labels, so its H is an upper bound on
+    /// what calibrated stacking can reach, not a result.
+    /// </summary>
+    public CalibrationPoint BestOnCurve => Curve.MaxBy(p => p.HarmonicMean)!;
+}
+
+/// <summary>One point of the seen-unseen curve: with γ subtracted from seen-class scores, the per-class mean accuracies.</summary>
+public sealed record CalibrationPoint(double Gamma, double SeenAccuracy, double UnseenAccuracy, double HarmonicMean);
 
 /// <summary>Zero-shot results of one trained model.</summary>
 /// <param name="ClassNames">All dataset classes.</param>
@@ -58,13 +71,15 @@ public static class ZeroShotEvaluation
         {
             var isSeen = all.Select(c => split.Seen.Contains(c)).ToArray();
             var seenTruth = split.SeenTest.LabelArray();
-            var seenPredicted = Predict(model.Score(split.SeenTest, descriptions), all, isSeen, calibration);
+            var seenScores = model.Score(split.SeenTest, descriptions);
+            var seenPredicted = Predict(seenScores, all, isSeen, calibration);
             var unseenPredicted = Predict(unseenScores, all, isSeen, calibration);
+            var curve = SeenUnseenCurve(seenScores, seenTruth, unseenScores, unseenTruth, split.Seen.ToArray(), unseen.ToArray());
             var truth = seenTruth.Concat(unseenTruth).ToArray();
             var predicted = seenPredicted.Concat(unseenPredicted).ToArray();
             gzslPerClass = PerClassAccuracy(truth, predicted, all);
             double s = Mean(split.Seen.Select(c => gzslPerClass[c])), u = Mean(unseen.Select(c => gzslPerClass[c]));
-            gzsl = new GeneralizedScore(s, u, HarmonicMean(s, u), calibration, Confusion(truth, predicted, all));
+            gzsl = new GeneralizedScore(s, u, HarmonicMean(s, u), calibration, Confusion(truth, predicted, all), curve, Ausuc(curve));
         }
 
         var counts = new int[names.Count];
@@ -113,6 +128,70 @@ public static class ZeroShotEvaluation
             acc[j] = total == 0 ? double.NaN : right / (double)total;
         }
         return acc;
+    }
+
+    /// <summary>
+    /// Seen and unseen per-class mean accuracy for every calibration γ at which a prediction changes, from γ = −∞ (only
+    /// seen classes predicted) to +∞ (only unseen), ordered by rising unseen accuracy; at most about
+    /// <paramref name="maxPoints"/> points. Scores are <c>[N, K]</c> over all dataset classes; truths are class indices.
+    /// </summary>
+    /// <remarks>
+    /// An image's prediction only switches between its best seen and its best unseen class, at γ = (best seen score −
+    /// best unseen score); so an image of a seen class is right while γ is below its gap (if its class leads the seen
+    /// ones), and an image of an unseen class while γ is at or above it (if its class leads the unseen ones).
+    /// </remarks>
+    public static IReadOnlyList<CalibrationPoint> SeenUnseenCurve(float[,] seenScores, long[] seenTruth, float[,] unseenScores,
+        long[] unseenTruth, int[] seen, int[] unseen, int maxPoints = 200)
+    {
+        var gaps = new List<double>();
+        var items = new List<(int Class, bool IsSeen, bool LeadsGroup, double Gap)>();
+        void Add(float[,] scores, long[] truth)
+        {
+            for (int i = 0; i < truth.Length; i++)
+            {
+                int bestSeen = seen.MaxBy(c => scores[i, c]), bestUnseen = unseen.MaxBy(c => scores[i, c]);
+                double gap = scores[i, bestSeen] - (double)scores[i, bestUnseen];
+                int c = (int)truth[i];
+                bool isSeen = seen.Contains(c);
+                items.Add((c, isSeen, c == (isSeen ? bestSeen : bestUnseen), gap));
+                gaps.Add(gap);
+            }
+        }
+        Add(seenScores, seenTruth);
+        Add(unseenScores, unseenTruth);
+        // Thresholds halfway between neighbouring gaps (never on one, where rounding would decide), plus the extremes.
+        var distinct = gaps.Distinct().Order().ToArray();
+        var gammas = new List<double> { double.NegativeInfinity };
+        int step = Math.Max(1, distinct.Length / maxPoints);
+        for (int i = 0; i + 1 < distinct.Length; i += step) gammas.Add((distinct[i] + distinct[i + 1]) / 2);
+        gammas.Add(double.PositiveInfinity);
+
+        var totals = new Dictionary<int, int>();
+        foreach (var it in items) totals[it.Class] = totals.GetValueOrDefault(it.Class) + 1;
+        var points = new List<CalibrationPoint>();
+        foreach (var g in gammas)
+        {
+            var right = new Dictionary<int, int>();
+            foreach (var it in items)
+            {
+                // Predict(...) picks the seen class when (best seen − γ) > best unseen, i.e. gap > γ.
+                bool picksSeen = it.Gap > g;
+                if (it.LeadsGroup && picksSeen == it.IsSeen) right[it.Class] = right.GetValueOrDefault(it.Class) + 1;
+            }
+            double s = seen.Where(totals.ContainsKey).Average(c => right.GetValueOrDefault(c) / (double)totals[c]);
+            double u = unseen.Where(totals.ContainsKey).Average(c => right.GetValueOrDefault(c) / (double)totals[c]);
+            points.Add(new CalibrationPoint(g, s, u, HarmonicMean(s, u)));
+        }
+        return points.OrderBy(p => p.UnseenAccuracy).ThenByDescending(p => p.SeenAccuracy).ToArray();
+    }
+
+    /// <summary>Area under the seen-unseen curve (trapezoids over unseen accuracy), in [0, 1].</summary>
+    public static double Ausuc(IReadOnlyList<CalibrationPoint> curve)
+    {
+        double area = 0;
+        for (int i = 1; i < curve.Count; i++)
+            area += (curve[i].UnseenAccuracy - curve[i - 1].UnseenAccuracy) * (curve[i].SeenAccuracy + curve[i - 1].SeenAccuracy) / 2;
+        return area;
     }
 
     /// <summary>The harmonic mean 2su/(s+u) of seen and unseen accuracy (0 when both are 0).</summary>

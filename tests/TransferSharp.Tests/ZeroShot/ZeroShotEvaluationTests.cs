@@ -34,3 +34,44 @@ public sealed class ZeroShotEvaluationTests
         Assert.Equal(1, m[1, 0]);
     }
 }
+
+public sealed class SeenUnseenCurveTests
+{
+    [Fact]
+    public void Every_curve_point_matches_calibrated_prediction_at_its_gamma()
+    {
+        var rng = new Random(3);
+        int[] seen = [0, 1, 3], unseen = [2, 4];
+        (float[,] Scores, long[] Truth) Make(int n, int[] classes)
+        {
+            var s = new float[n, 5];
+            var t = new long[n];
+            for (int i = 0; i < n; i++)
+            {
+                t[i] = classes[i % classes.Length];
+                for (int k = 0; k < 5; k++) s[i, k] = (float)rng.NextDouble() + (k == t[i] ? 0.4f : 0) + (seen.Contains(k) ? 0.3f : 0);
+            }
+            return (s, t);
+        }
+        var (ss, st) = Make(60, seen);
+        var (us, ut) = Make(40, unseen);
+        var curve = ZeroShotEvaluation.SeenUnseenCurve(ss, st, us, ut, seen, unseen);
+        Assert.True(curve.Count > 10);
+        int[] all = [0, 1, 2, 3, 4];
+        bool[] isSeen = all.Select(c => seen.Contains(c)).ToArray();
+        foreach (var p in curve.Where(p => double.IsFinite(p.Gamma)))
+        {
+            var truth = st.Concat(ut).ToArray();
+            var predicted = ZeroShotEvaluation.Predict(ss, all, isSeen, p.Gamma).Concat(ZeroShotEvaluation.Predict(us, all, isSeen, p.Gamma)).ToArray();
+            var acc = ZeroShotEvaluation.PerClassAccuracy(truth, predicted, all);
+            Assert.Equal(seen.Average(c => acc[c]), p.SeenAccuracy, 9);
+            Assert.Equal(unseen.Average(c => acc[c]), p.UnseenAccuracy, 9);
+        }
+        // The ends: γ = −∞ predicts only seen classes, +∞ only unseen ones.
+        Assert.Equal(0, curve[0].UnseenAccuracy);
+        Assert.Equal(0, curve[^1].SeenAccuracy);
+        double area = ZeroShotEvaluation.Ausuc(curve);
+        Assert.InRange(area, 0.05, 1);
+        Assert.True(area <= curve.Max(p => p.SeenAccuracy) * curve.Max(p => p.UnseenAccuracy) + 1e-12);
+    }
+}
