@@ -67,7 +67,7 @@ public static class Heatmap
         float gridTop = Margin + TitleHeight;
         float gridWidth = cols * CellSize, gridHeight = rows * CellSize;
         float titleWidth = titleFont.MeasureText(title, ink);
-        int width = (int)Math.Ceiling(Math.Max(gridLeft + gridWidth + Margin, titleWidth + 2 * Margin));
+        int width = (int)Math.Ceiling(Math.Max(gridLeft + gridWidth + Margin, titleWidth * 1.1f + 4 * Margin));
         int height = (int)Math.Ceiling(gridTop + gridHeight + colLabelHeight + (columnTitle is null ? 0 : axisBand) + Margin);
 
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
