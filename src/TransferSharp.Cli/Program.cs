@@ -15,9 +15,19 @@ app.Configure(config =>
         d.AddCommand<DatasetsListCommand>("list").WithDescription("List the built-in datasets.");
         d.AddCommand<DatasetsShowCommand>("show").WithDescription("Write a PNG grid of samples per class.");
     });
+    config.AddBranch("selftaught", s =>
+    {
+        s.SetDescription("Self-taught learning and clustering: an autoencoder on unlabelled source data gives the target its features.");
+        s.AddCommand<SelfTaughtLearnCommand>("learn").WithDescription("Classify the target from few labels on autoencoder features (vs raw and PCA).");
+        s.AddCommand<SelfTaughtClusterCommand>("cluster").WithDescription("Cluster the target with k-means on autoencoder features (vs raw and PCA).");
+    });
     config.AddCommand<TrainCommand>("train").WithDescription("Train a model on a dataset and evaluate it on a held-out split.");
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a checkpoint on a labelled dataset.");
+    config.AddCommand<MultiTaskCommand>("multitask")
+        .WithDescription("Train one shared trunk with a head per task on several tasks together; evaluate each task.")
+        .WithExample("multitask", "--task", "mnist:0-4@shots=10", "--task", "mnist:5-9", "--shared", "first:3");
     config.AddCommand<PredictCommand>("predict").WithDescription("Classify an image or every image in a folder.");
+    config.AddCommand<TourCommand>("tour").WithDescription("One experiment per family of transfer learning against its baseline, with an HTML report.");
     config.AddCommand<ZeroShotCommand>("zeroshot").WithDescription("Recognise classes never seen in training from their attributes or word vectors.");
 });
 return CliErrors.Run(() => app.Run(args), args.Contains("--verbose"));

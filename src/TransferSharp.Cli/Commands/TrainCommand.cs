@@ -129,7 +129,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (settings.Epochs is { } more) rs = rs with { Options = rs.Options with { Epochs = more } };
             resumed = Checkpoint.ReadInfo(run.Checkpoint);
             if (resumed.Epoch >= rs.Options.Epochs)
-                throw new ArgumentException($"--resume {resumeFolder}: the run already finished its {rs.Options.Epochs} epochs; pass a larger --epochs to extend it");
+                throw new ArgumentException($"--resume {resumeFolder}: the run already finished {resumed.Epoch} epochs; pass --epochs above {resumed.Epoch} to extend it");
+            run.WriteJson(run.Settings, rs);
         }
         else
         {

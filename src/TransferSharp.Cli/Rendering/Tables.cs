@@ -11,7 +11,7 @@ internal static class Tables
         var t = new Table().Title("training").AddColumns("epoch", "train loss", "train acc", "val loss", "val acc", "lr", "img/s", "s");
         foreach (var h in history)
             t.AddRow($"{h.Epoch}", $"{h.TrainLoss:0.0000}", $"{h.TrainAccuracy:P2}", Opt(h.ValidationLoss, "0.0000"),
-                h.ValidationAccuracy is { } va ? $"{va:P2}" : "-", $"{h.LearningRate:0.######}", $"{h.ExamplesPerSecond:N0}", $"{h.Seconds:0.0}");
+                h.ValidationAccuracy is { } va ? $"{va:P2}" : "-", $"{h.LearningRate:G3}", $"{h.ExamplesPerSecond:N0}", $"{h.Seconds:0.0}");
         AnsiConsole.Write(t);
     }
 

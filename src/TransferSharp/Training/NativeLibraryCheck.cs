@@ -13,6 +13,7 @@ public static class NativeLibraryCheck
 
     private static string? TryLoad()
     {
+        NativeMemory.TuneAllocator();
         try
         {
             using var probe = ones(1);

@@ -50,6 +50,22 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Resume_continues_a_run_in_its_own_folder()
+    {
+        using var dir = new TestData.TempFolder();
+        Assert.Equal(0, CliRunner.Run(dir.Path, "train", "--data", "optdigits:0-2", "--model", "mlp", "--epochs", "1", "--threads", "2").ExitCode);
+        var run = Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "runs")));
+        var again = CliRunner.Run(dir.Path, "train", "--resume", run, "--epochs", "3", "--threads", "2");
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "runs")));
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        Assert.Equal([1, 2, 3], metrics.RootElement.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("epoch").GetInt32()));
+        var done = CliRunner.Run(dir.Path, "train", "--resume", run);
+        Assert.Equal(2, done.ExitCode);
+        Assert.Contains("already finished 3 epochs", done.Stderr);
+    }
+
+    [Fact]
     public void Datasets_list_names_every_built_in()
     {
         using var dir = new TestData.TempFolder();

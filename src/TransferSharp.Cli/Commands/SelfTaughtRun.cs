@@ -1,0 +1,88 @@
+using Spectre.Console;
+using TransferSharp.Cli.Rendering;
+using TransferSharp.Data;
+using TransferSharp.Reporting;
+using GridRow = TransferSharp.Reporting.GridRow;
+using TransferSharp.SelfTaught;
+
+namespace TransferSharp.Cli.Commands;
+
+/// <summary>The steps both self-taught commands take: load the two sets, train the autoencoder, leave evidence.</summary>
+internal static class SelfTaughtRun
+{
+    /// <summary>Loads the source (labels dropped) and the target and checks their example shapes agree.</summary>
+    public static (Dataset Source, Dataset Target) Load(SelfTaughtSettings settings)
+    {
+        Dataset? target = null;
+        using var labelledSource = settings.SourceData.LoadData();
+        var source = labelledSource.WithoutLabels();
+        try
+        {
+            target = settings.TargetData.LoadData();
+            if (!source.ExampleShape.SequenceEqual(target.ExampleShape))
+                throw new ArgumentException($"--source {settings.Source} has examples of shape {Shape(source)} but --target {settings.Target} has {Shape(target)}; " +
+                                            "pass --resize and --channels to bring them to one shape");
+            if (source.Count == 0) throw new ArgumentException($"--source {settings.Source}: no examples");
+            // Builds (and drops) the autoencoder once so that a shape it cannot take fails before any run folder exists.
+            try
+            {
+                using var probe = SelfTaught.Autoencoder.Create(source.ExampleShape, settings.ToAutoencoderOptions());
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"--autoencoder {settings.Autoencoder}: {e.Message}");
+            }
+            return (source, target);
+        }
+        catch
+        {
+            source.Dispose();
+            target?.Dispose();
+            throw;
+        }
+    }
+
+    public static AutoencoderResult TrainAutoencoder(SelfTaughtSettings settings, Dataset source, CancellationToken cancellation)
+    {
+        var options = settings.ToAutoencoderOptions();
+        var trainer = new AutoencoderTrainer(options);
+        return AutoencoderProgressBar.Run($"{settings.Autoencoder} autoencoder on {settings.Source}",
+            progress => trainer.Fit(source, progress, cancellation));
+    }
+
+    /// <summary>reconstructions.png: rows of source and target examples, each followed by its reconstruction.</summary>
+    public static void SaveReconstructions(string path, Autoencoder model, Dataset source, Dataset target, int count = 12)
+    {
+        if (model.InputShape.Length != 3) return;    // feature vectors: nothing to draw
+        int c = (int)model.InputShape[0], h = (int)model.InputShape[1], w = (int)model.InputShape[2];
+        if (c is not (1 or 3)) return;
+        var rows = new List<GridRow>();
+        foreach (var (name, data) in new[] { ("source", source), ("target", target) })
+        {
+            var pairs = model.ReconstructionExamples(data, count);
+            rows.Add(new GridRow(name, pairs.Select(p => new GridImage(c, h, w, p.Original)).ToArray()));
+            rows.Add(new GridRow($"{name} recon.", pairs.Select(p => new GridImage(c, h, w, p.Reconstruction)).ToArray()));
+        }
+        ImageGrid.Save(path, rows);
+    }
+
+    public static void PrintAutoencoder(AutoencoderResult ae, double targetReconstruction)
+    {
+        var f = ae.Final;
+        Tables.KeyValues("autoencoder",
+        [
+            ("kind", $"{ae.Model.Kind}, {ae.Model.CodeSize} code units"),
+            ("source reconstruction", $"{ae.History[0].ReconstructionLoss:0.00} (epoch 1) -> {f.ReconstructionLoss:0.00} (epoch {f.Epoch})"),
+            ("target reconstruction", $"{targetReconstruction:0.00}"),
+            ("mean activation", $"{f.MeanActivation:0.000}"),
+            ("training time", $"{ae.History.Sum(h => h.Seconds):0.0} s"),
+        ]);
+    }
+
+    public static object Machine(int threads) =>
+        new { cores = Environment.ProcessorCount, threads, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription };
+
+    public static void Status(string text) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(text)}[/]");
+
+    private static string Shape(Dataset d) => $"[{string.Join(", ", d.ExampleShape)}]";
+}

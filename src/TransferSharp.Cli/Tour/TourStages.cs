@@ -1,0 +1,12 @@
+namespace TransferSharp.Cli.Tour;
+
+/// <summary>The stages of the tour, one per family, in the lecture's order.</summary>
+internal static class TourStages
+{
+    public static IReadOnlyList<TourStage> All { get; } =
+    [
+        MultiTaskStage.Stage,
+        SelfTaughtStages.Learning,
+        SelfTaughtStages.Clustering,
+    ];
+}

@@ -1,0 +1,54 @@
+namespace TransferSharp.MultiTask;
+
+/// <summary>Named modules applied in order, registered under their own names (so keys match the donor model's).</summary>
+internal sealed class ModuleChain : Module<Tensor, Tensor>
+{
+    // A List<> is invisible to RegisterComponents: the modules are registered by name below.
+    private readonly List<Module<Tensor, Tensor>> ordered = [];
+
+    public ModuleChain(string name, IEnumerable<(string Name, Module<Tensor, Tensor> Module)> modules) : base(name)
+    {
+        foreach (var (n, m) in modules)
+        {
+            register_module(n, m);
+            ordered.Add(m);
+        }
+        if (ordered.Count == 0) throw new ArgumentException($"{name}: no modules");
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        var x = input;
+        foreach (var m in ordered) x = m.call(x);
+        return x;
+    }
+}
+
+/// <summary>
+/// One task's path through a multitask model (trunk, then the task's head) as an ordinary classifier, for
+/// evaluation and prediction. A view: it shares the model's weights and owns nothing, so disposing it frees nothing.
+/// </summary>
+internal sealed class TaskPath : Module<Tensor, Tensor>
+{
+    // Not registered (no RegisterComponents call): the multitask model owns these.
+    private readonly Module<Tensor, Tensor> trunkRef;
+    private readonly Module<Tensor, Tensor> headRef;
+
+    public TaskPath(string task, Module<Tensor, Tensor> trunk, Module<Tensor, Tensor> head) : base($"path-{task}")
+    {
+        trunkRef = trunk;
+        headRef = head;
+    }
+
+    public override Tensor forward(Tensor input) => headRef.call(trunkRef.call(input));   // (N, K)
+
+    // The view's mode is the model's: Metrics.Evaluate restores whatever mode it finds.
+    public override bool training => trunkRef.training;
+
+    public override void train(bool train = true)
+    {
+        base.train(train);
+        trunkRef.train(train);
+        headRef.train(train);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using TorchSharp.Modules;
+using TransferSharp.Evaluation;
+using TransferSharp.Training;
+
+namespace TransferSharp.MultiTask;
+
+/// <summary>
+/// Trains a <see cref="MultiTaskModel"/> on several labelled tasks together: each step draws a batch from one task
+/// (round-robin, proportional to size, or weighted) or from every task, and minimises the weighted sum of the tasks'
+/// cross-entropies (<see cref="MultiTaskLoss"/>: fixed weights or learnt uncertainty). Each task is evaluated on its
+/// own validation set after every epoch.
+/// </summary>
+/// <remarks>
+/// Step: <c>L = Σ_{t ∈ step} λ_t · CE(head_t(trunk(x_t)), y_t)</c> (+ s_t per present task when learnt), then one
+/// optimiser step over trunk, heads and (when learnt) the log variances. Tasks of different sizes are drawn from
+/// endless reshuffled streams, so a small task is revisited as often as the sampling asks.
+/// </remarks>
+public sealed class MultiTaskTrainer
+{
+    private readonly MultiTaskOptions options;
+
+    /// <summary>A trainer with the given options.</summary>
+    /// <exception cref="ArgumentException">Invalid options, naming every bad field.</exception>
+    public MultiTaskTrainer(MultiTaskOptions options)
+    {
+        options.ThrowIfInvalid();
+        this.options = options;
+    }
+
+    /// <summary>Trains <paramref name="model"/> on <paramref name="tasks"/> (one per head, matched by name).</summary>
+    /// <exception cref="ArgumentException">A bad task: missing head, unlabelled data, wrong shape or class count.</exception>
+    public MultiTaskResult Fit(MultiTaskModel model, IReadOnlyList<TaskSpec> tasks,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        Check(model, tasks);
+        Seeding.SetThreads(options.Threads);
+        int n = tasks.Count;
+        var names = tasks.Select(t => t.Name).ToArray();
+        using var lossModule = new MultiTaskLoss(options.Weighting, tasks.Select(t => t.LossWeight).ToArray(), options.InitialLogVariance);
+        var networkParameters = model.parameters().Where(p => p.requires_grad).ToArray();
+        if (networkParameters.Length == 0) throw new ArgumentException("no trainable parameters: every parameter is frozen");
+        using var optimizer = CreateOptimizer(networkParameters, lossModule.parameters().ToArray());
+        var baseRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
+
+        var sampler = new TaskSampler(options.Sampling, tasks.Select(t => t.Train.Count).ToArray(), tasks.Select(t => t.SamplingWeight).ToArray(), options.Seed);
+        var streams = tasks.Select((t, i) => new BatchStream(t.Train, options.BatchSize, (ulong)options.Seed * 1_000_003UL + 7919UL * (ulong)(i + 1))).ToArray();
+        int stepsPerEpoch = options.StepsPerEpoch > 0 ? options.StepsPerEpoch
+            : options.Sampling == TaskSampling.AllTasks ? tasks.Max(t => Batches(t.Train.Count))
+            : tasks.Sum(t => Batches(t.Train.Count));
+        long totalSteps = (long)stepsPerEpoch * options.Epochs, done = 0;
+
+        var history = names.ToDictionary(x => x, _ => new List<EpochMetrics>());
+        var epochs = new List<MultiTaskEpoch>();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                model.train();
+                var epochClock = Stopwatch.StartNew();
+                var lossSum = new double[n];
+                var correct = new long[n];
+                var seen = new long[n];
+                var steps = new int[n];
+                double allLoss = 0;
+                long allCorrect = 0, allSeen = 0;
+                for (int step = 1; step <= stepsPerEpoch; step++)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    double factor = Schedules.LearningRateFactor(options.Schedule, done / (double)totalSteps);
+                    for (int g = 0; g < baseRates.Length; g++) optimizer.ParamGroups.ElementAt(g).LearningRate = baseRates[g] * factor;
+
+                    using var scope = NewDisposeScope();
+                    optimizer.zero_grad();
+                    var losses = new Tensor?[n];
+                    foreach (int t in sampler.Next())
+                    {
+                        var batch = streams[t].Next();
+                        var logits = model.Forward(batch.Inputs, names[t]);              // (B, K_t)
+                        losses[t] = functional.cross_entropy(logits, batch.Labels!);
+                        long b = batch.Inputs.shape[0];
+                        double l = losses[t]!.item<float>();
+                        long c = logits.argmax(1).eq(batch.Labels!).sum().item<long>();
+                        lossSum[t] += l * b; correct[t] += c; seen[t] += b; steps[t]++;
+                        allLoss += l * b; allCorrect += c; allSeen += b;
+                    }
+                    lossModule.Combine(losses).backward();
+                    optimizer.step();
+                    done++;
+                    if (progress is not null)
+                    {
+                        double perStep = clock.Elapsed.TotalSeconds / done;
+                        progress.Report(new TrainingProgress(epoch, options.Epochs, step, stepsPerEpoch, allLoss / allSeen,
+                            allCorrect / (double)allSeen, allSeen / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), clock.Elapsed,
+                            TimeSpan.FromSeconds(perStep * (totalSteps - done))));
+                    }
+                }
+                double seconds = epochClock.Elapsed.TotalSeconds;
+                double lr = optimizer.ParamGroups.First().LearningRate;
+                for (int t = 0; t < n; t++)
+                {
+                    var val = tasks[t].Validation is { } v ? Metrics.Evaluate(model.TaskPath(names[t]), v) : null;
+                    history[names[t]].Add(new EpochMetrics(epoch,
+                        seen[t] == 0 ? double.NaN : lossSum[t] / seen[t], seen[t] == 0 ? double.NaN : correct[t] / (double)seen[t],
+                        val?.Loss, val?.Accuracy, lr, allSeen / Math.Max(1e-9, seconds), seconds));
+                }
+                var w = lossModule.Weights();
+                var s = lossModule.LogVariances();
+                epochs.Add(new MultiTaskEpoch(epoch,
+                    names.Select((x, i) => (x, w[i])).ToDictionary(p => p.x, p => p.Item2),
+                    s.Length == 0 ? new Dictionary<string, double>() : names.Select((x, i) => (x, s[i])).ToDictionary(p => p.x, p => p.Item2),
+                    names.Select((x, i) => (x, steps[i])).ToDictionary(p => p.x, p => p.Item2),
+                    allSeen / Math.Max(1e-9, seconds), seconds));
+            }
+        }
+        finally
+        {
+            foreach (var st in streams) st.Dispose();
+        }
+        return new MultiTaskResult(model, history.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<EpochMetrics>)kv.Value), epochs);
+    }
+
+    private int Batches(int count) => count > options.BatchSize ? count / options.BatchSize : 1;
+
+    /// <summary>Every problem with the tasks for this model, as one exception naming the tasks.</summary>
+    internal static void Check(MultiTaskModel model, IReadOnlyList<TaskSpec> tasks)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (tasks is null || tasks.Count == 0) throw new ArgumentException("no tasks to train");
+        var errors = tasks.SelectMany(t => t.Validate()).ToList();
+        foreach (var dup in tasks.GroupBy(t => t.Name).Where(g => g.Count() > 1))
+            errors.Add($"task name '{dup.Key}' is used {dup.Count()} times");
+        var missing = tasks.Select(t => t.Name).Where(x => !model.TaskNames.Contains(x)).ToArray();
+        if (missing.Length > 0)
+            errors.Add($"the model has no head for task {string.Join(", ", missing.Select(x => $"'{x}'"))} (heads: {string.Join(", ", model.TaskNames)})");
+        var idle = model.TaskNames.Where(h => tasks.All(t => t.Name != h)).ToArray();
+        if (idle.Length > 0) errors.Add($"no data for head {string.Join(", ", idle.Select(x => $"'{x}'"))}");
+        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+
+        var first = tasks[0];
+        foreach (var t in tasks.Skip(1))
+            if (!t.Train.ExampleShape.SequenceEqual(first.Train.ExampleShape))
+                errors.Add($"task '{t.Name}' has {TaskSpec.Shape(t.Train)} examples but task '{first.Name}' has {TaskSpec.Shape(first.Train)}: " +
+                           "a shared trunk needs one input shape (resize or convert the channels to align them)");
+        if (model.Spec is { } spec)
+        {
+            foreach (var t in tasks)
+            {
+                if (!t.Train.ExampleShape.SequenceEqual(spec.InputShape))
+                    errors.Add($"task '{t.Name}' has {TaskSpec.Shape(t.Train)} examples but the model takes {string.Join('x', spec.InputShape)}");
+                int k = spec.Tasks.First(h => h.Name == t.Name).ClassCount;
+                if (k != t.Train.ClassCount) errors.Add($"task '{t.Name}' has {t.Train.ClassCount} classes but its head has {k} outputs");
+            }
+        }
+        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+    }
+
+    private OptimizerHelper CreateOptimizer(Parameter[] network, Parameter[] logVariances)
+    {
+        double lr = options.LearningRate, wd = options.WeightDecay;
+        // The log variances are a separate group without weight decay: decay would pull every weight towards 1.
+        return options.Optimizer switch
+        {
+            OptimizerKind.Sgd => optim.SGD(Groups(g => new SGD.ParamGroup(g.Params, lr, momentum: options.Momentum, weight_decay: g.Decay ? wd : 0)),
+                lr, momentum: options.Momentum),
+            OptimizerKind.Adam => optim.Adam(Groups(g => new Adam.ParamGroup(g.Params, lr, weight_decay: g.Decay ? wd : 0)), lr),
+            OptimizerKind.AdamW => optim.AdamW(Groups(g => new AdamW.ParamGroup(g.Params, lr, weight_decay: g.Decay ? wd : 0)), lr),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "unknown optimiser"),
+        };
+
+        IEnumerable<T> Groups<T>(Func<(Parameter[] Params, bool Decay), T> make) =>
+            logVariances.Length == 0 ? [make((network, true))] : [make((network, true)), make((logVariances, false))];
+    }
+}

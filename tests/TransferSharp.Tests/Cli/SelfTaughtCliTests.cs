@@ -1,0 +1,61 @@
+using System.Text.Json;
+
+namespace TransferSharp.Tests.Cli;
+
+[Collection("Sequential")]
+public sealed class SelfTaughtCliTests
+{
+    [Theory]
+    [InlineData("selftaught learn --target mnist", "--source is required")]
+    [InlineData("selftaught learn --source mnist --target optdigits", "pass --resize")]
+    [InlineData("selftaught learn --source mnist --target mnist --autoencoder rbm", "--autoencoder 'rbm' is unknown")]
+    [InlineData("selftaught learn --source mnist --target mnist --shots 0,5", "--shots '0,5'")]
+    [InlineData("selftaught learn --source mnist --target mnist:0-1 --shots 5000", "--shots 5000")]
+    [InlineData("selftaught learn --source mnist --target mnist --autoencoder conv --resize 30", "divisible by 4")]
+    [InlineData("selftaught cluster --source mnist --target nothing-here", "nothing-here")]
+    [InlineData("selftaught cluster --source mnist --target mnist --sparsity-target 2", "sparsity target must be in (0, 1)")]
+    public void Bad_input_prints_one_line_and_leaves_no_run_folder(string args, string expected)
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, args.Split(' '));
+        Assert.Equal(2, r.ExitCode);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains(expected, lines[0]);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void Learn_writes_metrics_and_a_reconstruction_grid()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "selftaught", "learn", "--source", "optdigits:5-9", "--target", "optdigits:0-1", "--shots", "2,10",
+            "--ae-epochs", "3", "--hidden", "32", "--classifier-steps", "50", "--pca-components", "10", "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("autoencoder (32)", r.Stdout);
+        var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
+        Assert.True(File.Exists(Path.Combine(run, "reconstructions.png")));
+        Assert.True(File.Exists(Path.Combine(run, "autoencoder.pt")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        var results = json.RootElement.GetProperty("results");
+        Assert.Equal(2, results.GetArrayLength());
+        // 0 against 1 with 10 labels per class: every feature map is far above the 50 % of chance.
+        foreach (var features in new[] { "raw", "pca-10", "autoencoder" })
+            Assert.True(results[1].GetProperty("test_accuracy").GetProperty(features).GetDouble() > 0.9, features);
+    }
+
+    [Fact]
+    public void Cluster_scores_every_feature_map()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "selftaught", "cluster", "--source", "optdigits:2-9", "--target", "optdigits:0-1",
+            "--autoencoder", "conv", "--ae-epochs", "2", "--restarts", "2", "--pca-components", "10", "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        var results = json.RootElement.GetProperty("results");
+        Assert.Equal(4, results.GetArrayLength());
+        // Zeros and ones separate in pixel space: raw k-means must find them.
+        Assert.True(results[0].GetProperty("score").GetProperty("accuracy").GetDouble() > 0.9);
+    }
+}
