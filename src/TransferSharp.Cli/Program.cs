@@ -34,5 +34,6 @@ app.Configure(config =>
         .WithExample("multitask", "--task", "mnist:0-4@shots=10", "--task", "mnist:5-9", "--shared", "first:3");
     config.AddCommand<PredictCommand>("predict").WithDescription("Classify an image or every image in a folder.");
     config.AddCommand<TourCommand>("tour").WithDescription("One experiment per family of transfer learning against its baseline, with an HTML report.");
+    config.AddCommand<ZeroShotCommand>("zeroshot").WithDescription("Recognise classes never seen in training from their attributes or word vectors.");
 });
 return CliErrors.Run(() => app.Run(args), args.Contains("--verbose"));

@@ -144,7 +144,7 @@ public static class Csv
     }
 
     /// <summary>Splits one line; a field wrapped in double quotes may hold the separator, and "" stands for a quote.</summary>
-    private static string[] Split(string line, char sep)
+    internal static string[] Split(string line, char sep)
     {
         var fields = new List<string>();
         var field = new StringBuilder();

@@ -1,0 +1,99 @@
+using TransferSharp.Data;
+using TransferSharp.Training;
+
+namespace TransferSharp.ZeroShot;
+
+/// <summary>How a zero-shot experiment holds out and evaluates.</summary>
+public sealed record ZeroShotEvaluationOptions
+{
+    /// <summary>Fraction of every seen class held out for the generalized evaluation (never trained on). Default 0.2.</summary>
+    public double SeenTestFraction { get; init; } = 0.2;
+    /// <summary>Also evaluate the generalized setting (seen and unseen classes all candidates). Default true.</summary>
+    public bool Generalized { get; init; } = true;
+    /// <summary>Calibrated stacking γ subtracted from seen-class scores in the generalized setting. Default 0 (none).</summary>
+    public double Calibration { get; init; }
+
+    /// <summary>Names every bad field; empty when usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var e = new List<string>();
+        if (!(SeenTestFraction is > 0 and < 1)) e.Add($"seen test fraction must be in (0, 1), got {SeenTestFraction}");
+        if (!double.IsFinite(Calibration)) e.Add($"calibration must be a finite number, got {Calibration}");
+        return e;
+    }
+}
+
+/// <summary>A finished experiment: the trained model, its evaluation and the split's sizes.</summary>
+public sealed record ZeroShotOutcome(ZeroShotModel Model, ZeroShotReport Report, int TrainCount, int SeenTestCount, int UnseenTestCount);
+
+/// <summary>
+/// One zero-shot experiment from end to end: check the descriptions, split seen from unseen classes, train the chosen
+/// method on the seen classes' images only, evaluate on the unseen (and, generalized, all) classes.
+/// </summary>
+public static class ZeroShotExperiment
+{
+    /// <summary>Trains <paramref name="method"/> on the seen classes of <paramref name="data"/> and evaluates it.</summary>
+    /// <exception cref="InvalidDataException">A class has no description, or two classes share one.</exception>
+    public static ZeroShotOutcome Run(Dataset data, ClassDescriptions descriptions, IReadOnlyList<int> unseen, ZeroShotMethod method,
+        ZeroShotOptions options, ZeroShotEvaluationOptions? evaluation = null, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        evaluation ??= new ZeroShotEvaluationOptions();
+        RequireValid(options, evaluation);
+        var aligned = Prepare(data, descriptions, method);
+        using var split = ZeroShotSplit.Create(data, unseen, evaluation.SeenTestFraction, options.Seed);
+        return Run(split, aligned, method, options, evaluation, progress, cancellation);
+    }
+
+    /// <summary>
+    /// Trains on <paramref name="split"/>'s seen-class images and evaluates; <paramref name="aligned"/> describes the
+    /// dataset's classes in order (see <see cref="Prepare"/>). The split's seen-test fraction is the one it was made with.
+    /// </summary>
+    public static ZeroShotOutcome Run(ZeroShotSplit split, ClassDescriptions aligned, ZeroShotMethod method, ZeroShotOptions options,
+        ZeroShotEvaluationOptions? evaluation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        evaluation ??= new ZeroShotEvaluationOptions();
+        RequireValid(options, evaluation);
+        var model = Train(method, options, split.SeenTrain, aligned.Rows(split.Seen), progress, cancellation);
+        try
+        {
+            var report = ZeroShotEvaluation.Evaluate(model, split, aligned, evaluation.Generalized, evaluation.Calibration);
+            return new ZeroShotOutcome(model, report, split.SeenTrain.Count, split.SeenTest.Count, split.UnseenTest.Count);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static void RequireValid(ZeroShotOptions options, ZeroShotEvaluationOptions evaluation)
+    {
+        options.ThrowIfInvalid();
+        var bad = evaluation.Validate();
+        if (bad.Count > 0) throw new ArgumentException(string.Join("; ", bad));
+    }
+
+    /// <summary>
+    /// The descriptions of <paramref name="data"/>'s classes in its order, checked: every class described, no two
+    /// alike (the lecture's rule for attributes; identical word vectors are just as indistinguishable), and values DAP
+    /// can use when the method is DAP.
+    /// </summary>
+    public static ClassDescriptions Prepare(Dataset data, ClassDescriptions descriptions, ZeroShotMethod method)
+    {
+        var aligned = descriptions.For(data.ClassNames);
+        aligned.RequireDistinct();
+        if (method == ZeroShotMethod.Dap) DapTrainer.RequireAttributes(aligned);
+        return aligned;
+    }
+
+    /// <summary>Trains the chosen method.</summary>
+    public static ZeroShotModel Train(ZeroShotMethod method, ZeroShotOptions options, Dataset seenTrain, ClassDescriptions seen,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default) => method switch
+    {
+        ZeroShotMethod.Dap => new DapTrainer(options).Fit(seenTrain, seen, progress, cancellation),
+        ZeroShotMethod.Embedding => new EmbeddingZeroShotTrainer(options).Fit(seenTrain, seen, progress, cancellation),
+        ZeroShotMethod.ConSE => new ConSETrainer(options).Fit(seenTrain, seen, progress, cancellation),
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
+    };
+}
