@@ -1,0 +1,40 @@
+using TransferSharp.Data;
+using TransferSharp.Reporting;
+using TransferSharp.ZeroShot;
+
+namespace TransferSharp.Cli.Tour;
+
+/// <summary>Zero-shot: Fashion-MNIST with Trouser, Pullover and Sandal never seen in training, recognised from attributes.</summary>
+internal static class ZeroShotStage
+{
+    private static readonly string[] Unseen = ["Trouser", "Pullover", "Sandal"];
+
+    public static TourStage Stage { get; } = new("zeroshot", "Zero-shot learning",
+        "Classes that never appear in training are recognised from a description: a network learns to predict " +
+        "attributes (worn on the legs, has sleeves, has a heel, ...) from the seen classes, and an unseen image is given " +
+        "the class whose attributes best explain the prediction (DAP). Here Trouser, Pullover and Sandal are unseen.",
+        Run);
+
+    private static StageOutcome Run(TourContext tour, IProgress<double> progress, CancellationToken cancel)
+    {
+        using var data = Catalog.Load("fashion-mnist");
+        var unseen = Unseen.Select(n => data.ClassNames.ToList().IndexOf(n)).ToArray();
+        var descriptions = BuiltInDescriptions.For("fashion-mnist", data.ClassNames);
+        var options = new ZeroShotOptions { Architecture = "mlp", Epochs = tour.Epochs(4, 2), Seed = tour.Seed };
+        var outcome = ZeroShotExperiment.Run(data, descriptions, unseen, ZeroShotMethod.Dap, options,
+            new ZeroShotEvaluationOptions { Generalized = true }, new Scaled(progress, 0, 1), cancel);
+        using var model = outcome.Model;
+        var report = outcome.Report;
+        var names = report.Unseen.Select(c => data.ClassNames[c]).ToArray();
+        var confusion = tour.File("zeroshot", "confusion.png");
+        Heatmap.SaveConfusion(confusion, report.UnseenConfusion, names, names,
+            $"DAP on unseen classes: per-class accuracy {report.UnseenAccuracy:P1}");
+        var details = new List<(string, double)> { ("unseen test images", outcome.UnseenTestCount) };
+        if (report.Generalized is { } g)
+            details.AddRange([("generalized: seen accuracy", g.SeenAccuracy), ("generalized: unseen accuracy", g.UnseenAccuracy),
+                ("generalized: harmonic mean", g.HarmonicMean)]);
+        return new StageOutcome("Fashion-MNIST, 3 classes never seen in training", "accuracy",
+            "chance", report.Chance, "DAP (attribute prediction)", report.UnseenAccuracy,
+            [(confusion, "confusion matrix of the unseen classes (rows: true class)")], details);
+    }
+}
