@@ -16,6 +16,7 @@ app.Configure(config =>
         d.AddCommand<DatasetsShowCommand>("show").WithDescription("Write a PNG grid of samples per class.");
     });
     config.AddCommand<TrainCommand>("train").WithDescription("Train a model on a dataset and evaluate it on a held-out split.");
+    config.AddCommand<AdaptCommand>("adapt").WithDescription("Domain adaptation from a labelled source to an unlabelled target (DANN, MMD, CORAL, baselines).");
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a checkpoint on a labelled dataset.");
     config.AddCommand<PredictCommand>("predict").WithDescription("Classify an image or every image in a folder.");
 });
