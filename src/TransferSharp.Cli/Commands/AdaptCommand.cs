@@ -88,9 +88,9 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         [Description("No batch norm in the domain classifier.")]
         public bool NoDiscriminatorBatchNorm { get; init; }
 
-        [CommandOption("--conditional")]
-        [Description("Condition the domain classifier on the predictions (CDAN).")]
-        public bool Conditional { get; init; }
+        [CommandOption("--no-conditioning")]
+        [Description("Plain DANN: do not condition the domain classifier on the predictions (CDAN, the default).")]
+        public bool NoConditioning { get; init; }
 
         [CommandOption("--entropy <W>")]
         [Description("Weight of the target-entropy term. Default 0.")]
@@ -150,7 +150,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
                 DiscriminatorWidth = DiscriminatorWidth ?? d.DiscriminatorWidth,
                 DiscriminatorLayers = DiscriminatorLayers ?? d.DiscriminatorLayers,
                 DiscriminatorBatchNorm = !NoDiscriminatorBatchNorm,
-                Conditional = Conditional,
+                Conditional = !NoConditioning,
                 EntropyWeight = Entropy,
                 Seed = Seed,
                 Threads = Threads,

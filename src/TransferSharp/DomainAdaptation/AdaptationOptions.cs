@@ -30,7 +30,9 @@ public enum AdaptationSchedule
 /// <summary>
 /// Settings of <see cref="DomainAdaptationTrainer"/>. The defaults are the configuration measured in bench/dann.md to
 /// gain over source-only training on MNIST → MNIST-M and MNIST → optdigits within a short CPU budget: a batch-norm
-/// bottleneck, a wide batch-norm discriminator, the paper's warm-up of λ with a cap, Adam.
+/// bottleneck, a wide batch-norm discriminator conditioned on the predictions (CDAN), the paper's warm-up of λ capped
+/// at 0.3, Adam. The paper's own settings (no bottleneck, a 100-unit discriminator, λ up to 1) need thousands of
+/// steps and hurt in short runs.
 /// </summary>
 public sealed record AdaptationOptions
 {
@@ -69,8 +71,11 @@ public sealed record AdaptationOptions
     public int DiscriminatorLayers { get; init; } = 2;
     /// <summary>Batch norm in the discriminator's hidden layers. Default true.</summary>
     public bool DiscriminatorBatchNorm { get; init; } = true;
-    /// <summary>Condition the discriminator on the class predictions (CDAN's multilinear map). Default false.</summary>
-    public bool Conditional { get; init; }
+    /// <summary>
+    /// Condition the discriminator on the class predictions (CDAN's multilinear map, Long et al. 2018). Default true:
+    /// on MNIST → MNIST-M it took a 300-step run from +10 to +23 points over source only (bench/dann.md).
+    /// </summary>
+    public bool Conditional { get; init; } = true;
     /// <summary>Weight of the target prediction entropy in the loss; 0 = off. Default 0.</summary>
     public double EntropyWeight { get; init; }
     /// <summary>Seeds initialisation and shuffles. Default 0.</summary>
