@@ -53,7 +53,7 @@ public static class CurvesPlot
                     s.MarkerSize = kept.Length > 60 ? 0 : 5;
                 }
                 if (panels[i].UnitRange) plot.Axes.SetLimitsY(-0.02, 1.02);
-                plot.ShowLegend(Alignment.LowerRight);
+                plot.ShowLegend(panels[i].UnitRange ? Alignment.LowerRight : Alignment.UpperRight);
                 PlotCanvas.RenderPanel(plot, canvas, new PixelRect(i * panelWidth, (i + 1) * panelWidth, height, LearningCurvePlot.TitleHeight));
             }
             PlotCanvas.SavePng(surface, path);

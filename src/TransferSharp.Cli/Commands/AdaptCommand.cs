@@ -101,8 +101,8 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         public double HeldOutFraction { get; init; } = 0.2;
 
         [CommandOption("--tsne <N>")]
-        [Description("Held-out examples per domain in the t-SNE pictures; 0 = no pictures. Default 500.")]
-        public int Tsne { get; init; } = 500;
+        [Description("Held-out examples per domain in the t-SNE pictures (exact t-SNE, O(N²)); 0 = no pictures. Default 300.")]
+        public int Tsne { get; init; } = 300;
 
         [CommandOption("--no-baseline")]
         [Description("Do not also train the source-only baseline (used for the 'before' picture and the gain).")]
