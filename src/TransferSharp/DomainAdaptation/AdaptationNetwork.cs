@@ -52,6 +52,13 @@ public sealed class AdaptationNetwork : Module<Tensor, Tensor>
     /// <summary>True when the backbone alone is the trained classifier (no bottleneck).</summary>
     public bool BackboneIsClassifier => bottleneck is Identity;
 
+    /// <summary>
+    /// What to save: without a bottleneck the backbone, a complete <see cref="StagedModel"/> that
+    /// <see cref="Training.Checkpoint.Load"/> rebuilds; with one, this network (keys <c>features.*</c>,
+    /// <c>bottleneck.*</c>, <c>head.*</c>).
+    /// </summary>
+    public Module<Tensor, Tensor> CheckpointModule => BackboneIsClassifier ? Backbone : this;
+
     /// <summary>Logits <c>(N, K)</c>.</summary>
     public override Tensor forward(Tensor input) => head.call(Features(input));
 

@@ -41,4 +41,16 @@ public sealed class AdaptCliTests
         Assert.True(m.TryGetProperty("source_only_target_accuracy", out _));
         Assert.Equal(2, json.RootElement.GetProperty("history").GetArrayLength());
     }
+
+    [Fact]
+    public void Without_a_bottleneck_the_checkpoint_is_a_plain_model_that_evaluate_loads()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "adapt", "--source", "mnist:0-1", "--target", "mnist-m:0-1", "--epochs", "1", "--steps-per-epoch", "2",
+            "--batch-size", "16", "--tsne", "0", "--no-baseline", "--bottleneck", "0", "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
+        var e = CliRunner.Run(dir.Path, "evaluate", "--model", Path.Combine(run, "model.pt"), "--data", "mnist-m:0-1", "--threads", "1");
+        Assert.True(e.ExitCode == 0, e.Stderr);
+    }
 }
