@@ -1,0 +1,46 @@
+namespace TransferSharp.DomainAdaptation;
+
+/// <summary>What one epoch of domain adaptation measured. Accuracies are fractions; NaN where not measured.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="ClassificationLoss">Mean source cross-entropy over the epoch's steps (target cross-entropy for target-only).</param>
+/// <param name="AlignmentLoss">Mean alignment loss: domain BCE (DANN), MMD² (MMD), CORAL; NaN for the baselines.</param>
+/// <param name="EntropyLoss">Mean target prediction entropy (measured whatever the method; a training term only when weighted).</param>
+/// <param name="TrainAccuracy">Accuracy on the labelled training batches.</param>
+/// <param name="DomainAccuracy">Domain classifier accuracy on the training batches (DANN only).</param>
+/// <param name="SourceAccuracy">Accuracy on the source validation set, when given.</param>
+/// <param name="TargetAccuracy">Accuracy on the labelled target evaluation set, when given (evaluation only, never used for training or selection).</param>
+/// <param name="Lambda">λ at the end of the epoch.</param>
+/// <param name="LearningRate">Learning rate at the end of the epoch.</param>
+/// <param name="Seconds">Wall time of the epoch's training steps.</param>
+public sealed record AdaptationEpoch(
+    int Epoch,
+    double ClassificationLoss,
+    double AlignmentLoss,
+    double EntropyLoss,
+    double TrainAccuracy,
+    double DomainAccuracy,
+    double? SourceAccuracy,
+    double? TargetAccuracy,
+    double Lambda,
+    double LearningRate,
+    double Seconds);
+
+/// <summary>The outcome of <see cref="DomainAdaptationTrainer.Fit"/>: the trained network and its per-epoch history.</summary>
+public sealed class AdaptationResult
+{
+    internal AdaptationResult(AdaptationNetwork network, IReadOnlyList<AdaptationEpoch> history, int steps)
+    {
+        Network = network;
+        History = history;
+        Steps = steps;
+    }
+
+    /// <summary>The trained network (the last epoch's weights: target labels never choose a checkpoint).</summary>
+    public AdaptationNetwork Network { get; }
+    /// <summary>One record per epoch.</summary>
+    public IReadOnlyList<AdaptationEpoch> History { get; }
+    /// <summary>Optimisation steps taken.</summary>
+    public int Steps { get; }
+    /// <summary>The last epoch.</summary>
+    public AdaptationEpoch Final => History[^1];
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+
+namespace TransferSharp.Tests.Cli;
+
+[Collection("Sequential")]
+public sealed class AdaptCliTests
+{
+    [Theory]
+    [InlineData("adapt --source mnist --target mnist-m --method gan", "--method 'gan' is unknown")]
+    [InlineData("adapt --target mnist-m", "--source is required")]
+    [InlineData("adapt --source mnist --target nowhere-data", "nowhere-data")]
+    [InlineData("adapt --source mnist --target mnist-m --max-lambda -1", "max lambda must be non-negative")]
+    [InlineData("adapt --source mnist:0-4 --target mnist-m", "different classes")]
+    [InlineData("adapt --source mnist --target mnist-m --tsne 2", "--tsne must be 0")]
+    public void Bad_input_prints_one_line_naming_the_problem_and_exits_2(string args, string expected)
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, args.Split(' '));
+        Assert.Equal(2, r.ExitCode);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains(expected, lines[0]);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void A_short_run_leaves_metrics_checkpoint_and_pictures()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "adapt", "--source", "mnist:0-2", "--target", "optdigits:0-2", "--epochs", "2",
+            "--steps-per-epoch", "3", "--batch-size", "16", "--tsne", "20", "--threads", "1", "--discriminator-width", "32");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("target accuracy", r.Stdout);
+        Assert.Contains("resized from 8x8 to 28x28", r.Stdout);
+        var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
+        foreach (var f in new[] { "metrics.json", "model.pt", "model.json", "tsne-before.png", "tsne-after.png", "curves.png" })
+            Assert.True(File.Exists(Path.Combine(run, f)), $"{f} missing");
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        var m = json.RootElement.GetProperty("metrics");
+        Assert.InRange(m.GetProperty("target_accuracy").GetDouble(), 0, 1);
+        Assert.True(m.TryGetProperty("source_only_target_accuracy", out _));
+        Assert.Equal(2, json.RootElement.GetProperty("history").GetArrayLength());
+    }
+
+    [Fact]
+    public void Without_a_bottleneck_the_checkpoint_is_a_plain_model_that_evaluate_loads()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "adapt", "--source", "mnist:0-1", "--target", "mnist-m:0-1", "--epochs", "1", "--steps-per-epoch", "2",
+            "--batch-size", "16", "--tsne", "0", "--no-baseline", "--bottleneck", "0", "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
+        var e = CliRunner.Run(dir.Path, "evaluate", "--model", Path.Combine(run, "model.pt"), "--data", "mnist-m:0-1", "--threads", "1");
+        Assert.True(e.ExitCode == 0, e.Stderr);
+    }
+}
