@@ -58,13 +58,25 @@ internal static class SourceModels
 
     public static string[]? ClassNames(string source) => !IsImageNet(source) && File.Exists(Checkpoint.SidecarPath(source)) ? Checkpoint.ReadInfo(source).ClassNames : null;
 
-    /// <summary>The target as the source expects it: ImageNet preprocessing for <c>resnet18-imagenet</c>, unchanged otherwise.</summary>
+    /// <summary>
+    /// What the source's inputs need (<see cref="InputPreprocessing"/>): ImageNet preprocessing for
+    /// <c>resnet18-imagenet</c>, what its sidecar says for a checkpoint, none otherwise. Models fine-tuned from the
+    /// source keep it, so their checkpoints record it.
+    /// </summary>
+    public static string Preprocessing(string source) =>
+        IsImageNet(source) ? InputPreprocessing.ImageNetMlNet
+        : File.Exists(Checkpoint.SidecarPath(source)) && File.Exists(source) ? Checkpoint.ReadInfo(source).Preprocessing
+        : InputPreprocessing.None;
+
+    /// <summary>The target as the source expects it (see <see cref="Preprocessing"/>); takes ownership of <paramref name="target"/>.</summary>
     public static Dataset PrepareTarget(string source, Dataset target)
     {
-        if (!IsImageNet(source)) return target;
-        if (!target.IsImage || target.ExampleShape[1] < 32 || target.ExampleShape[2] < 32)
+        if (IsImageNet(source) && (!target.IsImage || target.ExampleShape[1] < 32 || target.ExampleShape[2] < 32))
+        {
+            target.Dispose();
             throw new ArgumentException($"--source {source} needs images of at least 32x32 (224x224 is what it was trained on); use --size or --resize");
-        using (target) return ImageNetResNet18.Preprocess(target);
+        }
+        return InputPreprocessing.Apply(Preprocessing(source), target);
     }
 
     /// <summary>Fails with one line when the target's examples cannot go through the source's architecture.</summary>

@@ -216,13 +216,12 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             Architecture = spec.Architecture,
             InputShape = spec.InputShape,
             ClassNames = pair.SourceTrain.ClassNames.ToArray(),
-            Data = (options.Bottleneck > 0 ? $"adaptation network (LeNet-style features + {options.Bottleneck}-unit bottleneck + head; not loadable by evaluate) " : "") +
-                   $"{method}: {settings.Source} ({pair.SourceTrain.Provenance}) -> {settings.Target} ({pair.TargetTrain.Provenance})",
+            Data = $"{method}: {settings.Source} ({pair.SourceTrain.Provenance}) -> {settings.Target} ({pair.TargetTrain.Provenance})",
         };
         var trainer = new DomainAdaptationTrainer(options);
         var result = TrainingProgressBar.Run($"{method} {settings.Source} -> {settings.Target}",
             progress => trainer.Fit(model, pair.SourceTrain, pair.TargetTrain, pair.SourceHeldOut, pair.TargetHeldOut, progress, cancellation,
-                (e, network) => Checkpoint.Save(run.Checkpoint, network.CheckpointModule, info with { Epoch = e.Epoch })));
+                (e, network) => Checkpoint.Save(run.Checkpoint, network.Classifier, info with { Epoch = e.Epoch, Bottleneck = network.BottleneckWidth })));
 
         var source = Metrics.Evaluate(result.Network, pair.SourceHeldOut);
         var target = Metrics.Evaluate(result.Network, pair.TargetHeldOut);
@@ -239,7 +238,8 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             metrics["gain_over_source_only"] = target.Accuracy - bt;
         }
         if (!double.IsNaN(result.Final.DomainAccuracy)) metrics["domain_accuracy"] = result.Final.DomainAccuracy;
-        Checkpoint.Save(run.Checkpoint, result.Network.CheckpointModule, info with { Epoch = result.History.Count, Metrics = metrics });
+        Checkpoint.Save(run.Checkpoint, result.Network.Classifier,
+            info with { Epoch = result.History.Count, Metrics = metrics, Bottleneck = result.Network.BottleneckWidth });
 
         var pictures = new List<string>();
         if (settings.Tsne > 0)

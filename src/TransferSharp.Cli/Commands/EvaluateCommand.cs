@@ -3,6 +3,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using TransferSharp.Cli.Rendering;
 using TransferSharp.Evaluation;
+using TransferSharp.Models;
 using TransferSharp.Training;
 
 namespace TransferSharp.Cli.Commands;
@@ -13,7 +14,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     internal sealed class Settings : DataSettings
     {
         [CommandOption("--model <CHECKPOINT>")]
-        [Description("A checkpoint written by transfer train (model.pt with its model.json).")]
+        [Description("A checkpoint written by transfer train, finetune or adapt (model.pt with its model.json).")]
         public string? Model { get; init; }
 
         public override ValidationResult Validate() =>
@@ -25,7 +26,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         Seeding.SetThreads(settings.Threads);
         var (model, info) = Checkpoint.Load(settings.Model!);
         using var _ = model;
-        using var data = settings.LoadData();
+        // The inputs as the model was trained on them (e.g. ImageNet preprocessing for a model fine-tuned from resnet18-imagenet).
+        using var data = InputPreprocessing.Apply(info.Preprocessing, settings.LoadData());
         if (!data.HasLabels) throw new ArgumentException($"--data {settings.Data}: no labels to evaluate against");
         if (!data.ExampleShape.SequenceEqual(info.InputShape))
             throw new ArgumentException($"--data {settings.Data}: examples are {string.Join('x', data.ExampleShape)} but the model takes {string.Join('x', info.InputShape)} (use --resize / --channels)");

@@ -252,6 +252,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             InputShape = model.Spec.InputShape,
             ClassNames = all.ClassNames.ToArray(),
             Data = $"{settings.Target} ({all.Provenance}); fine-tuned from {settings.Source}",
+            Preprocessing = SourceModels.Preprocessing(settings.Source!),
             Options = options.Training,
             Epoch = result.History.Count,
             History = result.History,
@@ -263,6 +264,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
                 Architecture = oldTask.Spec.Architecture,
                 InputShape = oldTask.Spec.InputShape,
                 ClassNames = sourceClasses,
+                Preprocessing = SourceModels.Preprocessing(settings.Source!),
                 Data = $"source task of {settings.Source}, features fine-tuned on {settings.Target} with Learning without Forgetting",
             });
         run.WriteJson(run.Metrics, new

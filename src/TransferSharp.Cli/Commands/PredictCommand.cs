@@ -12,7 +12,7 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
     internal sealed class Settings : CommonSettings
     {
         [CommandOption("--model <CHECKPOINT>")]
-        [Description("A checkpoint written by transfer train.")]
+        [Description("A checkpoint written by transfer train, finetune or adapt (model.pt with its model.json).")]
         public string? Model { get; init; }
 
         [CommandOption("-i|--input <IMAGE_OR_FOLDER>")]

@@ -9,8 +9,11 @@ namespace TransferSharp.DomainAdaptation;
 /// </summary>
 /// <remarks>
 /// The modules are the backbone's own, so training this network trains the backbone; without a bottleneck the
-/// backbone's head is used and the trained <see cref="StagedModel"/> is a complete classifier on its own. With a
-/// bottleneck a new head of the bottleneck's width replaces it (the backbone's head is left untouched).
+/// backbone's head is used and the trained backbone is the whole classifier. With a bottleneck a new head of the
+/// bottleneck's width replaces it (the backbone's head is left untouched), and the classifier is the backbone's
+/// features plus <see cref="BottleneckStage"/>'s stage and head. Either way <see cref="Classifier"/> is a
+/// <see cref="StagedModel"/> that <see cref="Training.Checkpoint.Load"/> rebuilds (given
+/// <see cref="Training.CheckpointInfo.Bottleneck"/> = <see cref="BottleneckWidth"/>).
 /// </remarks>
 public sealed class AdaptationNetwork : Module<Tensor, Tensor>
 {
@@ -21,26 +24,33 @@ public sealed class AdaptationNetwork : Module<Tensor, Tensor>
     /// <summary>Wraps <paramref name="backbone"/>, adding a bottleneck of <paramref name="bottleneckWidth"/> units when positive.</summary>
     public AdaptationNetwork(StagedModel backbone, int bottleneckWidth) : base(nameof(AdaptationNetwork))
     {
-        Backbone = backbone;
+        StagedModel classifier;
         var children = backbone.named_children().ToDictionary(c => c.name, c => (Module<Tensor, Tensor>)c.module);
-        var headNames = backbone.ModulesOf(backbone.StageNames[^1]);
         var featureNames = backbone.StageNames.Take(backbone.StageNames.Count - 1).SelectMany(backbone.ModulesOf).ToArray();
         features = nn.Sequential(featureNames.Select(n => (n, children[n])).ToArray());
-        long width = FeatureWidth(backbone);
         if (bottleneckWidth > 0)
         {
-            bottleneck = nn.Sequential(("fc", nn.Linear(width, bottleneckWidth)), ("bn", nn.BatchNorm1d(bottleneckWidth)), ("relu", nn.ReLU()));
-            head = nn.Linear(bottleneckWidth, backbone.Spec.ClassCount);
+            // The classifier shares the backbone's feature modules and owns the new bottleneck and head.
+            classifier = BottleneckStage.Attach(backbone, bottleneckWidth);
+            var own = classifier.named_children().ToDictionary(c => c.name, c => (Module<Tensor, Tensor>)c.module);
+            bottleneck = own[BottleneckStage.Name];
+            head = own[classifier.ModulesOf(classifier.StageNames[^1]).Single()];
             FeatureCount = bottleneckWidth;
         }
         else
         {
+            classifier = backbone;
             bottleneck = nn.Identity();
+            var headNames = backbone.ModulesOf(backbone.StageNames[^1]);
             head = nn.Sequential(headNames.Select(n => (n, children[n])).ToArray());
-            FeatureCount = width;
+            FeatureCount = BottleneckStage.FeatureWidth(backbone);
         }
         ClassCount = backbone.Spec.ClassCount;
         RegisterComponents();
+        // Set after registration: RegisterComponents would register the properties' backing fields as submodules,
+        // which would add the backbone's unused head to this network's parameters.
+        Backbone = backbone;
+        Classifier = classifier;
     }
 
     /// <summary>The wrapped model.</summary>
@@ -51,13 +61,14 @@ public sealed class AdaptationNetwork : Module<Tensor, Tensor>
     public int ClassCount { get; }
     /// <summary>True when the backbone alone is the trained classifier (no bottleneck).</summary>
     public bool BackboneIsClassifier => bottleneck is Identity;
+    /// <summary>Units of the bottleneck; 0 when there is none.</summary>
+    public int BottleneckWidth => BackboneIsClassifier ? 0 : (int)FeatureCount;
 
     /// <summary>
-    /// What to save: without a bottleneck the backbone, a complete <see cref="StagedModel"/> that
-    /// <see cref="Training.Checkpoint.Load"/> rebuilds; with one, this network (keys <c>features.*</c>,
-    /// <c>bottleneck.*</c>, <c>head.*</c>).
+    /// The trained classifier as a <see cref="StagedModel"/> sharing this network's modules: the backbone without a
+    /// bottleneck, otherwise the backbone's features, the bottleneck stage and the new head. This is what to save.
     /// </summary>
-    public Module<Tensor, Tensor> CheckpointModule => BackboneIsClassifier ? Backbone : this;
+    public StagedModel Classifier { get; }
 
     /// <summary>Logits <c>(N, K)</c>.</summary>
     public override Tensor forward(Tensor input) => head.call(Features(input));
@@ -90,22 +101,6 @@ public sealed class AdaptationNetwork : Module<Tensor, Tensor>
         finally
         {
             if (training) train();
-        }
-    }
-
-    private static long FeatureWidth(StagedModel backbone)
-    {
-        bool training = backbone.training;
-        backbone.eval();
-        try
-        {
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            return backbone.Features(zeros([1, .. backbone.Spec.InputShape])).shape[1];
-        }
-        finally
-        {
-            if (training) backbone.train();
         }
     }
 }

@@ -34,18 +34,28 @@ public sealed class Predictor : IDisposable
     }
 
     /// <summary>Predicts every file; the <paramref name="top"/> most likely classes are kept for each.</summary>
+    /// <remarks>Images are read at the model's input size and preprocessed as the checkpoint says (<see cref="CheckpointInfo.Preprocessing"/>), a chunk at a time.</remarks>
     public IReadOnlyList<Prediction> Predict(IReadOnlyList<string> files, int top = 3)
     {
+        const int Chunk = 64;
         int c = (int)info.InputShape[0], h = (int)info.InputShape[1], w = (int)info.InputShape[2];
         var results = new List<Prediction>();
-        foreach (var file in files)
+        for (int start = 0; start < files.Count; start += Chunk)
         {
-            using var scope = NewDisposeScope();
-            var x = ImageFolder.ReadImage(file, h, w, rgb: c == 3);          // (1, C, H, W)
-            var (_, probs) = Metrics.Predict(model, x);
-            var ranked = Enumerable.Range(0, probs.GetLength(1)).OrderByDescending(k => probs[0, k])
-                .Take(top).Select(k => (info.ClassNames[k], (double)probs[0, k])).ToArray();
-            results.Add(new Prediction(file, ranked[0].Item1, ranked[0].Item2, ranked));
+            var chunk = files.Skip(start).Take(Chunk).ToArray();
+            float[,] probs;
+            using (var scope = NewDisposeScope())
+            {
+                var x = cat(chunk.Select(f => ImageFolder.ReadImage(f, h, w, rgb: c == 3)).ToArray(), 0);   // (n, C, H, W) in [0, 1]
+                using var images = InputPreprocessing.Apply(info.Preprocessing, new Dataset("predict", x, null, info.ClassNames, "image files"));
+                (_, probs) = Metrics.Predict(model, images.Inputs);
+            }
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                var ranked = Enumerable.Range(0, probs.GetLength(1)).OrderByDescending(k => probs[i, k])
+                    .Take(top).Select(k => (info.ClassNames[k], (double)probs[i, k])).ToArray();
+                results.Add(new Prediction(chunk[i], ranked[0].Item1, ranked[0].Item2, ranked));
+            }
         }
         return results;
     }

@@ -26,6 +26,16 @@ public sealed record CheckpointInfo
     public IReadOnlyList<EpochMetrics> History { get; init; } = [];
     /// <summary>Final metrics by name (e.g. test accuracy).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+    /// <summary>
+    /// What inputs need before they reach the model (one of <see cref="InputPreprocessing.Names"/>); apply it with
+    /// <see cref="InputPreprocessing.Apply"/>. Default (and the meaning of sidecars without the field): <c>none</c>.
+    /// </summary>
+    public string Preprocessing { get; init; } = InputPreprocessing.None;
+    /// <summary>
+    /// Width of a bottleneck stage (Linear + BatchNorm1d + ReLU, see <see cref="BottleneckStage"/>) between the
+    /// architecture's features and its head, as domain adaptation trains it; 0 (default) = the plain architecture.
+    /// </summary>
+    public int Bottleneck { get; init; }
 
     /// <summary>The model spec this checkpoint describes.</summary>
     [JsonIgnore]
@@ -98,7 +108,10 @@ public static class Checkpoint
         }
         if (info is null || info.Format != FormatTag)
             throw new InvalidDataException($"{sidecar}: format '{info?.Format}' is not {FormatTag}");
-        var errors = info.Spec.Validate();
+        var errors = info.Spec.Validate().ToList();
+        if (!InputPreprocessing.Names.Contains(info.Preprocessing))
+            errors.Add($"preprocessing '{info.Preprocessing}' is unknown (choose {string.Join(", ", InputPreprocessing.Names)})");
+        if (info.Bottleneck < 0) errors.Add($"bottleneck must be 0 (none) or positive, got {info.Bottleneck}");
         if (errors.Count > 0) throw new InvalidDataException($"{sidecar}: {string.Join("; ", errors)}");
         return info;
     }
@@ -107,7 +120,7 @@ public static class Checkpoint
     public static (StagedModel Model, CheckpointInfo Info) Load(string weightsPath)
     {
         var info = ReadInfo(weightsPath);
-        var model = ModelZoo.Create(info.Spec);
+        var model = info.Bottleneck > 0 ? BottleneckStage.Create(info.Spec, info.Bottleneck) : ModelZoo.Create(info.Spec);
         try
         {
             model.load(weightsPath, strict: true);
