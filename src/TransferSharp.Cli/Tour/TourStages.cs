@@ -5,7 +5,10 @@ internal static class TourStages
 {
     public static IReadOnlyList<TourStage> All { get; } =
     [
+        FineTuningStage.Stage,
         MultiTaskStage.Stage,
+        DomainAdaptationStage.Stage,
+        ZeroShotStage.Stage,
         SelfTaughtStages.Learning,
         SelfTaughtStages.Clustering,
     ];

@@ -21,7 +21,7 @@ public sealed class TsneTests
         }
         Seeding.SetThreads(1);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var map = Tsne.Embed(x, new TsneOptions { Perplexity = 10, Iterations = 300, Seed = 1 });
+        var map = Tsne.Embed(x, new TsneOptions { Perplexity = 10, Iterations = 1000, Seed = 1 });
         Assert.Equal(n, map.GetLength(0));
         Assert.Equal(2, map.GetLength(1));
         // Nearest neighbour in the map has the same class for nearly every point (chance: 1/3).

@@ -1,0 +1,64 @@
+using TransferSharp.Data;
+using TransferSharp.Evaluation;
+using TransferSharp.FineTuning;
+using TransferSharp.Models;
+using TransferSharp.Training;
+
+namespace TransferSharp.Cli.Tour;
+
+/// <summary>
+/// Layer transfer and conservative training: LeNet trained on five Fashion-MNIST classes, then fine-tuned on the other
+/// five with 20 labelled images per class, against the same network trained from scratch on those 100 images.
+/// </summary>
+internal static class FineTuningStage
+{
+    private const int Shots = 20;
+
+    public static TourStage Stage { get; } = new("finetune", "Model fine-tuning",
+        "A network trained on plentiful source data lends its layers to the target task: the copied layers start from " +
+        "the source's weights (frozen, or fine-tuned) and only the rest is learnt from the few target labels. " +
+        "Conservative training (L2-SP) also keeps the fine-tuned weights close to the source's. Here the source is five " +
+        "Fashion-MNIST classes and the target the other five, with 20 labelled images per class.",
+        Run);
+
+    private static StageOutcome Run(TourContext tour, IProgress<double> progress, CancellationToken cancel)
+    {
+        using var source = Catalog.Load("fashion-mnist:0-4");
+        using var target = Catalog.Load("fashion-mnist:5-9");
+        var (targetRest, targetTest) = target.StratifiedSplit(0.5, tour.Seed);
+        using var _ = targetRest;
+        using var __ = targetTest;
+        using var targetTrain = targetRest.TakePerClass(Shots, tour.Seed);
+        var sourceOptions = new TrainingOptions { Epochs = tour.Epochs(4, 2), Seed = tour.Seed };
+        var targetOptions = new TrainingOptions { Epochs = tour.Epochs(30, 15), BatchSize = 16, Seed = tour.Seed };
+
+        Seeding.SeedEverything(tour.Seed);
+        using var sourceModel = ModelZoo.Create(new ModelSpec("lenet", source.ExampleShape, source.ClassCount));
+        new SupervisedTrainer(sourceOptions).Fit(sourceModel, source, progress: new Scaled(progress, 0, 0.5), cancellation: cancel);
+
+        Seeding.SeedEverything(tour.Seed);
+        using var scratch = ModelZoo.Create(new ModelSpec("lenet", target.ExampleShape, target.ClassCount));
+        new SupervisedTrainer(targetOptions).Fit(scratch, targetTrain, progress: new Scaled(progress, 0.5, 0.65), cancellation: cancel);
+        double fromScratch = Metrics.Evaluate(scratch, targetTest).Accuracy;
+
+        double FineTune(CopiedStageMode mode, ConservativeOptions conservative, double from, double to)
+        {
+            var options = new FineTuningOptions
+            {
+                Training = targetOptions,
+                Transfer = new LayerTransferOptions { Copy = StageSelection.AllFeatures, Mode = mode },
+                Conservative = conservative,
+            };
+            var result = new FineTuner(options).Fit(sourceModel, targetTrain, progress: new Scaled(progress, from, to), cancellation: cancel);
+            using var model = result.Model;
+            return Metrics.Evaluate(model, targetTest).Accuracy;
+        }
+
+        double frozen = FineTune(CopiedStageMode.Frozen, new ConservativeOptions(), 0.65, 0.75);
+        double fineTuned = FineTune(CopiedStageMode.FineTuned, new ConservativeOptions(), 0.75, 0.87);
+        double l2sp = FineTune(CopiedStageMode.FineTuned, new ConservativeOptions { StartingPointAlpha = 0.01, StartingPointBeta = 0.001 }, 0.87, 1);
+        return new StageOutcome($"Fashion-MNIST 0-4 -> 5-9, {Shots} labelled images per class", "accuracy",
+            "trained from scratch", fromScratch, "copied layers, fine-tuned", fineTuned, [],
+            [("copied layers, frozen", frozen), ("copied layers, fine-tuned with L2-SP", l2sp), ("target test images", targetTest.Count)]);
+    }
+}
