@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using TransferSharp.Cli.Rendering;
 using TransferSharp.Cli.Tour;
 using TransferSharp.Training;
@@ -50,28 +49,15 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
             .Start(ctx =>
             {
                 var tasks = stages.Select(s => ctx.AddTask(Markup.Escape(s.Family), autoStart: false, maxValue: 1.0)).ToArray();
-                for (int i = 0; i < stages.Count; i++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var task = tasks[i];
-                    task.StartTask();
-                    var clock = Stopwatch.StartNew();
-                    try
+                records.AddRange(TourRunner.Run(stages, tour, cancellationToken,
+                    started: i => tasks[i].StartTask(),
+                    progress: (i, f) => tasks[i].Value = f,
+                    finished: (i, r) =>
                     {
-                        Seeding.SeedEverything(settings.Seed);
-                        var outcome = stages[i].Run(tour, new SyncProgress(f => task.Value = Math.Clamp(f, 0, 1)), cancellationToken);
-                        records.Add(new TourReport.StageRecord(stages[i], outcome, null, clock.Elapsed.TotalSeconds));
-                        task.Description = Markup.Escape($"{stages[i].Family}: done");
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        // One stage failing must not lose the others' results.
-                        records.Add(new TourReport.StageRecord(stages[i], null, e.Message.Split('\n')[0], clock.Elapsed.TotalSeconds));
-                        task.Description = Markup.Escape($"{stages[i].Family}: failed");
-                    }
-                    task.Value = task.MaxValue;
-                    task.StopTask();
-                }
+                        tasks[i].Description = Markup.Escape($"{r.Stage.Family}: {(r.Outcome is null ? "failed" : "done")}");
+                        tasks[i].Value = tasks[i].MaxValue;
+                        tasks[i].StopTask();
+                    }));
             });
 
         var reportPath = Path.Combine(run.Path, "report.html");
@@ -106,8 +92,4 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
         return records.Any(r => r.Outcome is null) ? 1 : 0;
     }
 
-    private sealed class SyncProgress(Action<double> report) : IProgress<double>
-    {
-        public void Report(double value) => report(value);
-    }
 }
