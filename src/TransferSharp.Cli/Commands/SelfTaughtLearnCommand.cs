@@ -152,6 +152,7 @@ internal sealed class SelfTaughtLearnCommand : Command<SelfTaughtLearnCommand.Se
         });
         model.save(Path.Combine(run.Path, "autoencoder.pt"));
         SelfTaughtRun.SaveReconstructions(Path.Combine(run.Path, "reconstructions.png"), model, source, target);
+        SelfTaughtRun.SaveFeatureMaps(run.Path, maps, target, settings.Tsne, settings.Seed);
 
         SelfTaughtRun.PrintAutoencoder(ae, targetRecon);
         var table = new Table().Title($"test accuracy on {Markup.Escape(settings.Target!)} ({test.Count} held out)")

@@ -1,6 +1,7 @@
 using Spectre.Console;
 using TransferSharp.Cli.Rendering;
 using TransferSharp.Data;
+using TransferSharp.Evaluation;
 using TransferSharp.Reporting;
 using GridRow = TransferSharp.Reporting.GridRow;
 using TransferSharp.SelfTaught;
@@ -64,6 +65,19 @@ internal static class SelfTaughtRun
             rows.Add(new GridRow($"{name} recon.", pairs.Select(p => new GridImage(c, h, w, p.Reconstruction)).ToArray()));
         }
         ImageGrid.Save(path, rows);
+    }
+
+    /// <summary>tsne-&lt;features&gt;.png: t-SNE of target examples under each feature map, coloured by true class.</summary>
+    public static void SaveFeatureMaps(string folder, IReadOnlyList<FeatureMap> maps, Dataset target, int count, int seed)
+    {
+        if (!target.HasLabels || count < 4) return;    // nothing to colour by
+        foreach (var map in maps)
+        {
+            var points = FeatureMapEmbedding.Compute(map, target, count, new TsneOptions { Seed = seed })
+                .Select(p => new EmbeddedPoint(p.X, p.Y, p.Class, 0)).ToArray();
+            EmbeddingPlot.Save(Path.Combine(folder, $"tsne-{map.Name}.png"), points, target.ClassNames, ["target"],
+                $"t-SNE of the target's {map.Name} features ({points.Length} examples), coloured by class");
+        }
     }
 
     public static void PrintAutoencoder(AutoencoderResult ae, double targetReconstruction)

@@ -72,6 +72,10 @@ internal class SelfTaughtSettings : CommonSettings
     [Description("Components of the PCA baseline. Default 50.")]
     public int PcaComponents { get; init; } = 50;
 
+    [CommandOption("--tsne <N>")]
+    [Description("Target examples in the t-SNE pictures of each feature kind (tsne-<features>.png); 0 = none. Default 500.")]
+    public int Tsne { get; init; } = 500;
+
     [CommandOption("--runs <FOLDER>")]
     [Description("Where run folders go. Default runs.")]
     public string Runs { get; init; } = "runs";
@@ -88,6 +92,7 @@ internal class SelfTaughtSettings : CommonSettings
         if (ParseKind(Autoencoder) is null) return ValidationResult.Error($"--autoencoder '{Autoencoder}' is unknown (choose dense, conv)");
         if (ParseList(ConvChannels) is null) return ValidationResult.Error($"--conv-channels '{ConvChannels}' must be a comma-separated list of positive integers");
         if (PcaComponents < 1) return ValidationResult.Error($"--pca-components must be at least 1, got {PcaComponents}");
+        if (Tsne is < 0 or 1 or 2 or 3) return ValidationResult.Error($"--tsne must be 0 (off) or at least 4, got {Tsne}");
         var errors = ToAutoencoderOptions().Validate();
         return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors));
     }

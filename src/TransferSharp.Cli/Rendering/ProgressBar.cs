@@ -1,0 +1,40 @@
+namespace TransferSharp.Cli.Rendering;
+
+/// <summary>
+/// One Spectre.Console progress bar around synchronous work. Reports arrive on the working thread; only a fraction
+/// and a text reach Spectre's render thread. The text is refreshed at most every 200 ms (and always when
+/// <c>describe</c> says the report is a milestone).
+/// </summary>
+internal static class ProgressBar
+{
+    /// <summary>How a report of type <typeparamref name="TReport"/> shows: fraction done, text, and whether to show it at once.</summary>
+    public delegate (double Fraction, string Text, bool Milestone) Describe<in TReport>(TReport report);
+
+    public static T Run<TReport, T>(string title, Describe<TReport> describe, Func<IProgress<TReport>, T> work) =>
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(title), maxValue: 1.0);
+                var result = work(new Reporter<TReport>(task, describe));
+                task.Value = task.MaxValue;
+                return result;
+            });
+
+    private sealed class Reporter<TReport>(ProgressTask task, Describe<TReport> describe) : IProgress<TReport>
+    {
+        private DateTime lastDescription;
+
+        public void Report(TReport report)
+        {
+            var (fraction, text, milestone) = describe(report);
+            task.Value = Math.Clamp(fraction, 0, 1);
+            if ((DateTime.UtcNow - lastDescription).TotalMilliseconds < 200 && !milestone) return;
+            lastDescription = DateTime.UtcNow;
+            task.Description = Markup.Escape(text);
+        }
+    }
+}
