@@ -187,7 +187,7 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
         [TransferCondition.AnBPlus] = ("#d62728", true),
     };
 
-    private static void SavePlot(string path, TransferabilityResult r, string title)
+    internal static void SavePlot(string path, TransferabilityResult r, string title)
     {
         var xs = Enumerable.Range(1, r.Stages.Count).Select(n => (double)n).ToArray();
         var series = Enum.GetValues<TransferCondition>().Select(c =>

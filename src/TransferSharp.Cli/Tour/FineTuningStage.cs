@@ -2,6 +2,7 @@ using TransferSharp.Data;
 using TransferSharp.Evaluation;
 using TransferSharp.FineTuning;
 using TransferSharp.Models;
+using TransferSharp.Reporting;
 using TransferSharp.Training;
 
 namespace TransferSharp.Cli.Tour;
@@ -28,7 +29,10 @@ internal static class FineTuningStage
         var (targetRest, targetTest) = target.StratifiedSplit(0.5, tour.Seed);
         using var _ = targetRest;
         using var __ = targetTest;
-        using var targetTrain = targetRest.TakePerClass(Shots, tour.Seed);
+        var (pool, validation) = targetRest.StratifiedSplit(0.2, tour.Seed);     // validation: for the curves only
+        using var ___ = pool;
+        using var ____ = validation;
+        using var targetTrain = pool.TakePerClass(Shots, tour.Seed);
         var sourceOptions = new TrainingOptions { Epochs = tour.Epochs(4, 2), Seed = tour.Seed };
         var targetOptions = new TrainingOptions { Epochs = tour.Epochs(30, 15), BatchSize = 16, Seed = tour.Seed };
 
@@ -38,10 +42,12 @@ internal static class FineTuningStage
 
         Seeding.SeedEverything(tour.Seed);
         using var scratch = ModelZoo.Create(new ModelSpec("lenet", target.ExampleShape, target.ClassCount));
-        new SupervisedTrainer(targetOptions).Fit(scratch, targetTrain, progress: new Scaled(progress, 0.5, 0.65), cancellation: cancel);
+        var scratchHistory = new SupervisedTrainer(targetOptions)
+            .Fit(scratch, targetTrain, validation, new Scaled(progress, 0.5, 0.65), cancel).History;
         double fromScratch = Metrics.Evaluate(scratch, targetTest).Accuracy;
+        var histories = new List<(string Name, IReadOnlyList<EpochMetrics> History)> { ("from scratch", scratchHistory) };
 
-        double FineTune(CopiedStageMode mode, ConservativeOptions conservative, double from, double to)
+        double FineTune(string name, CopiedStageMode mode, ConservativeOptions conservative, double from, double to)
         {
             var options = new FineTuningOptions
             {
@@ -49,16 +55,24 @@ internal static class FineTuningStage
                 Transfer = new LayerTransferOptions { Copy = StageSelection.AllFeatures, Mode = mode },
                 Conservative = conservative,
             };
-            var result = new FineTuner(options).Fit(sourceModel, targetTrain, progress: new Scaled(progress, from, to), cancellation: cancel);
+            var result = new FineTuner(options).Fit(sourceModel, targetTrain, validation, new Scaled(progress, from, to), cancel);
+            histories.Add((name, result.History));
             using var model = result.Model;
             return Metrics.Evaluate(model, targetTest).Accuracy;
         }
 
-        double frozen = FineTune(CopiedStageMode.Frozen, new ConservativeOptions(), 0.65, 0.75);
-        double fineTuned = FineTune(CopiedStageMode.FineTuned, new ConservativeOptions(), 0.75, 0.87);
-        double l2sp = FineTune(CopiedStageMode.FineTuned, new ConservativeOptions { StartingPointAlpha = 0.01, StartingPointBeta = 0.001 }, 0.87, 1);
+        double frozen = FineTune("copied, frozen", CopiedStageMode.Frozen, new ConservativeOptions(), 0.65, 0.75);
+        double fineTuned = FineTune("copied, fine-tuned", CopiedStageMode.FineTuned, new ConservativeOptions(), 0.75, 0.87);
+        double l2sp = FineTune("copied, fine-tuned with L2-SP", CopiedStageMode.FineTuned,
+            new ConservativeOptions { StartingPointAlpha = 0.01, StartingPointBeta = 0.001 }, 0.87, 1);
+
+        var curves = tour.File("finetune", "learning-curves.png");
+        CurvePlot.Save(curves, $"target validation accuracy ({validation.Count} images), {Shots} labels per class", "epoch", "accuracy",
+            histories.Select(h => new CurveSeries(h.Name, h.History.Select(e => (double)e.Epoch).ToArray(),
+                h.History.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray())).ToArray(), []);
         return new StageOutcome($"Fashion-MNIST 0-4 -> 5-9, {Shots} labelled images per class", "accuracy",
-            "trained from scratch", fromScratch, "copied layers, fine-tuned", fineTuned, [],
+            "trained from scratch", fromScratch, "copied layers, fine-tuned", fineTuned,
+            [(curves, "learning curves on the target: from scratch against the three ways of starting from the source's layers")],
             [("copied layers, frozen", frozen), ("copied layers, fine-tuned with L2-SP", l2sp), ("target test images", targetTest.Count)]);
     }
 }

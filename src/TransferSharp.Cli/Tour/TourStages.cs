@@ -6,6 +6,7 @@ internal static class TourStages
     public static IReadOnlyList<TourStage> All { get; } =
     [
         FineTuningStage.Stage,
+        TransferabilityStage.Stage,
         MultiTaskStage.Stage,
         DomainAdaptationStage.Stage,
         ZeroShotStage.Stage,
