@@ -1,5 +1,5 @@
 // Throughput benchmark of issue 9: W1-W4 through the library's public trainers, as a user calls them.
-// usage: dotnet Throughput.dll <workload>   workloads: info w1 w2 w2plain w3 w4 memory poolcheck
+// usage: dotnet Throughput.dll <workload>   workloads: info w1 w2 w2plain w2peer w3 w4 memory stepextras
 // Each timed workload prints one line "ROW|name|median img/s|min|max|peak RSS MiB|runs|note".
 // BENCH_SECS (default 4) = seconds per timed run, BENCH_RUNS (default 3) = timed runs, BENCH_THREADS (default 2).
 using System.Diagnostics;
@@ -148,6 +148,23 @@ switch (workload)
         Console.WriteLine($"MEMORY|batch {batch}|{string.Join(" ", rss.Select(kv => $"{kv.Key}:{kv.Value / 1024.0:F1}"))}|" +
                           $"{rss[1_000] / 1024.0:F1}|{rss[10_000] / 1024.0:F1}|{(ratio - 1) * 100:+0.0;-0.0}%|{sw.Elapsed.TotalSeconds:F0} s|" +
                           $"managed heap MiB {string.Join(" ", managed.Select(kv => $"{kv.Key}:{kv.Value / 1024.0:F1}"))}");
+        break;
+    }
+    case "stepextras":
+    {
+        // What SupervisedTrainer adds to a step for its running loss and accuracy: loss.item() and
+        // logits.argmax(1).eq(labels).sum().item() on a (128, 10) batch, timed alone (µs per step).
+        Seeding.SetThreads(threads);
+        using var logits = randn(128, 10);
+        using var labels = randint(0, 10, [128]);
+        using var loss = nn.functional.cross_entropy(logits, labels);
+        double sum = 0;
+        long correct = 0;
+        for (int i = 0; i < 1000; i++) { using var s = NewDisposeScope(); sum += loss.item<float>(); correct += logits.argmax(1).eq(labels).sum().item<long>(); }
+        var sw = Stopwatch.StartNew();
+        int k = 0;
+        while (sw.Elapsed.TotalSeconds < secs) { using var s = NewDisposeScope(); sum += loss.item<float>(); correct += logits.argmax(1).eq(labels).sum().item<long>(); k++; }
+        Console.WriteLine($"STEPEXTRAS|{sw.Elapsed.TotalMilliseconds * 1000 / k:F1} us per step|{k} reps");
         break;
     }
     default:
