@@ -11,8 +11,10 @@ dotnet build bench/throughput/Throughput.csproj -c Release -nologo -v q >/dev/nu
 bin="dotnet bench/throughput/bin/Release/net10.0/Throughput.dll"
 out=$(mktemp); trap 'rm -f "$out"' EXIT
 $bin info >>"$out"
-for w in $WORKLOADS; do $bin "$w" >>"$out" 2>/dev/null; done
-[ "${SKIP_MEMORY:-0}" = 1 ] || $bin memory >>"$out"
+# Before each workload, wait (at most 40 s) for the 1-minute load average to fall below 1.5; it is printed with the row.
+quiet() { for _ in $(seq 1 20); do awk '{exit !($1 < 1.5)}' /proc/loadavg && break; sleep 2; done; echo "LOAD|$(cut -d' ' -f1 /proc/loadavg)" >>"$out"; }
+for w in $WORKLOADS; do quiet; $bin "$w" >>"$out" 2>/dev/null; done
+[ "${SKIP_MEMORY:-0}" = 1 ] || { quiet; $bin memory >>"$out"; }
 python3 - "$out" "${BENCH_RUNS:-3}" "${BENCH_SECS:-4}" <<'PY'
 import sys
 lines = open(sys.argv[1]).read().split("\n")
@@ -24,14 +26,16 @@ for l in lines:
         _, machine, net, ts, threads, tuned = l.split("|")
         print(f"{machine}; {net}; {ts} (libtorch 2.10); {threads}; {tuned}\n")
 print(f"warm-up run, then median of {runs} timed runs of about {secs} s each; peak RSS = VmHWM of the workload's process\n")
-print("| workload | images/s (median) | min – max | peak RSS MiB | PyTorch | ratio to PyTorch | bare TorchSharp | ratio to bare |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+print("| workload | images/s (median) | min – max | peak RSS MiB | load before | PyTorch (issue) | ratio to PyTorch | bare TorchSharp (issue) | ratio to bare |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+load = "?"
 for l in lines:
+    if l.startswith("LOAD|"): load = l.split("|")[1]
     if l.startswith("ROW|"):
         _, name, med, lo, hi, hwm, n, note = l.split("|")
         py, ts = bar[name[:2]]
         name = name + (f" ¹" if note else "")
-        print(f"| {name} | {float(med):,.0f} | {float(lo):,.0f} – {float(hi):,.0f} | {hwm} | {py:,} | {float(med)/py:.2f} | {ts:,} | {float(med)/ts:.2f} |")
+        print(f"| {name} | {float(med):,.0f} | {float(lo):,.0f} – {float(hi):,.0f} | {hwm} | {load} | {py:,} | {float(med)/py:.2f} | {ts:,} | {float(med)/ts:.2f} |")
 if any(l.startswith("ROW|W3") for l in lines):
     print("\n¹ the SelfTaught autoencoder has one hidden layer: 784-256-784 (sigmoid code, KL sparsity, weight decay) stands in for 784-256-64-256-784.")
 for l in lines:

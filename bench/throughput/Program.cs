@@ -101,11 +101,14 @@ switch (workload)
     {
         // W3: the SelfTaught autoencoder has one hidden layer, so 784-256-64-256-784 cannot be built; the closest is
         // the dense 784-256-784 (sigmoid code), batch 256, default options otherwise (KL sparsity, weight decay).
-        var trainer = new AutoencoderTrainer(new AutoencoderOptions { HiddenUnits = 256, BatchSize = 256, Epochs = 1, Threads = threads });
-        Measure("W3 autoencoder 784-256-784 b256 (AutoencoderTrainer)", 256 * 40, 256, n =>
+        // One fixed set of 25,600 examples (100 steps an epoch); a run is as many epochs as fill its time.
+        const long size = 256 * 100;
+        using var g = new Generator(3UL);
+        using var data = new Dataset("w3", rand([size, 784], generator: g), null, [], "random");
+        var options = new AutoencoderOptions { HiddenUnits = 256, BatchSize = 256, Threads = threads };
+        Measure("W3 autoencoder 784-256-784 b256 (AutoencoderTrainer)", size, size, n =>
         {
-            using var g = new Generator(3UL);
-            using var data = new Dataset("w3", rand([n, 784], generator: g), null, [], "random");
+            var trainer = new AutoencoderTrainer(options with { Epochs = (int)(n / size) });
             var sw = Stopwatch.StartNew();
             using var result = trainer.Fit(data).Model;
             return (n, sw.Elapsed.TotalSeconds);
@@ -148,6 +151,19 @@ switch (workload)
         Console.WriteLine($"MEMORY|batch {batch}|{string.Join(" ", rss.Select(kv => $"{kv.Key}:{kv.Value / 1024.0:F1}"))}|" +
                           $"{rss[1_000] / 1024.0:F1}|{rss[10_000] / 1024.0:F1}|{(ratio - 1) * 100:+0.0;-0.0}%|{sw.Elapsed.TotalSeconds:F0} s|" +
                           $"managed heap MiB {string.Join(" ", managed.Select(kv => $"{kv.Key}:{kv.Value / 1024.0:F1}"))}");
+        break;
+    }
+    case "w3memory":
+    {
+        // RSS of one W3 Fit (25,600 examples, batch 256, 20 epochs), every 200 steps.
+        using var g = new Generator(3UL);
+        using var data = new Dataset("w3", rand([256 * 100, 784], generator: g), null, [], "random");
+        long step = 0;
+        var samples = new List<string>();
+        var probe = new SyncProgress(_ => { if (++step % 200 == 0) samples.Add($"{step}:{Status("VmRSS") / 1024}"); });
+        using var model = new AutoencoderTrainer(new AutoencoderOptions { HiddenUnits = 256, BatchSize = 256, Epochs = 20, Threads = threads })
+            .Fit(data, probe).Model;
+        Console.WriteLine($"W3MEMORY|RSS MiB by step {string.Join(" ", samples)}|peak {Status("VmHWM") / 1024}");
         break;
     }
     case "stepextras":
