@@ -1,5 +1,5 @@
 // Throughput benchmark of issue 9: W1-W4 through the library's public trainers, as a user calls them.
-// usage: dotnet Throughput.dll <workload>   workloads: info w1 w2 w2plain w2peer w3 w4 memory stepextras
+// usage: dotnet Throughput.dll <workload>   workloads: info w1 w2 w2plain w2peer w3 w4 memory w3memory stepextras
 // Each timed workload prints one line "ROW|name|median img/s|min|max|peak RSS MiB|runs|note".
 // BENCH_SECS (default 4) = seconds per timed run, BENCH_RUNS (default 3) = timed runs, BENCH_THREADS (default 2).
 using System.Diagnostics;
@@ -160,9 +160,19 @@ switch (workload)
         using var data = new Dataset("w3", rand([256 * 100, 784], generator: g), null, [], "random");
         long step = 0;
         var samples = new List<string>();
-        var probe = new SyncProgress(_ => { if (++step % 200 == 0) samples.Add($"{step}:{Status("VmRSS") / 1024}"); });
-        using var model = new AutoencoderTrainer(new AutoencoderOptions { HiddenUnits = 256, BatchSize = 256, Epochs = 20, Threads = threads })
-            .Fit(data, probe).Model;
+        bool collect = Environment.GetEnvironmentVariable("BENCH_GC") == "1";   // full GC + finalisers every 200 steps
+        var probe = new SyncProgress(_ =>
+        {
+            if (++step % 200 != 0) return;
+            if (collect) { GC.Collect(); GC.WaitForPendingFinalizers(); }
+            samples.Add($"{step}:{Status("VmRSS") / 1024}");
+        });
+        using var model = new AutoencoderTrainer(new AutoencoderOptions
+        {
+            HiddenUnits = 256, BatchSize = 256, Epochs = 20, Threads = threads,
+            WeightDecay = double.Parse(Environment.GetEnvironmentVariable("BENCH_WD") ?? "3e-3"),
+            SparsityWeight = double.Parse(Environment.GetEnvironmentVariable("BENCH_SPARSITY") ?? "3"),
+        }).Fit(data, probe).Model;
         Console.WriteLine($"W3MEMORY|RSS MiB by step {string.Join(" ", samples)}|peak {Status("VmHWM") / 1024}");
         break;
     }
