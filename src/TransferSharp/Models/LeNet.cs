@@ -1,9 +1,15 @@
+using TransferSharp.Modules;
+
 namespace TransferSharp.Models;
 
 /// <summary>
 /// The LeNet-style network of Ganin &amp; Lempitsky (2015) for 28x28 digits: conv 32@5x5, max-pool, conv 48@5x5,
 /// max-pool, fc 100, fc 100, then the head.
 /// </summary>
+/// <remarks>
+/// The pools compute in channels-last layout (<see cref="ChannelsLastMaxPool2d"/>, same values as nn.MaxPool2d): libtorch's
+/// NCHW max-pool was the largest single cost of a training step (bench/throughput.md).
+/// </remarks>
 internal static class LeNet
 {
     public static StagedModel Create(ModelSpec spec)
@@ -13,8 +19,8 @@ internal static class LeNet
         long fh = ((h - 4) / 2 - 4) / 2, fw = ((w - 4) / 2 - 4) / 2;
         return new StagedModel(spec,
         [
-            Stage.Of("conv1", nn.Sequential(nn.Conv2d(c, 32, 5), nn.ReLU(), nn.MaxPool2d(2))),
-            Stage.Of("conv2", nn.Sequential(nn.Conv2d(32, 48, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten())),
+            Stage.Of("conv1", nn.Sequential(nn.Conv2d(c, 32, 5), nn.ReLU(), new ChannelsLastMaxPool2d(2))),
+            Stage.Of("conv2", nn.Sequential(nn.Conv2d(32, 48, 5), nn.ReLU(), new ChannelsLastMaxPool2d(2), nn.Flatten())),
             Stage.Of("fc1", nn.Sequential(nn.Linear(48 * fh * fw, 100), nn.ReLU())),
             Stage.Of("fc2", nn.Sequential(nn.Linear(100, 100), nn.ReLU())),
             Stage.Of("head", nn.Linear(100, spec.ClassCount)),

@@ -1,0 +1,210 @@
+// Throughput benchmark of issue 9: W1-W4 through the library's public trainers, as a user calls them.
+// usage: dotnet Throughput.dll <workload>   workloads: info w1 w2 w2plain w2peer w3 w4 memory w3memory stepextras
+// Each timed workload prints one line "ROW|name|median img/s|min|max|peak RSS MiB|runs|note".
+// BENCH_SECS (default 4) = seconds per timed run, BENCH_RUNS (default 3) = timed runs, BENCH_THREADS (default 2).
+using System.Diagnostics;
+using System.Reflection;
+using TorchSharp;
+using TransferSharp.Data;
+using TransferSharp.DomainAdaptation;
+using TransferSharp.Evaluation;
+using TransferSharp.Models;
+using TransferSharp.SelfTaught;
+using TransferSharp.Training;
+using static TorchSharp.torch;
+
+double secs = double.Parse(Environment.GetEnvironmentVariable("BENCH_SECS") ?? "4");
+int runs = int.Parse(Environment.GetEnvironmentVariable("BENCH_RUNS") ?? "3");
+int threads = int.Parse(Environment.GetEnvironmentVariable("BENCH_THREADS") ?? "2");
+string workload = args.Length > 0 ? args[0] : "w1";
+Seeding.SeedEverything(0);   // loads libtorch (and applies the library's allocator tuning) before any tensor exists
+
+string[] digits = Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray();
+Dataset RandomImages(string name, long n, long[] shape, int seed)
+{
+    using var g = new Generator((ulong)seed);
+    var x = rand([n, .. shape], generator: g);                       // values in [0, 1], like real images
+    var y = randint(0, 10, [n], generator: g);
+    return new Dataset(name, x, y, digits, "random");
+}
+long RoundUp(double n, long multiple) => Math.Max(multiple, (long)Math.Ceiling(n / multiple) * multiple);
+
+// One warm-up run of warmImages, then `runs` runs sized to last about `secs` each; run(n) returns (images, seconds).
+void Measure(string name, long warmImages, long multiple, Func<long, (long Images, double Seconds)> run, string note = "")
+{
+    var (wi, ws) = run(warmImages);
+    long n = RoundUp(wi / ws * secs, multiple);
+    var rates = new List<double>();
+    for (int r = 0; r < runs; r++)
+    {
+        var (i, s) = run(n);
+        rates.Add(i / s);
+        Console.Error.WriteLine($"  {name} run {r + 1}: {i / s:F0} img/s ({i} images, {s:F2} s)");
+    }
+    rates.Sort();
+    Console.WriteLine($"ROW|{name}|{rates[rates.Count / 2]:F1}|{rates[0]:F1}|{rates[^1]:F1}|{Status("VmHWM") / 1024.0:F0}|{runs}|{note}");
+}
+
+switch (workload)
+{
+    case "info":
+    {
+        string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':')[1].Trim() ?? "?";
+        string ts = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
+        Console.WriteLine($"INFO|{Environment.ProcessorCount} x {cpu}|.NET {Environment.Version}|TorchSharp {ts}|" +
+                          $"threads {threads}|allocator tuned: {TransferSharp.Training.NativeMemory.AllocatorTuned}");
+        break;
+    }
+    case "w1":
+    {
+        // W1: LeNet training, batch 128, 1x28x28, SupervisedTrainer with default options (Adam, cosine) except batch size.
+        using var model = ModelZoo.Create(new ModelSpec("lenet", [1, 28, 28], 10));
+        var trainer = new SupervisedTrainer(new TrainingOptions { BatchSize = 128, Epochs = 1, Threads = threads });
+        Measure("W1 LeNet train b128 (SupervisedTrainer)", 128 * 30, 128, n =>
+        {
+            using var data = RandomImages("w1", n, [1, 28, 28], 1);
+            var sw = Stopwatch.StartNew();
+            trainer.Fit(model, data);
+            return (n, sw.Elapsed.TotalSeconds);
+        });
+        break;
+    }
+    case "w2":
+    case "w2plain":
+    case "w2peer":
+    {
+        // W2: DANN, 64 source + 64 target per step, 3x28x28. "w2": default AdaptationOptions (bottleneck 256,
+        // CDAN-conditioned 1024x2 BN discriminator); "w2plain": Bottleneck 0, Conditional false (the paper's DANN net
+        // with the default discriminator); "w2peer": also a 100x2 discriminator without batch norm, the bare harness's net.
+        var options = new AdaptationOptions { Epochs = 1, BatchSize = 64, Threads = threads };
+        if (workload != "w2") options = options with { Bottleneck = 0, Conditional = false };
+        if (workload == "w2peer") options = options with { DiscriminatorWidth = 100, DiscriminatorLayers = 2, DiscriminatorBatchNorm = false };
+        using var model = ModelZoo.Create(new ModelSpec("lenet", [3, 28, 28], 10));
+        using var source = RandomImages("source", 64 * 50, [3, 28, 28], 1);
+        using var target = RandomImages("target", 64 * 50, [3, 28, 28], 2);
+        string name = workload switch
+        {
+            "w2" => "W2 DANN 64+64 (DomainAdaptationTrainer, defaults)",
+            "w2plain" => "W2 DANN 64+64 (Bottleneck 0, Conditional false)",
+            _ => "W2 DANN 64+64 (as w2plain + 100x2 discriminator, no BN)",
+        };
+        Measure(name, 128 * 20, 128, n =>
+        {
+            var trainer = new DomainAdaptationTrainer(options with { StepsPerEpoch = (int)(n / 128) });
+            var sw = Stopwatch.StartNew();
+            trainer.Fit(model, source, target);   // the network shares the model's modules: not disposed
+            return (n, sw.Elapsed.TotalSeconds);
+        });
+        break;
+    }
+    case "w3":
+    {
+        // W3: the SelfTaught autoencoder has one hidden layer, so 784-256-64-256-784 cannot be built; the closest is
+        // the dense 784-256-784 (sigmoid code), batch 256, default options otherwise (KL sparsity, weight decay).
+        // One fixed set of 25,600 examples (100 steps an epoch); a run is as many epochs as fill its time.
+        const long size = 256 * 100;
+        using var g = new Generator(3UL);
+        using var data = new Dataset("w3", rand([size, 784], generator: g), null, [], "random");
+        var options = new AutoencoderOptions { HiddenUnits = 256, BatchSize = 256, Threads = threads };
+        Measure("W3 autoencoder 784-256-784 b256 (AutoencoderTrainer)", size, size, n =>
+        {
+            var trainer = new AutoencoderTrainer(options with { Epochs = (int)(n / size) });
+            var sw = Stopwatch.StartNew();
+            using var result = trainer.Fit(data).Model;
+            return (n, sw.Elapsed.TotalSeconds);
+        }, "784-256-64-256-784 not expressible");
+        break;
+    }
+    case "w4":
+    {
+        // W4: LeNet inference through Metrics.Predict, batch 1024.
+        using var model = ModelZoo.Create(new ModelSpec("lenet", [1, 28, 28], 10));
+        Seeding.SetThreads(threads);
+        Measure("W4 LeNet inference b1024 (Metrics.Predict)", 1024 * 8, 1024, n =>
+        {
+            using var g = new Generator(4UL);
+            using var x = rand([n, 1, 28, 28], generator: g);
+            var sw = Stopwatch.StartNew();
+            Metrics.Predict(model, x, batchSize: 1024);
+            return (n, sw.Elapsed.TotalSeconds);
+        });
+        break;
+    }
+    case "memory":
+    {
+        // Resident set after 1,000 and 10,000 W1 training steps (batch 16) in one Fit call.
+        int batch = int.Parse(Environment.GetEnvironmentVariable("BENCH_MEMORY_BATCH") ?? "16");
+        using var model = ModelZoo.Create(new ModelSpec("lenet", [1, 28, 28], 10));
+        using var data = RandomImages("memory", batch * 1000L, [1, 28, 28], 5);
+        var rss = new SortedDictionary<long, long>();
+        long step = 0;
+        var managed = new SortedDictionary<long, long>();
+        var probe = new SyncProgress(_ =>
+        {
+            if (++step % 1000 != 0) return;
+            rss[step] = Status("VmRSS");
+            managed[step] = GC.GetGCMemoryInfo().HeapSizeBytes / 1024;
+        });
+        var sw = Stopwatch.StartNew();
+        new SupervisedTrainer(new TrainingOptions { BatchSize = batch, Epochs = 10, Threads = threads }).Fit(model, data, progress: probe);
+        double ratio = rss[10_000] / (double)rss[1_000];
+        Console.WriteLine($"MEMORY|batch {batch}|{string.Join(" ", rss.Select(kv => $"{kv.Key}:{kv.Value / 1024.0:F1}"))}|" +
+                          $"{rss[1_000] / 1024.0:F1}|{rss[10_000] / 1024.0:F1}|{(ratio - 1) * 100:+0.0;-0.0}%|{sw.Elapsed.TotalSeconds:F0} s|" +
+                          $"managed heap MiB {string.Join(" ", managed.Select(kv => $"{kv.Key}:{kv.Value / 1024.0:F1}"))}");
+        break;
+    }
+    case "w3memory":
+    {
+        // RSS of one W3 Fit (25,600 examples, batch 256, 20 epochs), every 200 steps.
+        using var g = new Generator(3UL);
+        using var data = new Dataset("w3", rand([256 * 100, 784], generator: g), null, [], "random");
+        long step = 0;
+        var samples = new List<string>();
+        bool collect = Environment.GetEnvironmentVariable("BENCH_GC") == "1";   // full GC + finalisers every 200 steps
+        var probe = new SyncProgress(_ =>
+        {
+            if (++step % 200 != 0) return;
+            if (collect) { GC.Collect(); GC.WaitForPendingFinalizers(); }
+            samples.Add($"{step}:{Status("VmRSS") / 1024}");
+        });
+        using var model = new AutoencoderTrainer(new AutoencoderOptions
+        {
+            HiddenUnits = 256, BatchSize = 256, Epochs = 20, Threads = threads,
+            WeightDecay = double.Parse(Environment.GetEnvironmentVariable("BENCH_WD") ?? "3e-3"),
+            SparsityWeight = double.Parse(Environment.GetEnvironmentVariable("BENCH_SPARSITY") ?? "3"),
+        }).Fit(data, probe).Model;
+        Console.WriteLine($"W3MEMORY|RSS MiB by step {string.Join(" ", samples)}|peak {Status("VmHWM") / 1024}");
+        break;
+    }
+    case "stepextras":
+    {
+        // What SupervisedTrainer adds to a step for its running loss and accuracy: loss.item() and
+        // logits.argmax(1).eq(labels).sum().item() on a (128, 10) batch, timed alone (µs per step).
+        Seeding.SetThreads(threads);
+        using var logits = randn(128, 10);
+        using var labels = randint(0, 10, [128]);
+        using var loss = nn.functional.cross_entropy(logits, labels);
+        double sum = 0;
+        long correct = 0;
+        for (int i = 0; i < 1000; i++) { using var s = NewDisposeScope(); sum += loss.item<float>(); correct += logits.argmax(1).eq(labels).sum().item<long>(); }
+        var sw = Stopwatch.StartNew();
+        int k = 0;
+        while (sw.Elapsed.TotalSeconds < secs) { using var s = NewDisposeScope(); sum += loss.item<float>(); correct += logits.argmax(1).eq(labels).sum().item<long>(); k++; }
+        Console.WriteLine($"STEPEXTRAS|{sw.Elapsed.TotalMilliseconds * 1000 / k:F1} us per step|{k} reps");
+        break;
+    }
+    default:
+        Console.Error.WriteLine($"unknown workload '{workload}'");
+        return 2;
+}
+return 0;
+
+// A value from /proc/self/status in KiB (VmRSS, VmHWM).
+static long Status(string key) =>
+    long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(key + ":")).Split(':')[1].Trim().Split(' ')[0]);
+
+// Reports on the training thread itself (Progress<T> would post to the thread pool).
+sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+{
+    public void Report(TrainingProgress value) => report(value);
+}
