@@ -120,9 +120,8 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required");
             if (ParseMethod(Method) is null) return ValidationResult.Error($"--method '{Method}' is unknown (choose dann, mmd, coral, source-only, target-only)");
             if (!ModelZoo.Architectures.Contains(Model)) return ValidationResult.Error($"--model '{Model}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
-            if (TrainCommand.Settings.ParseEnum<OptimizerKind>(Optimizer) is null) return ValidationResult.Error($"--optimizer '{Optimizer}' is unknown (choose adam, adamw, sgd)");
-            if (TrainCommand.Settings.ParseEnum<ScheduleKind>(Schedule) is null) return ValidationResult.Error($"--schedule '{Schedule}' is unknown (choose inverse-decay, cosine, constant, step)");
-            if (TrainCommand.Settings.ParseEnum<AdaptationSchedule>(LambdaSchedule) is null) return ValidationResult.Error($"--lambda-schedule '{LambdaSchedule}' is unknown (choose ganin, constant)");
+            if (OptionValues.OptimizerError(Optimizer, Schedule, "inverse-decay, cosine, constant, step") is { } optimizerError) return ValidationResult.Error(optimizerError);
+            if (OptionValues.ParseEnum<AdaptationSchedule>(LambdaSchedule) is null) return ValidationResult.Error($"--lambda-schedule '{LambdaSchedule}' is unknown (choose ganin, constant)");
             if (Size < 1) return ValidationResult.Error($"--size must be positive, got {Size}");
             if (Resize is < 1) return ValidationResult.Error($"--resize must be positive, got {Resize}");
             if (HeldOutFraction is <= 0 or >= 1) return ValidationResult.Error($"--held-out-fraction must be in (0, 1), got {HeldOutFraction}");
@@ -134,7 +133,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         public AdaptationOptions ToOptions()
         {
             var d = new AdaptationOptions();
-            var optimizer = TrainCommand.Settings.ParseEnum<OptimizerKind>(Optimizer) ?? OptimizerKind.Adam;
+            var optimizer = OptionValues.Optimizer(Optimizer);
             return d with
             {
                 Method = ParseMethod(Method) ?? AdaptationMethod.Dann,
@@ -142,9 +141,9 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
                 StepsPerEpoch = StepsPerEpoch,
                 BatchSize = BatchSize,
                 Optimizer = optimizer,
-                LearningRate = LearningRate ?? (optimizer == OptimizerKind.Sgd ? 0.01 : d.LearningRate),
-                Schedule = TrainCommand.Settings.ParseEnum<ScheduleKind>(Schedule) ?? d.Schedule,
-                LambdaSchedule = TrainCommand.Settings.ParseEnum<AdaptationSchedule>(LambdaSchedule) ?? d.LambdaSchedule,
+                LearningRate = OptionValues.LearningRate(LearningRate, optimizer, d.LearningRate),
+                Schedule = OptionValues.ParseEnum<ScheduleKind>(Schedule) ?? d.Schedule,
+                LambdaSchedule = OptionValues.ParseEnum<AdaptationSchedule>(LambdaSchedule) ?? d.LambdaSchedule,
                 MaxLambda = MaxLambda ?? d.MaxLambda,
                 Bottleneck = Bottleneck ?? d.Bottleneck,
                 DiscriminatorWidth = DiscriminatorWidth ?? d.DiscriminatorWidth,
@@ -157,7 +156,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             };
         }
 
-        internal static AdaptationMethod? ParseMethod(string s) => TrainCommand.Settings.ParseEnum<AdaptationMethod>(s);
+        internal static AdaptationMethod? ParseMethod(string s) => OptionValues.ParseEnum<AdaptationMethod>(s);
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

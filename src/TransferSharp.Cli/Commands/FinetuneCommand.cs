@@ -122,8 +122,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             if (Shots is < 1) return ValidationResult.Error($"--shots must be at least 1, got {Shots}");
             if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
             if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
-            if (TrainCommand.Settings.ParseEnum<OptimizerKind>(Optimizer) is null) return ValidationResult.Error($"--optimizer '{Optimizer}' is unknown (choose adam, adamw, sgd)");
-            if (TrainCommand.Settings.ParseEnum<ScheduleKind>(Schedule) is null) return ValidationResult.Error($"--schedule '{Schedule}' is unknown (choose cosine, constant, step, inverse-decay)");
+            if (OptionValues.OptimizerError(Optimizer, Schedule) is { } optimizerError) return ValidationResult.Error(optimizerError);
             try
             {
                 var errors = ToOptions().Validate();
@@ -137,7 +136,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
 
         public FineTuningOptions ToOptions()
         {
-            var optimizer = TrainCommand.Settings.ParseEnum<OptimizerKind>(Optimizer) ?? OptimizerKind.Adam;
+            var optimizer = OptionValues.Optimizer(Optimizer);
             StageSelection copy;
             try { copy = StageSelection.Parse(Copy); }
             catch (ArgumentException e) { throw new ArgumentException($"--copy {e.Message}"); }
@@ -151,8 +150,8 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
                     Epochs = Epochs,
                     BatchSize = BatchSize,
                     Optimizer = optimizer,
-                    LearningRate = LearningRate ?? (optimizer == OptimizerKind.Sgd ? 0.01 : new TrainingOptions().LearningRate),
-                    Schedule = TrainCommand.Settings.ParseEnum<ScheduleKind>(Schedule) ?? ScheduleKind.Cosine,
+                    LearningRate = OptionValues.LearningRate(LearningRate, optimizer, new TrainingOptions().LearningRate),
+                    Schedule = OptionValues.ParseEnum<ScheduleKind>(Schedule) ?? ScheduleKind.Cosine,
                     WeightDecay = WeightDecay,
                     Patience = Patience,
                     Seed = Seed,

@@ -98,8 +98,7 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
                 return ValidationResult.Error($"--model '{Model}' is unknown (choose {string.Join(", ", Models.ModelZoo.Architectures)})");
             if (ParseSampling(Sampling) is null) return ValidationResult.Error($"--sampling '{Sampling}' is unknown (choose round-robin, proportional, weighted, all)");
             if (ParseWeighting(Weighting) is null) return ValidationResult.Error($"--weighting '{Weighting}' is unknown (choose fixed, uncertainty)");
-            if (TrainCommand.Settings.ParseEnum<OptimizerKind>(Optimizer) is null) return ValidationResult.Error($"--optimizer '{Optimizer}' is unknown (choose adam, adamw, sgd)");
-            if (TrainCommand.Settings.ParseEnum<ScheduleKind>(Schedule) is null) return ValidationResult.Error($"--schedule '{Schedule}' is unknown (choose cosine, constant, step, inverse-decay)");
+            if (OptionValues.OptimizerError(Optimizer, Schedule) is { } optimizerError) return ValidationResult.Error(optimizerError);
             if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
             if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
             if (Size < 1) return ValidationResult.Error($"--size must be positive, got {Size}");
@@ -111,15 +110,15 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
 
         public MultiTaskOptions ToOptions()
         {
-            var optimizer = TrainCommand.Settings.ParseEnum<OptimizerKind>(Optimizer) ?? OptimizerKind.Adam;
+            var optimizer = OptionValues.Optimizer(Optimizer);
             return new MultiTaskOptions
             {
                 Epochs = Epochs,
                 BatchSize = BatchSize,
                 StepsPerEpoch = StepsPerEpoch,
                 Optimizer = optimizer,
-                LearningRate = LearningRate ?? (optimizer == OptimizerKind.Sgd ? 0.01 : new MultiTaskOptions().LearningRate),
-                Schedule = TrainCommand.Settings.ParseEnum<ScheduleKind>(Schedule) ?? ScheduleKind.Cosine,
+                LearningRate = OptionValues.LearningRate(LearningRate, optimizer, new MultiTaskOptions().LearningRate),
+                Schedule = OptionValues.ParseEnum<ScheduleKind>(Schedule) ?? ScheduleKind.Cosine,
                 WeightDecay = WeightDecay,
                 Sampling = ParseSampling(Sampling) ?? TaskSampling.RoundRobin,
                 Weighting = ParseWeighting(Weighting) ?? LossWeighting.Fixed,
@@ -129,9 +128,9 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
         }
 
         internal static TaskSampling? ParseSampling(string s) =>
-            s == "all" ? TaskSampling.AllTasks : TrainCommand.Settings.ParseEnum<TaskSampling>(s);
+            s == "all" ? TaskSampling.AllTasks : OptionValues.ParseEnum<TaskSampling>(s);
 
-        internal static LossWeighting? ParseWeighting(string s) => TrainCommand.Settings.ParseEnum<LossWeighting>(s);
+        internal static LossWeighting? ParseWeighting(string s) => OptionValues.ParseEnum<LossWeighting>(s);
     }
 
     /// <summary>One task's data after splitting, relabelling and taking shots.</summary>

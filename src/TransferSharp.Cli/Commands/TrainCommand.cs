@@ -69,8 +69,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (!b.Successful) return b;
             if (!ModelZoo.Architectures.Contains(Model))
                 return ValidationResult.Error($"--model '{Model}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
-            if (ParseEnum<OptimizerKind>(Optimizer) is null) return ValidationResult.Error($"--optimizer '{Optimizer}' is unknown (choose adam, adamw, sgd)");
-            if (ParseEnum<ScheduleKind>(Schedule) is null) return ValidationResult.Error($"--schedule '{Schedule}' is unknown (choose cosine, constant, step, inverse-decay)");
+            if (OptionValues.OptimizerError(Optimizer, Schedule) is { } optimizerError) return ValidationResult.Error(optimizerError);
             if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
             if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
             var errors = ToOptions().Validate();
@@ -79,23 +78,20 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         public TrainingOptions ToOptions()
         {
-            var optimizer = ParseEnum<OptimizerKind>(Optimizer) ?? OptimizerKind.Adam;
+            var optimizer = OptionValues.Optimizer(Optimizer);
             return new TrainingOptions
             {
                 Epochs = Epochs ?? 10,
                 BatchSize = BatchSize,
                 Optimizer = optimizer,
-                LearningRate = LearningRate ?? (optimizer == OptimizerKind.Sgd ? 0.01 : new TrainingOptions().LearningRate),
-                Schedule = ParseEnum<ScheduleKind>(Schedule) ?? ScheduleKind.Cosine,
+                LearningRate = OptionValues.LearningRate(LearningRate, optimizer, new TrainingOptions().LearningRate),
+                Schedule = OptionValues.ParseEnum<ScheduleKind>(Schedule) ?? ScheduleKind.Cosine,
                 WeightDecay = WeightDecay,
                 Patience = Patience,
                 Seed = Seed,
                 Threads = Threads,
             };
         }
-
-        internal static T? ParseEnum<T>(string s) where T : struct, Enum =>
-            Enum.TryParse<T>(s.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var v) ? v : null;
     }
 
     /// <summary>What <c>run.json</c> keeps so that <c>--resume</c> can rebuild the same run.</summary>

@@ -20,7 +20,7 @@ internal static class TourRunner
             try
             {
                 Seeding.SeedEverything(tour.Seed);
-                var outcome = stages[i].Run(tour, new SyncProgress(f => progress?.Invoke(index, Math.Clamp(f, 0, 1))), cancellation);
+                var outcome = stages[i].Run(tour, new SyncProgress<double>(f => progress?.Invoke(index, Math.Clamp(f, 0, 1))), cancellation);
                 record = new TourReport.StageRecord(stages[i], outcome, null, clock.Elapsed.TotalSeconds);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -32,10 +32,10 @@ internal static class TourRunner
         }
         return records;
     }
+}
 
-    /// <summary>Reports on the calling (training) thread; Progress&lt;T&gt; would post to the thread pool.</summary>
-    private sealed class SyncProgress(Action<double> report) : IProgress<double>
-    {
-        public void Report(double value) => report(value);
-    }
+/// <summary>Reports on the calling (training) thread; Progress&lt;T&gt; would post to the thread pool.</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

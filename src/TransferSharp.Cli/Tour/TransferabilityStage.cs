@@ -28,7 +28,7 @@ internal static class TransferabilityStage
             TrainPerClass = tour.Quick ? 100 : 300,
         };
         var result = new TransferabilityExperiment(options).Run(data, split,
-            new SyncProgress(p => progress.Report((p.Done + (p.Step?.Fraction ?? 0)) / Math.Max(1, p.Total))), cancel);
+            new SyncProgress<TransferabilityProgress>(p => progress.Report((p.Done + (p.Step?.Fraction ?? 0)) / Math.Max(1, p.Total))), cancel);
         var png = tour.File("transferability", "transferability.png");
         TransferabilityCommand.SavePlot(png, result, $"transferability, Fashion-MNIST halves ({split.Description})");
         int last = result.Stages.Count;
@@ -38,10 +38,5 @@ internal static class TransferabilityStage
             "base B", Mean("baseB", 0), $"{anbPlus} (fine-tuned), mean over n", Enumerable.Range(1, last).Average(n => Mean(anbPlus, n)),
             [(png, "accuracy on B against the number of stages copied: the four curves and the base B line")],
             [($"{anb} n=1 (frozen)", Mean(anb, 1)), ($"{anb} n={last} (frozen)", Mean(anb, last)), ("B test images", result.TestCountB)]);
-    }
-
-    private sealed class SyncProgress(Action<TransferabilityProgress> report) : IProgress<TransferabilityProgress>
-    {
-        public void Report(TransferabilityProgress value) => report(value);
     }
 }
