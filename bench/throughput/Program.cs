@@ -166,6 +166,7 @@ switch (workload)
             if (++step % 200 != 0) return;
             if (collect) { GC.Collect(); GC.WaitForPendingFinalizers(); }
             samples.Add($"{step}:{Status("VmRSS") / 1024}");
+            if (Environment.GetEnvironmentVariable("BENCH_STATS") == "1") Console.Error.WriteLine($"{step}: {DisposeScopeManager.Statistics}");
         });
         using var model = new AutoencoderTrainer(new AutoencoderOptions
         {

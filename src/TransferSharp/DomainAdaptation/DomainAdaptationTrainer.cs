@@ -215,15 +215,6 @@ public sealed class DomainAdaptationTrainer
         if (targetEvaluation is { HasLabels: false }) throw new ArgumentException($"target evaluation set '{targetEvaluation.Name}' has no labels");
     }
 
-    private OptimizerHelper CreateOptimizer(Parameter[] parameters)
-    {
-        double lr = options.LearningRate;
-        return options.Optimizer switch
-        {
-            OptimizerKind.Sgd => optim.SGD(parameters, lr, momentum: options.Momentum, weight_decay: options.WeightDecay),
-            OptimizerKind.Adam => optim.Adam(parameters, lr, weight_decay: options.WeightDecay),
-            OptimizerKind.AdamW => optim.AdamW(parameters, lr, weight_decay: options.WeightDecay),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "unknown optimiser"),
-        };
-    }
+    private OptimizerHelper CreateOptimizer(Parameter[] parameters) =>
+        Optimizers.Create(options.Optimizer, [new OptimizerGroup(parameters, options.LearningRate, options.WeightDecay)], options.Momentum);
 }

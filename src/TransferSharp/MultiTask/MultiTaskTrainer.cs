@@ -160,16 +160,9 @@ public sealed class MultiTaskTrainer
     {
         double lr = options.LearningRate, wd = options.WeightDecay;
         // The log variances are a separate group without weight decay: decay would pull every weight towards 1.
-        return options.Optimizer switch
-        {
-            OptimizerKind.Sgd => optim.SGD(Groups(g => new SGD.ParamGroup(g.Params, lr, momentum: options.Momentum, weight_decay: g.Decay ? wd : 0)),
-                lr, momentum: options.Momentum),
-            OptimizerKind.Adam => optim.Adam(Groups(g => new Adam.ParamGroup(g.Params, lr, weight_decay: g.Decay ? wd : 0)), lr),
-            OptimizerKind.AdamW => optim.AdamW(Groups(g => new AdamW.ParamGroup(g.Params, lr, weight_decay: g.Decay ? wd : 0)), lr),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "unknown optimiser"),
-        };
-
-        IEnumerable<T> Groups<T>(Func<(Parameter[] Params, bool Decay), T> make) =>
-            logVariances.Length == 0 ? [make((network, true))] : [make((network, true)), make((logVariances, false))];
+        OptimizerGroup[] groups = logVariances.Length == 0
+            ? [new(network, lr, wd)]
+            : [new(network, lr, wd), new(logVariances, lr, 0)];
+        return Optimizers.Create(options.Optimizer, groups, options.Momentum);
     }
 }

@@ -66,10 +66,8 @@ public sealed class AutoencoderTrainer
         var parameters = model.parameters().ToArray();
         var weights = parameters.Where(p => p.dim() > 1).ToArray();
         var biases = parameters.Where(p => p.dim() <= 1).ToArray();
-        using var optimizer = optim.Adam(
-            [new Adam.ParamGroup(weights, options.LearningRate, weight_decay: options.WeightDecay),
-             new Adam.ParamGroup(biases, options.LearningRate, weight_decay: 0)],
-            options.LearningRate);
+        using var optimizer = Optimizers.Create(OptimizerKind.Adam,
+            [new OptimizerGroup(weights, options.LearningRate, options.WeightDecay), new OptimizerGroup(biases, options.LearningRate)]);
         using var noise = new Generator((ulong)options.Seed * 7_919UL + 17UL);
         int stepsPerEpoch = (source.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = (long)stepsPerEpoch * options.Epochs, done = 0;

@@ -132,18 +132,8 @@ public sealed class SupervisedTrainer
         return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
     }
 
-    private OptimizerHelper CreateOptimizer(IReadOnlyList<ParameterGroupSpec> groups)
-    {
-        double lr = options.LearningRate;
-        return options.Optimizer switch
-        {
-            OptimizerKind.Sgd => optim.SGD(groups.Select(g => new SGD.ParamGroup(g.Parameters, lr * g.LearningRateScale,
-                momentum: options.Momentum, weight_decay: options.WeightDecay)), lr, momentum: options.Momentum, weight_decay: options.WeightDecay),
-            OptimizerKind.Adam => optim.Adam(groups.Select(g => new Adam.ParamGroup(g.Parameters, lr * g.LearningRateScale,
-                weight_decay: options.WeightDecay)), lr, weight_decay: options.WeightDecay),
-            OptimizerKind.AdamW => optim.AdamW(groups.Select(g => new AdamW.ParamGroup(g.Parameters, lr * g.LearningRateScale,
-                weight_decay: options.WeightDecay)), lr, weight_decay: options.WeightDecay),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "unknown optimiser"),
-        };
-    }
+    private OptimizerHelper CreateOptimizer(IReadOnlyList<ParameterGroupSpec> groups) =>
+        Optimizers.Create(options.Optimizer,
+            groups.Select(g => new OptimizerGroup(g.Parameters, options.LearningRate * g.LearningRateScale, options.WeightDecay)).ToArray(),
+            options.Momentum);
 }

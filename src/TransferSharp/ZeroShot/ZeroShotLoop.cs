@@ -17,7 +17,7 @@ internal static class ZeroShotLoop
     public static IReadOnlyList<EpochMetrics> Run(Module network, IReadOnlyList<Parameter> parameters, Dataset train, ZeroShotOptions options,
         Func<Tensor, Tensor, StepResult> step, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
-        using var optimizer = optim.Adam(parameters, options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = Optimizers.Create(OptimizerKind.Adam, [new OptimizerGroup(parameters, options.LearningRate, options.WeightDecay)]);
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = (long)stepsPerEpoch * options.Epochs, done = 0;
         var clock = Stopwatch.StartNew();
