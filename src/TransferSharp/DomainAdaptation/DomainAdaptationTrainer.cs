@@ -148,6 +148,7 @@ public sealed class DomainAdaptationTrainer
                 discriminator is null ? double.NaN : sums.DomainCorrect / sums.Steps,
                 sourceAcc, targetAcc, lambda, lr, seconds);
             history.Add(record);
+            NativeMemory.ReleaseFinalizable();
             epochEnded?.Invoke(record, network);
         }
         network.eval();

@@ -9,7 +9,11 @@ namespace TransferSharp.FineTuning;
 /// </summary>
 internal static class FeatureCache
 {
-    /// <summary>The features <c>(N, F)</c> of <paramref name="data"/> through every stage but the head, with its labels.</summary>
+    /// <summary>
+    /// The features <c>(N, F)</c> of <paramref name="data"/> through every stage but the head, with its labels, computed
+    /// <paramref name="batchSize"/> examples at a time (the training batch size: a 224x224 ResNet-18 batch of 256 would
+    /// need about 0.8 GB per activation).
+    /// </summary>
     public static Dataset Compute(StagedModel model, Dataset data, int batchSize = 256)
     {
         bool wasTraining = model.training;

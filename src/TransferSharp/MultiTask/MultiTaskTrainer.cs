@@ -112,6 +112,7 @@ public sealed class MultiTaskTrainer
                     s.Length == 0 ? new Dictionary<string, double>() : names.Select((x, i) => (x, s[i])).ToDictionary(p => p.x, p => p.Item2),
                     names.Select((x, i) => (x, steps[i])).ToDictionary(p => p.x, p => p.Item2),
                     allSeen / Math.Max(1e-9, seconds), seconds));
+                NativeMemory.ReleaseFinalizable();
             }
         }
         finally

@@ -4,7 +4,8 @@ namespace TransferSharp.SelfTaught;
 
 /// <summary>
 /// An autoencoder x → h = f(x) → x̂ = g(h) whose encoder f becomes a feature extractor (Raina et al. 2007,
-/// "Self-taught learning"). Dense: h = σ(W₁x + b₁), x̂ = σ(W₂h + b₂). Convolutional: stride-2 3x3 convolutions
+/// "Self-taught learning"). Dense: h = σ(W₁x + b₁), x̂ = σ(W₂h + b₂), optionally with ReLU layers in between
+/// (<see cref="AutoencoderOptions.DenseLayers"/>). Convolutional: stride-2 3x3 convolutions
 /// (ReLU, the last one sigmoid) down to the code, transposed convolutions back up.
 /// </summary>
 /// <remarks>
@@ -49,10 +50,23 @@ public sealed class Autoencoder : Module<Tensor, Tensor>
         {
             long d = inputShape.Aggregate(1L, (a, b) => a * b);
             long h = options.HiddenUnits;
-            var enc = Sequential(Flatten(), Linear(d, h), Sigmoid());
-            Module<Tensor, Tensor> dec = image
-                ? Sequential(Linear(h, d), Sigmoid(), Unflatten(1, inputShape))
-                : Sequential(Linear(h, d));
+            // d -> layers (ReLU) -> h (sigmoid code) -> layers reversed (ReLU) -> d; with no layers, the UFLDL net.
+            long[] widths = [d, .. options.DenseLayers.Select(w => (long)w), h];
+            var down = new List<Module<Tensor, Tensor>> { Flatten() };
+            var up = new List<Module<Tensor, Tensor>>();
+            for (int i = 0; i + 1 < widths.Length; i++)
+            {
+                down.Add(Linear(widths[i], widths[i + 1]));
+                down.Add(i + 2 == widths.Length ? Sigmoid() : ReLU());
+            }
+            for (int i = widths.Length - 1; i > 0; i--)
+            {
+                up.Add(Linear(widths[i], widths[i - 1]));
+                if (i > 1) up.Add(ReLU());
+            }
+            if (image) up.AddRange([Sigmoid(), Unflatten(1, inputShape)]);
+            var enc = Sequential(down);
+            Module<Tensor, Tensor> dec = Sequential(up);
             model = new Autoencoder(options.Kind, inputShape, enc, dec) { CodeSize = h };
         }
         else

@@ -20,6 +20,11 @@ public sealed record AutoencoderOptions
     public AutoencoderKind Kind { get; init; } = AutoencoderKind.Dense;
     /// <summary>Hidden (code) units of the dense autoencoder. Default 200.</summary>
     public int HiddenUnits { get; init; } = 200;
+    /// <summary>
+    /// Widths of ReLU layers between the input and the code of the dense autoencoder, mirrored in the decoder: [256]
+    /// with 64 hidden units gives d-256-64-256-d (a deep autoencoder). Default none: the single hidden layer of UFLDL.
+    /// </summary>
+    public IReadOnlyList<int> DenseLayers { get; init; } = [];
     /// <summary>Channels of the convolutional encoder's layers, each halving the image side. Default 16, 32.</summary>
     public IReadOnlyList<int> ConvChannels { get; init; } = [16, 32];
     /// <summary>Denoising: the fraction of input values zeroed at random (masking noise, Vincent et al. 2008); the
@@ -47,6 +52,8 @@ public sealed record AutoencoderOptions
     {
         var e = new List<string>();
         if (HiddenUnits < 1) e.Add($"hidden units must be at least 1, got {HiddenUnits}");
+        if (DenseLayers is null || DenseLayers.Any(w => w < 1))
+            e.Add($"dense layers must be positive widths, got [{string.Join(", ", DenseLayers ?? [])}]");
         if (ConvChannels is null || ConvChannels.Count == 0 || ConvChannels.Any(c => c < 1))
             e.Add($"conv channels must be one or more positive counts, got [{string.Join(", ", ConvChannels ?? [])}]");
         if (Corruption is < 0 or >= 1 || double.IsNaN(Corruption)) e.Add($"corruption must be in [0, 1), got {Corruption}");

@@ -117,6 +117,7 @@ public sealed class AutoencoderTrainer
                 }
             }
             history.Add(new AutoencoderEpoch(epoch, reconSum / seen, sparseSum / seen, activationSum / seen, epochClock.Elapsed.TotalSeconds));
+            NativeMemory.ReleaseFinalizable();
         }
         model.eval();
         return history;

@@ -35,6 +35,22 @@ public static class NativeMemory
         }
     }
 
+    /// <summary>
+    /// Runs a full garbage collection and the finalisers it queues. The trainers call it at every epoch end.
+    /// </summary>
+    /// <remarks>
+    /// Some TorchSharp objects that nobody disposes (<see cref="Scalar"/>s from implicit double conversions, handles
+    /// created inside optimiser steps) own native memory that only their finaliser frees; a training loop allocates
+    /// so little managed memory that the GC hardly runs, so that native memory piles up (measured: about 10 KB per
+    /// LeNet step, 15–20 MiB before the first GC) and, with the allocator tuning, fragments the heap. A collection
+    /// with a small managed heap takes about a millisecond, nothing against an epoch.
+    /// </remarks>
+    public static void ReleaseFinalizable()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+    }
+
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int mallopt(int param, int value);
 }

@@ -93,6 +93,7 @@ public sealed class SupervisedTrainer
                 ClassificationScore? val = validation is null ? null : Metrics.Evaluate(model, validation);
                 history.Add(new EpochMetrics(epoch, lossSum / seen, correct / (double)seen, val?.Loss, val?.Accuracy,
                     optimizer.ParamGroups.First().LearningRate, seen / Math.Max(1e-9, seconds), seconds));
+                NativeMemory.ReleaseFinalizable();
 
                 if (val is not null && (bestEpoch == 0 || val.Accuracy > history[bestEpoch - 1].ValidationAccuracy))
                 {

@@ -58,6 +58,7 @@ internal static class ZeroShotLoop
             double seconds = epochClock.Elapsed.TotalSeconds;
             history.Add(new EpochMetrics(epoch, lossSum / seen, correct / Math.Max(1, counted), null, null,
                 optimizer.ParamGroups.First().LearningRate, seen / Math.Max(1e-9, seconds), seconds));
+            NativeMemory.ReleaseFinalizable();
         }
         network.eval();
         return history;

@@ -38,6 +38,25 @@ public sealed class AutoencoderTests
     }
 
     [Fact]
+    public void A_deep_dense_autoencoder_mirrors_its_layers_and_learns()
+    {
+        using var squares = TestData.Squares(perClass: 50, classes: 4, channels: 1, side: 8, seed: 2);
+        var options = new AutoencoderOptions { HiddenUnits = 8, DenseLayers = [32], Epochs = 40, BatchSize = 32, LearningRate = 1e-2, Threads = 1 };
+        var result = new AutoencoderTrainer(options).Fit(squares);
+        using var model = result.Model;
+        // 64 -> 32 -> 8 (code) -> 32 -> 64: four linear layers, weights (out, in).
+        var weights = model.parameters().Where(p => p.dim() == 2).Select(p => $"{p.shape[0]}x{p.shape[1]}").ToArray();
+        Assert.Equal(["32x64", "8x32", "32x8", "64x32"], weights);
+        Assert.Equal(8, model.CodeSize);
+        Assert.True(result.Final.ReconstructionLoss < 0.7 * result.History[0].ReconstructionLoss,
+            $"{result.History[0].ReconstructionLoss} -> {result.Final.ReconstructionLoss}");
+        // The one-layer default keeps its state-dict keys, so earlier checkpoints still load.
+        using var shallow = Autoencoder.Create([1, 8, 8], new AutoencoderOptions { HiddenUnits = 8 });
+        Assert.Equal(["encoder.1.weight", "encoder.1.bias", "decoder.0.weight", "decoder.0.bias"], shallow.state_dict().Keys);
+        Assert.Contains("dense layers", new AutoencoderOptions { DenseLayers = [0] }.Validate().Single());
+    }
+
+    [Fact]
     public void The_sparsity_penalty_pulls_the_mean_activation_to_its_target()
     {
         using var squares = TestData.Squares(perClass: 50, classes: 4, channels: 1, side: 8, seed: 1);
