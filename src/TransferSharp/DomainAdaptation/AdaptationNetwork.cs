@@ -91,7 +91,10 @@ public sealed class AdaptationNetwork : Module<Tensor, Tensor>
             long n = inputs.shape[0];
             var parts = new List<Tensor>();
             for (long start = 0; start < n; start += batchSize)
-                parts.Add(Features(inputs.narrow(0, start, Math.Min(batchSize, n - start))));
+            {
+                using var batchScope = NewDisposeScope();   // the batch's activations go before the next batch
+                parts.Add(Features(inputs.narrow(0, start, Math.Min(batchSize, n - start))).MoveToOuterDisposeScope());
+            }
             var all = cat(parts, 0).contiguous();                                          // (N, F)
             var flat = all.data<float>().ToArray();
             var result = new float[n, all.shape[1]];

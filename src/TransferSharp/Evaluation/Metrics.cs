@@ -65,9 +65,15 @@ public static class Metrics
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var probs = cat(Enumerable.Range(0, (int)((inputs.shape[0] + batchSize - 1) / batchSize))
-                .Select(b => functional.softmax(model.call(inputs.narrow(0, (long)b * batchSize, Math.Min(batchSize, inputs.shape[0] - (long)b * batchSize))), 1))
-                .ToArray(), 0);
+            var parts = new List<Tensor>();
+            for (long start = 0; start < inputs.shape[0]; start += batchSize)
+            {
+                // One scope per batch: its activations are freed before the next batch; only (B, K) is kept.
+                using var batchScope = NewDisposeScope();
+                var x = inputs.narrow(0, start, Math.Min(batchSize, inputs.shape[0] - start));
+                parts.Add(functional.softmax(model.call(x), 1).MoveToOuterDisposeScope());   // (B, K)
+            }
+            var probs = cat(parts, 0);                                                           // (N, K)
             int n = (int)probs.shape[0], k = (int)probs.shape[1];
             var flat = probs.data<float>().ToArray();
             var p = new float[n, k];

@@ -24,8 +24,13 @@ internal static class FeatureCache
             using var scope = NewDisposeScope();
             var parts = new List<Tensor>();
             for (long start = 0; start < data.Count; start += batchSize)
-                parts.Add(model.Features(data.Inputs.narrow(0, start, Math.Min(batchSize, data.Count - start))).flatten(1));   // (B, F)
-            var features = cat(parts.ToArray(), 0);                                                                              // (N, F)
+            {
+                // One scope per batch: the batch's activations are freed before the next batch, only (B, F) is kept.
+                using var batchScope = NewDisposeScope();
+                var x = data.Inputs.narrow(0, start, Math.Min(batchSize, data.Count - start));
+                parts.Add(model.Features(x).flatten(1).MoveToOuterDisposeScope());                                    // (B, F)
+            }
+            var features = cat(parts.ToArray(), 0);                                                                   // (N, F)
             return new Dataset($"{data.Name} features", features, data.Labels?.clone(), data.ClassNames,
                 $"{data.Provenance}; features of the frozen {model.Spec.Architecture} stages");
         }

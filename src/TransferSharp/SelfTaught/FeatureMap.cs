@@ -44,7 +44,10 @@ public sealed class FeatureMap
         using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
         foreach (var batch in Batches.Of(data, batchSize))
-            parts.Add(map(batch.Inputs).flatten(1).to_type(ScalarType.Float32));   // (B, F)
+        {
+            using var batchScope = NewDisposeScope();   // the batch's activations go before the next batch
+            parts.Add(map(batch.Inputs).flatten(1).to_type(ScalarType.Float32).MoveToOuterDisposeScope());   // (B, F)
+        }
         var features = parts.Count == 0 ? zeros(0, 1) : cat(parts, 0);           // (N, F)
         return new Dataset(data.Name, features, data.Labels?.clone(), data.ClassNames, $"{data.Provenance}; {Name} features");
     }
