@@ -52,7 +52,7 @@ switch (workload)
         string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':')[1].Trim() ?? "?";
         string ts = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
         Console.WriteLine($"INFO|{Environment.ProcessorCount} x {cpu}|.NET {Environment.Version}|TorchSharp {ts}|" +
-                          $"threads {threads}|allocator tuned: {TransferSharp.Training.NativeMemory.AllocatorTuned}");
+                          $"threads {threads}|allocator tuned: {TransferSharp.Training.NativeMemory.AllocatorTuned}, MKL_CBWR: {Environment.GetEnvironmentVariable("MKL_CBWR") ?? "not set"}");
         break;
     }
     case "w1":
@@ -160,6 +160,24 @@ switch (workload)
                 using var model = tuner.Fit(source, data).Model;
                 return (n, sw.Elapsed.TotalSeconds);
             });
+        break;
+    }
+    case "mm":
+    {
+        // sgemm 2048 x 2048 (GFLOP/s, median of 5 blocks of 10), to see which MKL code path runs.
+        Seeding.SetThreads(threads);
+        using var a = rand(2048, 2048);
+        using var b = rand(2048, 2048);
+        for (int i = 0; i < 3; i++) { using var c = a.mm(b); }
+        var rates = new List<double>();
+        for (int r = 0; r < 5; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < 10; i++) { using var c = a.mm(b); }
+            rates.Add(10 * 2.0 * 2048 * 2048 * 2048 / sw.Elapsed.TotalSeconds / 1e9);
+        }
+        rates.Sort();
+        Console.WriteLine($"MM|{rates[2]:F1} GFLOP/s (min {rates[0]:F1}, max {rates[^1]:F1})|MKL_CBWR {Environment.GetEnvironmentVariable("MKL_CBWR") ?? "not set"}");
         break;
     }
     case "leakprobe":
