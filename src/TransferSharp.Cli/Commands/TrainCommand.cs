@@ -229,6 +229,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             ("best epoch", result.StoppedEarly ? $"{result.BestEpoch} (stopped early)" : $"{result.BestEpoch}"),
             ("training speed", $"{result.History.Average(h => h.ExamplesPerSecond):N0} images/s on {threads} threads"),
             ("run folder", run.Path),
+            .. (data.LastTrainingPass is { } pass ? [("data stream (last epoch)", pass.ToString())] : Array.Empty<(string, string)>()),
         ]);
         return 0;
     }

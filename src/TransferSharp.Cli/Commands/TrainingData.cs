@@ -31,6 +31,8 @@ internal sealed class TrainingData : IDisposable
     /// <summary>One line about the whole set, e.g. <c>mnist: 10000 x 1x28x28, 10 classes</c>.</summary>
     public string Summary { get; }
     public string Provenance { get; }
+    /// <summary>Counters of the last training epoch's stream (decode waits, queue use); null when not streamed.</summary>
+    public StreamStatistics? LastTrainingPass => (Train as StreamingImageFolder)?.LastPass;
 
     /// <summary>Loads the dataset into memory and splits it.</summary>
     public static TrainingData InMemory(DataSettings data, double testFraction, double validationFraction, int seed)
