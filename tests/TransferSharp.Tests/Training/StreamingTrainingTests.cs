@@ -50,4 +50,27 @@ public sealed class StreamingTrainingTests : IDisposable
         Assert.Equal(inMemory.History.Select(h => (h.TrainLoss, h.TrainAccuracy, h.ValidationLoss)),
             streamed.History.Select(h => (h.TrainLoss, h.TrainAccuracy, h.ValidationLoss)));
     }
+
+    [Fact]
+    public void Cancelling_training_stops_the_decode_threads()
+    {
+        var train = StreamingImageFolder.Open(dir.Path, 16, 16, options: new StreamingOptions { DecodeThreads = 2, QueueCapacity = 3 });
+        using var cancel = new CancellationTokenSource();
+        var progress = new CancelAfter(cancel, steps: 2);
+        Seeding.SeedEverything(1);
+        using var model = ModelZoo.Create(new ModelSpec("cnn", train.ExampleShape, train.ClassNames.Count));
+        var trainer = new SupervisedTrainer(new TrainingOptions { Epochs = 3, BatchSize = 4, Threads = 1 });
+        Assert.ThrowsAny<OperationCanceledException>(() => { trainer.Fit(model, train, progress: progress, cancellation: cancel.Token); });
+        Assert.Equal(3, train.LastPass!.Batches); // the third batch was fetched, then the step saw the cancellation
+        Assert.Equal(0, train.LastPass.ActiveWorkers);
+    }
+
+    /// <summary>Cancels once the given step has been reported (synchronously, on the training thread).</summary>
+    private sealed class CancelAfter(CancellationTokenSource cancel, int steps) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.Step == steps) cancel.Cancel();
+        }
+    }
 }
