@@ -58,6 +58,14 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Where run folders go. Default runs.")]
         public string Runs { get; init; } = "runs";
 
+        [CommandOption("--stream")]
+        [Description("Stream an image folder (--data PATH) from disk: background threads decode and resize the next batches; memory stays bounded. Validation and test parts are streamed too.")]
+        public bool Stream { get; init; }
+
+        [CommandOption("--decode-threads <N>")]
+        [Description("With --stream: image decode threads. Default half the cores (1 to 8).")]
+        public int? DecodeThreads { get; init; }
+
         [CommandOption("--resume <RUN_FOLDER>")]
         [Description("Continue an interrupted run from its folder (its settings are reused; --epochs may extend it).")]
         public string? Resume { get; init; }
@@ -72,8 +80,19 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (OptionValues.OptimizerError(Optimizer, Schedule) is { } optimizerError) return ValidationResult.Error(optimizerError);
             if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
             if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
+            if (StreamError() is { } streamError) return ValidationResult.Error(streamError);
             var errors = ToOptions().Validate();
             return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors));
+        }
+
+        private string? StreamError()
+        {
+            if (!Stream) return DecodeThreads is null ? null : "--decode-threads applies only with --stream";
+            if (!Directory.Exists(Data))
+                return $"--data {Data}: --stream reads image folders only (root/<class>/<images>), and this is not a folder";
+            if (Resize is not null) return "--resize does not apply with --stream: streamed images are decoded straight at --size";
+            if (DecodeThreads is { } t && new StreamingOptions { DecodeThreads = t }.Validate() is [var error, ..]) return $"--decode-threads: {error}";
+            return null;
         }
 
         public TrainingOptions ToOptions()
@@ -96,7 +115,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
     /// <summary>What <c>run.json</c> keeps so that <c>--resume</c> can rebuild the same run.</summary>
     internal sealed record RunSettings(string Data, string Model, int Size, int? Resize, int? Channels, double TestFraction,
-        double ValidationFraction, TrainingOptions Options);
+        double ValidationFraction, TrainingOptions Options, bool Stream = false, int? DecodeThreads = null);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -131,7 +150,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         else
         {
             rs = new RunSettings(settings.Data!, settings.Model, settings.Size, settings.Resize, settings.Channels,
-                settings.TestFraction, settings.ValidationFraction, settings.ToOptions());
+                settings.TestFraction, settings.ValidationFraction, settings.ToOptions(), settings.Stream, settings.DecodeThreads);
             run = null!;   // created once the data and model are known to be good, so bad input leaves no folder
         }
         var options = rs.Options;
@@ -139,21 +158,14 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         int threads = Seeding.SetThreads(options.Threads);
         Seeding.SeedEverything(options.Seed);
-        using var all = dataSettings.LoadData();
-        if (!all.HasLabels) throw new ArgumentException($"--data {rs.Data}: the dataset has no labels to train on");
-        var (rest, test) = all.StratifiedSplit(rs.TestFraction, options.Seed);
-        Dataset train = rest, validation;
-        if (rs.ValidationFraction > 0)
-        {
-            (train, validation) = rest.StratifiedSplit(rs.ValidationFraction, options.Seed + 1);
-            rest.Dispose();
-        }
-        else validation = test;
-        using var _train = train;
-        using var _test = test;
-        using var _validation = validation == test ? null : validation;
+        using var data = rs.Stream
+            ? TrainingData.Streamed(rs.Data, rs.Size, rgb: rs.Channels != 1,
+                new StreamingOptions { DecodeThreads = rs.DecodeThreads ?? StreamingOptions.DefaultDecodeThreads },
+                rs.TestFraction, rs.ValidationFraction, options.Seed)
+            : TrainingData.InMemory(dataSettings, rs.TestFraction, rs.ValidationFraction, options.Seed);
+        var (train, validation, test) = (data.Train, data.Validation, data.Test);
 
-        var spec = new ModelSpec(rs.Model, all.ExampleShape, all.ClassCount);
+        var spec = new ModelSpec(rs.Model, data.ExampleShape, data.ClassNames.Count);
         using var model = ModelZoo.Create(spec);
         if (resumed is not null) model.load(run.Checkpoint);
         else
@@ -165,12 +177,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             Architecture = spec.Architecture,
             InputShape = spec.InputShape,
-            ClassNames = all.ClassNames.ToArray(),
-            Data = $"{rs.Data} ({all.Provenance})",
+            ClassNames = data.ClassNames.ToArray(),
+            Data = $"{rs.Data} ({data.Provenance})",
             Options = options,
         };
 
-        AnsiConsole.MarkupLine($"[bold]train[/] {Markup.Escape(all.ToString())} -> train {train.Count}, validation {validation.Count}, test {test.Count}; " +
+        AnsiConsole.MarkupLine($"[bold]train[/] {Markup.Escape(data.Summary)} -> train {train.Count}, validation {validation.Count}, test {test.Count}; " +
                                $"{Markup.Escape(rs.Model)}, {threads} threads, seed {options.Seed}; run folder {Markup.Escape(run.Path)}");
         var hooks = new TrainingHooks
         {
@@ -195,7 +207,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             command = "train",
             data = rs.Data,
-            provenance = all.Provenance,
+            provenance = data.Provenance,
+            streamed = rs.Stream,
             model = rs.Model,
             seed = options.Seed,
             threads,
@@ -203,7 +216,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             options,
             split = new { train = train.Count, validation = validation.Count, test = test.Count },
             metrics,
-            per_class_test_accuracy = all.ClassNames.Zip(score.PerClassAccuracy()).ToDictionary(p => p.First, p => p.Second),
+            per_class_test_accuracy = data.ClassNames.Zip(score.PerClassAccuracy()).ToDictionary(p => p.First, p => p.Second),
             history = result.History,
         });
         run.SaveLearningCurve(result.History, $"{rs.Model} on {rs.Data}");
@@ -216,6 +229,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             ("best epoch", result.StoppedEarly ? $"{result.BestEpoch} (stopped early)" : $"{result.BestEpoch}"),
             ("training speed", $"{result.History.Average(h => h.ExamplesPerSecond):N0} images/s on {threads} threads"),
             ("run folder", run.Path),
+            .. (data.LastTrainingPass is { } pass ? [("data stream (last epoch)", pass.ToString())] : Array.Empty<(string, string)>()),
         ]);
         return 0;
     }

@@ -8,7 +8,7 @@ namespace TransferSharp.Data;
 /// Every operation returns a new dataset and leaves this one untouched. The tensors are detached from any
 /// dispose scope, so a dataset lives until it is disposed (or collected).
 /// </remarks>
-public sealed class Dataset : IDisposable
+public sealed class Dataset : IDisposable, IBatchSource
 {
     /// <summary>Creates a dataset. The tensors are taken over (detached from the current dispose scope).</summary>
     public Dataset(string name, Tensor inputs, Tensor? labels, IReadOnlyList<string> classNames, string provenance)
@@ -131,21 +131,7 @@ public sealed class Dataset : IDisposable
     /// </summary>
     public (Dataset Train, Dataset Test) StratifiedSplit(double testFraction, int seed)
     {
-        if (testFraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "must be in (0, 1)");
-        var rng = new Random(seed);
-        var train = new List<long>();
-        var test = new List<long>();
-        foreach (var members in IndicesByClass())
-        {
-            var shuffled = members.ToArray();
-            rng.Shuffle(shuffled);
-            int nTest = (int)Math.Round(shuffled.Length * testFraction);
-            if (shuffled.Length > 1) nTest = Math.Clamp(nTest, 1, shuffled.Length - 1);
-            test.AddRange(shuffled[..nTest]);
-            train.AddRange(shuffled[nTest..]);
-        }
-        train.Sort();
-        test.Sort();
+        var (train, test) = Splits.Stratified(IndicesByClass(), testFraction, seed);
         return (Subset(train, note: $"stratified split seed {seed}: train {1 - testFraction:0.##}"),
                 Subset(test, note: $"stratified split seed {seed}: test {testFraction:0.##}"));
     }
@@ -187,6 +173,14 @@ public sealed class Dataset : IDisposable
         var x = cat(parts.Select(p => p.Inputs).ToArray(), 0);
         var y = first.HasLabels ? cat(parts.Select(p => p.Labels!).ToArray(), 0) : null;
         return new Dataset(name, x, y, first.ClassNames, string.Join(" + ", parts.Select(p => $"({p.Provenance})")));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Cuts the batches with <see cref="Data.Batches.Of"/> and a torch generator seeded with <paramref name="seed"/>.</remarks>
+    IEnumerable<Batch> IBatchSource.Batches(int batchSize, bool shuffle, ulong seed)
+    {
+        using var generator = shuffle ? new Generator(seed) : null;
+        foreach (var batch in Data.Batches.Of(this, batchSize, shuffle, generator)) yield return batch;
     }
 
     internal List<List<long>> IndicesByClass()

@@ -24,6 +24,29 @@ public static class ImageFolder
     public static Dataset Read(string root, int height, int width, bool rgb = true)
     {
         CheckSize(height, width);
+        var listing = List(root);
+        var files = listing.Files;
+        int channels = rgb ? 3 : 1;
+        int perImage = channels * height * width;
+        if ((long)files.Count * perImage > Array.MaxLength)
+            throw DataFile.Error(root, $"{files.Count} images of {channels}x{height}x{width} are too many values for one tensor buffer");
+        var buffer = new float[(long)files.Count * perImage];
+        for (int i = 0; i < files.Count; i++)
+            DecodeInto(files[i], height, width, rgb, buffer.AsSpan(i * perImage, perImage));
+
+        using var scope = NewDisposeScope();
+        var x = tensor(buffer, [files.Count, channels, height, width]); // (N, C, H, W)
+        var y = tensor(listing.Labels.ToArray(), ScalarType.Int64);      // (N)
+        return new Dataset(listing.Name, x, y, listing.ClassNames, listing.Describe(height, width, rgb));
+    }
+
+    /// <summary>
+    /// The classes and image files under <paramref name="root"/>, in the order <see cref="Read"/> reads them,
+    /// without decoding anything. Shared with <see cref="StreamingImageFolder"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The folder is missing, has no classes, or a class has no images.</exception>
+    internal static ImageFolderListing List(string root)
+    {
         if (!Directory.Exists(root))
             throw DataFile.Error(root, File.Exists(root) ? "is a file, expected a folder of class subfolders" : "folder not found");
         var classDirs = Directory.GetDirectories(root)
@@ -43,21 +66,9 @@ public static class ImageFolder
             files.AddRange(images);
             labels.AddRange(Enumerable.Repeat((long)c, images.Length));
         }
-
-        int channels = rgb ? 3 : 1;
-        int perImage = channels * height * width;
-        if ((long)files.Count * perImage > Array.MaxLength)
-            throw DataFile.Error(root, $"{files.Count} images of {channels}x{height}x{width} are too many values for one tensor buffer");
-        var buffer = new float[(long)files.Count * perImage];
-        for (int i = 0; i < files.Count; i++)
-            DecodeInto(files[i], height, width, rgb, buffer.AsSpan(i * perImage, perImage));
-
-        using var scope = NewDisposeScope();
-        var x = tensor(buffer, [files.Count, channels, height, width]); // (N, C, H, W)
-        var y = tensor(labels.ToArray(), ScalarType.Int64);              // (N)
         var names = classDirs.Select(d => Path.GetFileName(d)).ToArray();
-        return new Dataset(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))), x, y, names,
-            $"image folder {root}: {files.Count} images in {names.Length} classes, resized to {height}x{width}, {(rgb ? "RGB" : "grey")}");
+        return new ImageFolderListing(root, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))),
+            names, files, labels);
     }
 
     /// <summary>Reads one image file as a float32 tensor <c>(1, C, H, W)</c> in [0, 1], the same way <see cref="Read"/> does.</summary>
@@ -74,14 +85,17 @@ public static class ImageFolder
     private static bool IsImageFile(string path) =>
         ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
-    private static void CheckSize(int height, int width)
+    internal static void CheckSize(int height, int width)
     {
         if (height <= 0 || width <= 0 || 3L * height * width > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(height), $"image size must be positive and fit one buffer, got {height}x{width}");
     }
 
-    /// <summary>Decodes, resizes and writes channel-planar values <c>(C, H, W)</c> into <paramref name="target"/>.</summary>
-    private static void DecodeInto(string path, int height, int width, bool rgb, Span<float> target)
+    /// <summary>
+    /// Decodes, resizes and writes channel-planar values <c>(C, H, W)</c> into <paramref name="target"/>.
+    /// Thread-safe for distinct files (SkiaSharp decoders keep no shared state), so decode workers may call it.
+    /// </summary>
+    internal static void DecodeInto(string path, int height, int width, bool rgb, Span<float> target)
     {
         SKBitmap? decoded;
         try

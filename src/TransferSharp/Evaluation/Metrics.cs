@@ -24,10 +24,13 @@ public sealed record ClassificationScore(double Loss, double Accuracy, int Count
 public static class Metrics
 {
     /// <summary>Mean cross-entropy, accuracy and the confusion matrix (rows: true class, columns: predicted).</summary>
-    public static ClassificationScore Evaluate(Module<Tensor, Tensor> model, Dataset data, int batchSize = 512)
+    /// <param name="model">The classifier; its train/eval mode is restored afterwards.</param>
+    /// <param name="data">A labelled <see cref="Dataset"/> or other batch source (e.g. a <see cref="StreamingImageFolder"/>), read in order.</param>
+    /// <param name="batchSize">Examples per forward pass.</param>
+    public static ClassificationScore Evaluate(Module<Tensor, Tensor> model, IBatchSource data, int batchSize = 512)
     {
         if (!data.HasLabels) throw new ArgumentException($"dataset '{data.Name}' has no labels to evaluate against");
-        int k = data.ClassCount;
+        int k = data.ClassNames.Count;
         var confusion = new int[k, k];
         double lossSum = 0;
         bool wasTraining = model.training;
@@ -35,7 +38,7 @@ public static class Metrics
         try
         {
             using var noGrad = no_grad();
-            foreach (var batch in Batches.Of(data, batchSize))
+            foreach (var batch in data.Batches(batchSize, shuffle: false, seed: 0))
             {
                 using var scope = NewDisposeScope();
                 var logits = model.call(batch.Inputs);

@@ -26,7 +26,13 @@ public sealed class SupervisedTrainer
     }
 
     /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>, evaluating on <paramref name="validation"/> each epoch.</summary>
-    public TrainingResult Fit(Module<Tensor, Tensor> model, Dataset train, Dataset? validation = null,
+    /// <param name="model">The classifier to train, in place.</param>
+    /// <param name="train">A <see cref="Dataset"/> in memory or any other batch source, e.g. a <see cref="StreamingImageFolder"/>.</param>
+    /// <param name="validation">Evaluated after every epoch (a dataset or a batch source); null for none.</param>
+    /// <param name="progress">Receives a report after every step.</param>
+    /// <param name="cancellation">Checked before every step.</param>
+    /// <param name="hooks">Parameter groups, extra loss, epoch callback, resume point.</param>
+    public TrainingResult Fit(Module<Tensor, Tensor> model, IBatchSource train, IBatchSource? validation = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default, TrainingHooks? hooks = null)
     {
         if (!train.HasLabels) throw new ArgumentException($"training set '{train.Name}' has no labels");
@@ -58,8 +64,8 @@ public sealed class SupervisedTrainer
                 double lossSum = 0;
                 long correct = 0, seen = 0;
                 int step = 0;
-                using var shuffle = new Generator((ulong)options.Seed * 1_000_003UL + (ulong)epoch);
-                foreach (var batch in Batches.Of(train, options.BatchSize, shuffle: true, generator: shuffle))
+                ulong shuffleSeed = (ulong)options.Seed * 1_000_003UL + (ulong)epoch;
+                foreach (var batch in train.Batches(options.BatchSize, shuffle: true, seed: shuffleSeed))
                 {
                     cancellation.ThrowIfCancellationRequested();
                     double p = (stepsBefore + stepsThisRun) / (double)totalSteps;
