@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throughput of the library's own trainers (issue 9), each next to PyTorch on the same workload, re-measured now.
 # Usage: bench/throughput.sh [WORKLOADS]      e.g. bench/throughput.sh "w1 r1"   (default: all, then the memory check)
+#        bench/throughput.sh --table FILE   prints the table again from a run's raw lines (bench/throughput/last-run.txt)
 # Env: BENCH_SECS (4) seconds per timed run, BENCH_RUNS (3) timed runs, BENCH_THREADS (2), SKIP_MEMORY=1, SKIP_PYTORCH=1,
 #      PEER_DIR (../shared/bench/peer: the PyTorch side of W1-W4), PY (/usr/bin/python3 with Debian python3-torch and
 #      python3-torchvision), OBLAS_DIR (/tmp/oblas), TRANSFERSHARP_MALLOC_TUNING=0 to switch the library's tuning off.
@@ -10,6 +11,7 @@
 # with ours (one before, the rest after), median reported.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = --table ]; then out=$2; export BENCH_RUNS=${BENCH_RUNS:-3} BENCH_SECS=${BENCH_SECS:-4}; else
 WORKLOADS=${1:-"w1 w2 w2plain w2peer w3 w3plain w4 r1 r2"}
 PEER_DIR=${PEER_DIR:-../shared/bench/peer}
 PY=${PY:-/usr/bin/python3}
@@ -17,7 +19,7 @@ OBLAS_DIR=${OBLAS_DIR:-/tmp/oblas}
 export BENCH_SECS=${BENCH_SECS:-4} BENCH_RUNS=${BENCH_RUNS:-3} BENCH_THREADS=${BENCH_THREADS:-2} BENCH_WARMUP=${BENCH_WARMUP:-10}
 dotnet build bench/throughput/Throughput.csproj -c Release -nologo -v q >/dev/null
 bin="dotnet bench/throughput/bin/Release/net10.0/Throughput.dll"
-out=$(mktemp); trap 'rm -f "$out"' EXIT
+out=bench/throughput/last-run.txt; : >"$out"   # the raw lines, kept for checking the table
 $bin info >>"$out"
 
 pytorch=1
@@ -51,6 +53,7 @@ for w in $WORKLOADS; do
   if [ $pytorch = 1 ] && [ -n "$p" ]; then for _ in $(seq 2 "$BENCH_RUNS"); do py "$p" >>"$out"; done; fi
 done
 [ "${SKIP_MEMORY:-0}" = 1 ] || { quiet; $bin memory >>"$out"; }
+fi
 python3 - "$out" <<'PY'
 import sys, statistics, os
 lines = open(sys.argv[1]).read().split("\n")
@@ -64,23 +67,29 @@ for l in lines:
     if l.startswith("NOTE|"): print(l[5:] + "\n")
 print(f"Ours: warm-up run, then median of {runs} timed runs of about {secs} s each in one process; peak RSS = VmHWM of that process.")
 print(f"PyTorch: median of {runs} processes, alternating with ours, measured now.\n")
-print("| workload | ours img/s (median) | min – max | peak RSS MiB | load before | PyTorch now | ratio | PyTorch (issue) | ratio to issue |")
+print("| workload | ours img/s (median) | min – max | peak RSS MiB | load before | PyTorch now: median (runs) | ratio | PyTorch (issue) | ratio to issue |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-load, pys = "?", {}
+# One block per workload: LOAD, then its PyTorch runs and its ROW in any order.
+blocks, cur = [], None
 for l in lines:
-    if l.startswith("LOAD|"): load = l.split("|")[1]; pys = {}
-    if l.startswith("PY|"):
-        _, w, v = l.split("|"); pys.setdefault(w, []).append(float(v))
-    if l.startswith("ROW|"):
-        _, name, med, lo, hi, hwm, n, note = l.split("|")
-        key = name[:2].upper()
-        vals = [v for vs in pys.values() for v in vs if v == v]
-        now = statistics.median(vals) if vals else None
-        issue = bar.get(key, (None, None))[0]
-        cell = lambda x: f"{x:,.0f}" if x else "–"
-        ratio = lambda x: f"{float(med)/x:.2f}" if x else "–"
-        print(f"| {name} | {float(med):,.0f} | {float(lo):,.0f} – {float(hi):,.0f} | {hwm} | {load} | "
-              f"{cell(now)} | {ratio(now)} | {cell(issue)} | {ratio(issue)} |")
+    if l.startswith("LOAD|"):
+        cur = {"load": l.split("|")[1], "py": [], "row": None}; blocks.append(cur)
+    elif l.startswith("PY|") and cur is not None:
+        v = float(l.split("|")[2])
+        if v == v: cur["py"].append(v)
+    elif l.startswith("ROW|") and cur is not None:
+        cur["row"] = l
+for b in blocks:
+    if not b["row"]: continue
+    _, name, med, lo, hi, hwm, n, note = b["row"].split("|")
+    key = name[:2].upper()
+    now = statistics.median(b["py"]) if b["py"] else None
+    issue = bar.get(key, (None, None))[0]
+    cell = lambda x: (f"{x:,.0f}" if x >= 100 else f"{x:.1f}") if x else "–"
+    ratio = lambda x: f"{float(med)/x:.2f}" if x else "–"
+    runs_py = " (" + ", ".join(cell(v) for v in b["py"]) + ")" if b["py"] else ""
+    print(f"| {name} | {cell(float(med))} | {cell(float(lo))} – {cell(float(hi))} | {hwm} | {b['load']} | "
+          f"{cell(now)}{runs_py} | {ratio(now)} | {cell(issue)} | {ratio(issue)} |")
 for l in lines:
     if l.startswith("MEMORY|"):
         _, batch, series, a, b, d, t, managed = l.split("|")

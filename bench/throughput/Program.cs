@@ -162,6 +162,74 @@ switch (workload)
             });
         break;
     }
+    case "overhead":
+    {
+        // The library's overhead over the bare TorchSharp loop of ../shared/bench/peer on the same network (our LeNet),
+        // batch 128: bare = zero_grad, forward, cross-entropy, backward, TorchSharp's Adam step in a dispose scope on one
+        // fixed batch; library = SupervisedTrainer.Fit over a Dataset (shuffled index_select batches, cosine schedule,
+        // in-place Adam, running loss/accuracy, epoch-end collection). Alternating, BENCH_RUNS rounds.
+        Seeding.SetThreads(threads);
+        using var model = ModelZoo.Create(new ModelSpec("lenet", [1, 28, 28], 10));
+        var trainer = new SupervisedTrainer(new TrainingOptions { BatchSize = 128, Epochs = 1, Threads = threads });
+        using var bareOpt = optim.Adam(model.parameters(), 1e-3);
+        using var x = rand(128, 1, 28, 28);
+        using var y = randint(0, 10, [128]);
+        double Bare(int steps)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < steps; i++)
+            {
+                using var d = NewDisposeScope();
+                bareOpt.zero_grad();
+                nn.functional.cross_entropy(model.call(x), y).backward();
+                bareOpt.step();
+            }
+            return 128.0 * steps / sw.Elapsed.TotalSeconds;
+        }
+        double Library(int steps)
+        {
+            using var data = RandomImages("w1", 128L * steps, [1, 28, 28], 1);
+            var sw = Stopwatch.StartNew();
+            trainer.Fit(model, data);
+            return 128.0 * steps / sw.Elapsed.TotalSeconds;
+        }
+        Bare(20); Library(20);
+        int n = (int)Math.Max(20, Bare(20) / 128 * secs);
+        var bare = new List<double>(); var lib = new List<double>();
+        for (int r = 0; r < runs; r++) { bare.Add(Bare(n)); lib.Add(Library(n)); }
+        bare.Sort(); lib.Sort();
+        Console.WriteLine($"OVERHEAD|bare {string.Join(" ", bare.Select(v => v.ToString("F0")))}|library {string.Join(" ", lib.Select(v => v.ToString("F0")))}|" +
+                          $"median ratio {lib[runs / 2] / bare[runs / 2]:F3}|{n} steps per run");
+        break;
+    }
+    case "adamstep":
+    {
+        // optimizer.step() alone on the parameters of the 784-256-64-256-784 autoencoder (the issue's 618 vs 286 µs),
+        // TorchSharp's Adam vs the library's InPlace.Adam, gradients fixed and random; µs per step, median of 5
+        // blocks of 200 steps each, alternating. Then the cost of one epoch-end NativeMemory.ReleaseFinalizable().
+        Seeding.SetThreads(threads);
+        using var net = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 64), nn.ReLU(), nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 784));
+        var ps = net.parameters().ToArray();
+        using (var ng = no_grad()) foreach (var p in ps) p.grad = randn_like(p);
+        using var torchSharp = optim.Adam(ps, 1e-3);
+        using var inPlace = Optimizers.Create(OptimizerKind.Adam, [new OptimizerGroup(ps, 1e-3)]);
+        double Time(TorchSharp.Modules.OptimizerHelper opt)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < 200; i++) { using var d = NewDisposeScope(); opt.step(); }
+            return sw.Elapsed.TotalMilliseconds * 1000 / 200;
+        }
+        Time(torchSharp); Time(inPlace);
+        var a = new List<double>(); var b = new List<double>();
+        for (int r = 0; r < 5; r++) { a.Add(Time(torchSharp)); b.Add(Time(inPlace)); }
+        a.Sort(); b.Sort();
+        var gc = new List<double>();
+        for (int r = 0; r < 5; r++) { var sw = Stopwatch.StartNew(); NativeMemory.ReleaseFinalizable(); gc.Add(sw.Elapsed.TotalMilliseconds); }
+        gc.Sort();
+        Console.WriteLine($"ADAMSTEP|TorchSharp Adam {a[2]:F0} us (min {a[0]:F0}, max {a[^1]:F0})|InPlace.Adam {b[2]:F0} us (min {b[0]:F0}, max {b[^1]:F0})|" +
+                          $"ReleaseFinalizable {gc[2]:F2} ms (managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F1} MiB)");
+        break;
+    }
     case "mm":
     {
         // sgemm 2048 x 2048 (GFLOP/s, median of 5 blocks of 10), to see which MKL code path runs.
