@@ -230,6 +230,23 @@ switch (workload)
                           $"ReleaseFinalizable {gc[2]:F2} ms (managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F1} MiB)");
         break;
     }
+    case "gemmshapes":
+    {
+        // The five large matrix products of a W3 step (batch 256, 784 <-> 256), forward and backward, µs each,
+        // median of 5 blocks of 50; compare with bench/throughput/peer_gemm.py (PyTorch + OpenBLAS).
+        Seeding.SetThreads(threads);
+        var shapes = new (string Name, long M, long K, long N)[] { ("x(256x784)·W(784x256)", 256, 784, 256), ("g(256x256)·W(256x784)", 256, 256, 784), ("gᵀ(256x256)·x(256x784)", 256, 256, 784) };
+        foreach (var (name, m, k, n) in shapes)
+        {
+            using var a = rand(m, k); using var b = rand(k, n);
+            for (int i = 0; i < 20; i++) { using var c = a.mm(b); }
+            var t = new List<double>();
+            for (int r = 0; r < 5; r++) { var sw = Stopwatch.StartNew(); for (int i = 0; i < 50; i++) { using var c = a.mm(b); } t.Add(sw.Elapsed.TotalMilliseconds * 1000 / 50); }
+            t.Sort();
+            Console.WriteLine($"GEMM|{name}|{t[2]:F0} us|{2.0 * m * k * n / t[2] / 1e3:F0} GFLOP/s");
+        }
+        break;
+    }
     case "mm":
     {
         // sgemm 2048 x 2048 (GFLOP/s, median of 5 blocks of 10), to see which MKL code path runs.
