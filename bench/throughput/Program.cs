@@ -52,7 +52,7 @@ switch (workload)
         string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':')[1].Trim() ?? "?";
         string ts = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
         Console.WriteLine($"INFO|{Environment.ProcessorCount} x {cpu}|.NET {Environment.Version}|TorchSharp {ts}|" +
-                          $"threads {threads}|allocator tuned: {TransferSharp.Training.NativeMemory.AllocatorTuned}, MKL_CBWR: {Environment.GetEnvironmentVariable("MKL_CBWR") ?? "not set"}");
+                          $"threads {threads}|allocator tuned: {TransferSharp.Training.NativeMemory.AllocatorTuned}, THP_MEM_ALLOC_ENABLE: {Environment.GetEnvironmentVariable("THP_MEM_ALLOC_ENABLE") ?? "not set"}");
         break;
     }
     case "w1":
