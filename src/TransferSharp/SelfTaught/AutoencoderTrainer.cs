@@ -124,6 +124,8 @@ public sealed class AutoencoderTrainer
     }
 
     /// <summary>Mean over the batch of ½‖x − x̂‖² (a scalar tensor).</summary>
+    /// <remarks>One fused mse_loss kernel (sum) scaled by ½/B: the same value as ½ · mean_b Σ_j (x̂ − x)², and forward plus
+    /// backward take about 300 µs instead of 400 µs on a 256 x 784 batch (bench/throughput: w3parts).</remarks>
     internal static Tensor ReconstructionLoss(Tensor reconstruction, Tensor target) =>
-        0.5 * (reconstruction - target).square().flatten(1).sum(1).mean();
+        functional.mse_loss(reconstruction, target, Reduction.Sum) * (0.5 / reconstruction.shape[0]);
 }

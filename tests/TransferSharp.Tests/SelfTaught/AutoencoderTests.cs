@@ -38,6 +38,16 @@ public sealed class AutoencoderTests
     }
 
     [Fact]
+    public void The_reconstruction_loss_is_half_the_mean_squared_distance_per_example()
+    {
+        using var recon = tensor(new float[] { 1, 2, 3, 4 }, [2, 2]);
+        using var target = tensor(new float[] { 0, 0, 1, 1 }, [2, 2]);
+        // Per example: (1² + 2²) = 5 and (2² + 3²) = 13; mean 9; half 4.5.
+        using var loss = AutoencoderTrainer.ReconstructionLoss(recon, target);
+        Assert.Equal(4.5f, loss.item<float>(), 5);
+    }
+
+    [Fact]
     public void A_deep_dense_autoencoder_mirrors_its_layers_and_learns()
     {
         using var squares = TestData.Squares(perClass: 50, classes: 4, channels: 1, side: 8, seed: 2);
