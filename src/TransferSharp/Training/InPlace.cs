@@ -4,7 +4,7 @@ namespace TransferSharp.Training;
 
 /// <summary>
 /// Optimisers whose steps update parameters in place and free every temporary at once; drop-in subclasses of
-/// TorchSharp's (same state, same state files). Build them through <see cref="Optimizers.Create"/>.
+/// TorchSharp's Adam, AdamW and SGD (same state, same state files). Build them through <see cref="Optimizers.Create"/>.
 /// </summary>
 public static class InPlace
 {
@@ -65,6 +65,63 @@ public static class InPlace
                 {
                     var state = (State)_state[p.Handle];
                     AdamUpdate.Apply(p, state.exp_avg, state.exp_avg_sq, ref state.step, hyper);
+                }
+            }, closure!);
+        }
+    }
+
+    /// <summary>
+    /// SGD with momentum (and optional Nesterov, L2 decay) with the in-place step of <see cref="Adam"/>: the same
+    /// arithmetic as TorchSharp's <see cref="TorchSharp.Modules.SGD"/> (the first step copies the gradient into the
+    /// momentum buffer), every temporary and scalar freed at once; keeps the name <c>SGD</c> for state files.
+    /// </summary>
+    public sealed class SGD : TorchSharp.Modules.SGD
+    {
+        /// <summary>SGD over <paramref name="groups"/>; <paramref name="lr"/> is the default for groups without one.</summary>
+        public SGD(IEnumerable<ParamGroup> groups, double lr) : base(groups, lr) { }
+
+        /// <inheritdoc/>
+        public override Tensor step(Func<Tensor>? closure = null)
+        {
+            if (_parameter_groups.Any(g => ((Options)g.Options).maximize == true)) return base.step(closure!);
+            return _step<ParamGroup>(group =>
+            {
+                var o = (Options)group.Options;
+                double momentum = o.momentum!.Value, dampening = o.dampening!.Value, decay = o.weight_decay!.Value;
+                bool nesterov = o.nesterov!.Value;
+                foreach (var p in group.Parameters)
+                {
+                    using var grad = p.grad;
+                    if (grad is null) continue;
+                    var state = (State)_state[p.Handle];
+                    Tensor? decayed = null, lookahead = null;
+                    if (decay != 0)
+                    {
+                        using var wd = decay.ToScalar();
+                        decayed = grad.add(p, alpha: wd);
+                    }
+                    var g = decayed ?? grad;
+                    if (momentum != 0)
+                    {
+                        if (state.momentum_buffer is null) state.momentum_buffer = g.clone().detach().DetachFromDisposeScope();
+                        else
+                        {
+                            using var mu = momentum.ToScalar();
+                            using var keep = (1 - dampening).ToScalar();
+                            state.momentum_buffer.mul_(mu).add_(g, alpha: keep);
+                        }
+                        if (nesterov)
+                        {
+                            using var mu = momentum.ToScalar();
+                            lookahead = g.add(state.momentum_buffer, alpha: mu);
+                            g = lookahead;
+                        }
+                        else g = state.momentum_buffer;
+                    }
+                    using (var step = (-o.LearningRate!.Value).ToScalar())
+                        p.add_(g, alpha: step);
+                    decayed?.Dispose();
+                    lookahead?.Dispose();
                 }
             }, closure!);
         }

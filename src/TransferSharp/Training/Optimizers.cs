@@ -9,9 +9,8 @@ namespace TransferSharp.Training;
 public sealed record OptimizerGroup(IReadOnlyList<Parameter> Parameters, double LearningRate, double WeightDecay = 0);
 
 /// <summary>
-/// Builds the optimiser every trainer uses, so that all of them get the same implementation: Adam and AdamW are
-/// <see cref="InPlace.Adam"/>/<see cref="InPlace.AdamW"/> (in-place steps, temporaries freed at once); SGD is
-/// TorchSharp's (momentum, Nesterov off).
+/// Builds the optimiser every trainer uses, so that all of them get the same implementation: <see cref="InPlace.Adam"/>,
+/// <see cref="InPlace.AdamW"/> and <see cref="InPlace.SGD"/> (momentum, Nesterov off): in-place steps, temporaries freed at once.
 /// </summary>
 public static class Optimizers
 {
@@ -24,8 +23,8 @@ public static class Optimizers
         double lr = groups[0].LearningRate;
         return kind switch
         {
-            OptimizerKind.Sgd => optim.SGD(groups.Select(g => new SGD.ParamGroup(g.Parameters, g.LearningRate, momentum: momentum,
-                weight_decay: g.WeightDecay)), lr, momentum: momentum),
+            OptimizerKind.Sgd => new InPlace.SGD(groups.Select(g => new SGD.ParamGroup(g.Parameters, g.LearningRate, momentum: momentum,
+                weight_decay: g.WeightDecay)), lr),
             OptimizerKind.Adam => new InPlace.Adam(groups.Select(g => new Adam.ParamGroup(g.Parameters, g.LearningRate, weight_decay: g.WeightDecay)), lr),
             OptimizerKind.AdamW => new InPlace.AdamW(groups.Select(g => new AdamW.ParamGroup(g.Parameters, g.LearningRate, weight_decay: g.WeightDecay)), lr),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown optimiser"),

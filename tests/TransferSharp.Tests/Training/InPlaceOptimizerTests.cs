@@ -4,7 +4,7 @@ using TransferSharp.Training;
 namespace TransferSharp.Tests.Training;
 
 [Collection("Sequential")]
-public sealed class InPlaceAdamTests
+public sealed class InPlaceOptimizerTests
 {
     /// <summary>Trains two copies of one small net, one with TorchSharp's optimiser and one with ours, on the same batches.</summary>
     private static (float[] Reference, float[] InPlace) TrainBoth(Func<Module<Tensor, Tensor>, OptimizerHelper> reference,
@@ -54,6 +54,19 @@ public sealed class InPlaceAdamTests
         var (reference, inPlace) = TrainBoth(
             m => optim.AdamW(m.parameters(), 0.01, weight_decay: 0.1),
             m => Optimizers.Create(OptimizerKind.AdamW, [new OptimizerGroup(m.parameters().ToArray(), 0.01, 0.1)]));
+        double maxDiff = reference.Zip(inPlace, (r, i) => Math.Abs(r - i)).Max();
+        Assert.True(maxDiff < 1e-5, $"largest parameter difference after 25 steps: {maxDiff}");
+    }
+
+    [Theory]
+    [InlineData(0.9, 0.0, false)]
+    [InlineData(0.9, 0.01, true)]
+    [InlineData(0.0, 0.01, false)]
+    public void SGD_matches_TorchSharps_SGD(double momentum, double decay, bool nesterov)
+    {
+        var (reference, inPlace) = TrainBoth(
+            m => optim.SGD([new SGD.ParamGroup(m.parameters(), 0.05, momentum: momentum, weight_decay: decay, nesterov: nesterov)], 0.05),
+            m => new InPlace.SGD([new SGD.ParamGroup(m.parameters(), 0.05, momentum: momentum, weight_decay: decay, nesterov: nesterov)], 0.05));
         double maxDiff = reference.Zip(inPlace, (r, i) => Math.Abs(r - i)).Max();
         Assert.True(maxDiff < 1e-5, $"largest parameter difference after 25 steps: {maxDiff}");
     }
