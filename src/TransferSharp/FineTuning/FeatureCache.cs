@@ -14,7 +14,7 @@ internal static class FeatureCache
     /// <paramref name="batchSize"/> examples at a time (the training batch size: a 224x224 ResNet-18 batch of 256 would
     /// need about 0.8 GB per activation).
     /// </summary>
-    public static Dataset Compute(StagedModel model, Dataset data, int batchSize = 256)
+    public static Dataset Compute(StagedModel model, IBatchSource data, int batchSize = 256)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -23,16 +23,19 @@ internal static class FeatureCache
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             var parts = new List<Tensor>();
-            for (long start = 0; start < data.Count; start += batchSize)
+            var labels = new List<Tensor>();
+            foreach (var batch in data.Batches(batchSize, shuffle: false, seed: 0))
             {
                 // One scope per batch: the batch's activations are freed before the next batch, only (B, F) is kept.
                 using var batchScope = NewDisposeScope();
-                var x = data.Inputs.narrow(0, start, Math.Min(batchSize, data.Count - start));
-                parts.Add(model.Features(x).flatten(1).MoveToOuterDisposeScope());                                    // (B, F)
+                parts.Add(model.Features(batch.Inputs).flatten(1).MoveToOuterDisposeScope());                      // (B, F)
+                if (batch.Labels is { } l) labels.Add(l.clone().MoveToOuterDisposeScope());                           // (B)
             }
             var features = cat(parts.ToArray(), 0);                                                                   // (N, F)
-            return new Dataset($"{data.Name} features", features, data.Labels?.clone(), data.ClassNames,
-                $"{data.Provenance}; features of the frozen {model.Spec.Architecture} stages");
+            var y = data.HasLabels ? cat(labels.ToArray(), 0) : null;                                                 // (N)
+            string provenance = data is Dataset d ? d.Provenance : data.ToString() ?? data.Name;
+            return new Dataset($"{data.Name} features", features, y, data.ClassNames,
+                $"{provenance}; features of the frozen {model.Spec.Architecture} stages");
         }
         finally
         {

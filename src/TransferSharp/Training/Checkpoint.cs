@@ -28,7 +28,7 @@ public sealed record CheckpointInfo
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
     /// <summary>
     /// What inputs need before they reach the model (one of <see cref="InputPreprocessing.Names"/>); apply it with
-    /// <see cref="InputPreprocessing.Apply"/>. Default (and the meaning of sidecars without the field): <c>none</c>.
+    /// <see cref="InputPreprocessing.Apply(string, TransferSharp.Data.Dataset)"/>. Default (and the meaning of sidecars without the field): <c>none</c>.
     /// </summary>
     public string Preprocessing { get; init; } = InputPreprocessing.None;
     /// <summary>
