@@ -12,7 +12,7 @@ internal static class SourceModels
 {
     public static bool IsImageNet(string source) => source == ImageNetResNet18.SourceName;
 
-    public static (StagedModel Model, string Description) Load(string source, Dataset target, string architecture = "resnet18", bool allowPickle = false)
+    public static (StagedModel Model, string Description) Load(string source, IBatchSource target, string architecture = "resnet18", bool allowPickle = false)
     {
         if (!IsImageNet(source) && !File.Exists(source))
             throw new FileNotFoundException($"--source {source}: no such file (give a checkpoint, a PyTorch state dict or {ImageNetResNet18.SourceName})", source);
@@ -27,7 +27,7 @@ internal static class SourceModels
     }
 
     // A PyTorch state dict: the architecture is given, the class count is read from the head's weight in the file.
-    private static StagedModel FromPyTorch(string path, Dataset target, string architecture, bool allowPickle)
+    private static StagedModel FromPyTorch(string path, IBatchSource target, string architecture, bool allowPickle)
     {
         string head;
         using (var probe = ModelZoo.Create(new ModelSpec(architecture, target.ExampleShape, 2)))
@@ -79,8 +79,17 @@ internal static class SourceModels
         return InputPreprocessing.Apply(Preprocessing(source), target);
     }
 
+    /// <summary>A streamed target as the source expects it: the same checks as for a dataset, preprocessing batch by batch.</summary>
+    public static IBatchSource PrepareTarget(string source, IBatchSource target)
+    {
+        var shape = target.ExampleShape;
+        if (IsImageNet(source) && (shape.Length != 3 || shape[1] < 32 || shape[2] < 32))
+            throw new ArgumentException($"--source {source} needs images of at least 32x32 (224x224 is what it was trained on); use --size");
+        return InputPreprocessing.Apply(Preprocessing(source), target);
+    }
+
     /// <summary>Fails with one line when the target's examples cannot go through the source's architecture.</summary>
-    public static void CheckCompatible(StagedModel source, Dataset target, string sourceName, string targetName)
+    public static void CheckCompatible(StagedModel source, IBatchSource target, string sourceName, string targetName)
     {
         var s = source.Spec.InputShape;
         var t = target.ExampleShape;

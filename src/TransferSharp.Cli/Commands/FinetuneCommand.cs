@@ -107,6 +107,14 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         [Description("Where run folders go. Default runs.")]
         public string Runs { get; init; } = "runs";
 
+        [CommandOption("--stream")]
+        [Description("Stream an image folder (--target PATH) from disk: background threads decode and resize the next batches; memory stays bounded. Validation and test parts are streamed too.")]
+        public bool Stream { get; init; }
+
+        [CommandOption("--decode-threads <N>")]
+        [Description("With --stream: image decode threads. Default half the cores (1 to 8).")]
+        public int? DecodeThreads { get; init; }
+
         public override ValidationResult Validate()
         {
             var b = base.Validate();
@@ -123,6 +131,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
             if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
             if (OptionValues.OptimizerError(Optimizer, Schedule) is { } optimizerError) return ValidationResult.Error(optimizerError);
+            if (StreamError() is { } streamError) return ValidationResult.Error(streamError);
             try
             {
                 var errors = ToOptions().Validate();
@@ -132,6 +141,17 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             {
                 return ValidationResult.Error(e.Message);   // names --copy or --conservative
             }
+        }
+
+        private string? StreamError()
+        {
+            if (!Stream) return DecodeThreads is null ? null : "--decode-threads applies only with --stream";
+            if (!Directory.Exists(Target))
+                return $"--target {Target}: --stream reads image folders only (root/<class>/<images>), and this is not a folder";
+            if (Resize is not null) return "--resize does not apply with --stream: streamed images are decoded straight at --size";
+            if (Shots is not null) return "--shots does not apply with --stream: a few shots per class fit in memory, so drop --stream";
+            if (DecodeThreads is { } t && new StreamingOptions { DecodeThreads = t }.Validate() is [var error, ..]) return $"--decode-threads: {error}";
+            return null;
         }
 
         public FineTuningOptions ToOptions()
@@ -192,41 +212,29 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         if (SourceModels.IsImageNet(settings.Source!) && options.Conservative.DistillationWeight > 0)
             throw new ArgumentException($"--conservative distill needs a source with a trained head; --source {ImageNetResNet18.SourceName} has none (ML.NET ships only its features)");
         var dataSettings = new DataSettings { Data = settings.Target, Size = settings.Size, Resize = settings.Resize, Channels = settings.Channels };
-        using var all = SourceModels.PrepareTarget(settings.Source!, dataSettings.LoadData());
-        if (!all.HasLabels) throw new ArgumentException($"--target {settings.Target}: the dataset has no labels to train on");
-        var (source, sourceInfo) = SourceModels.Load(settings.Source!, all, settings.SourceModel, settings.AllowPickle);
+        int seed = options.Training.Seed;
+        using var data = settings.Stream
+            ? TrainingData.Streamed(settings.Target!, settings.Size, rgb: settings.Channels != 1,
+                new StreamingOptions { DecodeThreads = settings.DecodeThreads ?? StreamingOptions.DefaultDecodeThreads },
+                settings.TestFraction, settings.ValidationFraction, seed, "--target", part => SourceModels.PrepareTarget(settings.Source!, part))
+            : TrainingData.InMemory(dataSettings, settings.TestFraction, settings.ValidationFraction, seed, "--target",
+                all => SourceModels.PrepareTarget(settings.Source!, all), settings.Shots);
+        var (train, validation, test) = (data.Train, data.Validation, data.Test);
+        var (source, sourceInfo) = SourceModels.Load(settings.Source!, train, settings.SourceModel, settings.AllowPickle);
         using var _source = source;
-        SourceModels.CheckCompatible(source, all, settings.Source!, settings.Target!);
+        SourceModels.CheckCompatible(source, train, settings.Source!, settings.Target!);
         // Resolve the copy now, so that a bad --copy fails before any folder is created.
         IReadOnlyList<string> copied;
-        try { copied = options.Transfer.Copy.Resolve(source, new ModelSpec(source.Spec.Architecture, all.ExampleShape, all.ClassCount)); }
+        try { copied = options.Transfer.Copy.Resolve(source, new ModelSpec(source.Spec.Architecture, data.ExampleShape, data.ClassNames.Count)); }
         catch (ArgumentException e) { throw new ArgumentException($"--copy {options.Transfer.Copy}: {e.Message}"); }
-
-        var (rest, test) = all.StratifiedSplit(settings.TestFraction, options.Training.Seed);
-        using var _test = test;
-        Dataset pool = rest, validation;
-        if (settings.ValidationFraction > 0)
-        {
-            (pool, validation) = rest.StratifiedSplit(settings.ValidationFraction, options.Training.Seed + 1);
-            rest.Dispose();
-        }
-        else validation = test;
-        using var _validation = validation == test ? null : validation;
-        Dataset train = pool;
-        if (settings.Shots is { } k)
-        {
-            try { train = pool.TakePerClass(k, options.Training.Seed + 2); }
-            catch (ArgumentException e) { throw new ArgumentException($"--shots {k}: {e.Message}"); }
-            pool.Dispose();
-        }
-        using var _train = train;
 
         var run = RunFolder.Create(settings.Runs, "finetune");
         run.WriteJson(run.Settings, new { source = settings.Source, target = settings.Target, settings.Size, settings.Resize, settings.Channels,
             copy = options.Transfer.Copy.ToString(), mode = options.Transfer.Mode, copied_lr_scale = options.Transfer.CopiedLearningRateScale,
-            conservative = options.Conservative.ToString(), settings.Shots, settings.TestFraction, settings.ValidationFraction, options = options.Training });
+            conservative = options.Conservative.ToString(), settings.Shots, settings.TestFraction, settings.ValidationFraction, settings.Stream,
+            settings.DecodeThreads, options = options.Training });
 
-        AnsiConsole.MarkupLine($"[bold]finetune[/] {Markup.Escape(sourceInfo)} -> {Markup.Escape(all.ToString())}; train {train.Count}" +
+        AnsiConsole.MarkupLine($"[bold]finetune[/] {Markup.Escape(sourceInfo)} -> {Markup.Escape(data.Summary)}{(settings.Stream ? " (streamed)" : "")}; train {train.Count}" +
                                $"{(settings.Shots is { } s ? $" ({s} per class)" : "")}, validation {validation.Count}, test {test.Count}; " +
                                $"copy {Markup.Escape(string.Join(", ", copied))} ({options.Transfer.Mode.ToString().ToLowerInvariant()}), " +
                                $"{threads} threads, seed {options.Training.Seed}; run folder {Markup.Escape(run.Path)}");
@@ -249,8 +257,8 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         {
             Architecture = model.Spec.Architecture,
             InputShape = model.Spec.InputShape,
-            ClassNames = all.ClassNames.ToArray(),
-            Data = $"{settings.Target} ({all.Provenance}); fine-tuned from {settings.Source}",
+            ClassNames = data.ClassNames.ToArray(),
+            Data = $"{settings.Target} ({data.Provenance}); fine-tuned from {settings.Source}",
             Preprocessing = SourceModels.Preprocessing(settings.Source!),
             Options = options.Training,
             Epoch = result.History.Count,
@@ -271,7 +279,8 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             command = "finetune",
             source = settings.Source,
             target = settings.Target,
-            provenance = all.Provenance,
+            provenance = data.Provenance,
+            streamed = settings.Stream,
             model = model.Spec.Architecture,
             copied_stages = result.Transferred.CopiedStages,
             new_stages = result.Transferred.NewStages,
@@ -284,7 +293,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             options = options.Training,
             split = new { train = train.Count, validation = validation.Count, test = test.Count },
             metrics,
-            per_class_test_accuracy = all.ClassNames.Zip(score.PerClassAccuracy()).ToDictionary(p => p.First, p => p.Second),
+            per_class_test_accuracy = data.ClassNames.Zip(score.PerClassAccuracy()).ToDictionary(p => p.First, p => p.Second),
             history = result.History,
         });
         run.SaveLearningCurve(result.History, $"{model.Spec.Architecture} fine-tuned on {settings.Target}");

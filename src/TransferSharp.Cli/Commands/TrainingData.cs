@@ -32,34 +32,59 @@ internal sealed class TrainingData : IDisposable
     public string Summary { get; }
     public string Provenance { get; }
     /// <summary>Counters of the last training epoch's stream (decode waits, queue use); null when not streamed.</summary>
-    public StreamStatistics? LastTrainingPass => (Train as StreamingImageFolder)?.LastPass;
+    public StreamStatistics? LastTrainingPass => streamedTrain?.LastPass;
 
     /// <summary>Loads the dataset into memory and splits it.</summary>
-    public static TrainingData InMemory(DataSettings data, double testFraction, double validationFraction, int seed)
+    /// <param name="data">What to load.</param>
+    /// <param name="testFraction">Held-out test part, stratified with <paramref name="seed"/>.</param>
+    /// <param name="validationFraction">Validation part of the rest (seed + 1); 0 = validate on the test part.</param>
+    /// <param name="seed">Seeds the splits.</param>
+    /// <param name="option">The option that named the data, for errors (<c>--data</c>, <c>--target</c>).</param>
+    /// <param name="prepare">Applied to the whole dataset before splitting (takes ownership), e.g. a source model's preprocessing.</param>
+    /// <param name="shots">Keep only this many training examples per class (seed + 2).</param>
+    public static TrainingData InMemory(DataSettings data, double testFraction, double validationFraction, int seed,
+        string option = "--data", Func<Dataset, Dataset>? prepare = null, int? shots = null)
     {
         string label = data.Data!;
-        using var all = data.LoadData();
-        if (!all.HasLabels) throw new ArgumentException($"--data {label}: the dataset has no labels to train on");
+        using var all = (prepare ?? (d => d))(data.LoadData());
+        if (!all.HasLabels) throw new ArgumentException($"{option} {label}: the dataset has no labels to train on");
         var (rest, test) = all.StratifiedSplit(testFraction, seed);
-        if (validationFraction <= 0) return new TrainingData(rest, test, test, all.ToString(), all.Provenance, rest, test);
-        using (rest)
+        var (pool, validation) = validationFraction > 0 ? rest.StratifiedSplit(validationFraction, seed + 1) : (rest, test);
+        if (validationFraction > 0) rest.Dispose();
+        var train = pool;
+        if (shots is { } k)
         {
-            var (train, validation) = rest.StratifiedSplit(validationFraction, seed + 1);
-            return new TrainingData(train, validation, test, all.ToString(), all.Provenance, train, validation, test);
+            try { train = pool.TakePerClass(k, seed + 2); }
+            catch (ArgumentException e)
+            {
+                pool.Dispose(); test.Dispose(); if (validation != test) validation.Dispose();
+                throw new ArgumentException($"--shots {k}: {e.Message}");
+            }
+            pool.Dispose();
         }
+        return validation == test
+            ? new TrainingData(train, test, test, all.ToString(), all.Provenance, train, test)
+            : new TrainingData(train, validation, test, all.ToString(), all.Provenance, train, validation, test);
     }
 
     /// <summary>Lists an image folder (nothing decoded yet) and splits its file list.</summary>
+    /// <remarks>The parts split as <see cref="InMemory"/> splits (same seeds); <paramref name="prepare"/> is applied to
+    /// each streamed part, e.g. a source model's preprocessing batch by batch.</remarks>
     public static TrainingData Streamed(string folder, int size, bool rgb, StreamingOptions options, double testFraction,
-        double validationFraction, int seed)
+        double validationFraction, int seed, string option = "--data", Func<IBatchSource, IBatchSource>? prepare = null)
     {
         if (!Directory.Exists(folder))
-            throw new ArgumentException($"--data {folder}: --stream reads image folders only (root/<class>/<images>), and this is not a folder");
+            throw new ArgumentException($"{option} {folder}: --stream reads image folders only (root/<class>/<images>), and this is not a folder");
         var all = StreamingImageFolder.Open(folder, size, size, rgb, options);
         var (rest, test) = all.StratifiedSplit(testFraction, seed);
         var (train, validation) = validationFraction > 0 ? rest.StratifiedSplit(validationFraction, seed + 1) : (rest, test);
-        return new TrainingData(train, validation, test, all.ToString(), all.Provenance);
+        prepare ??= s => s;
+        var preparedTest = prepare(test);
+        return new TrainingData(prepare(train), validationFraction > 0 ? prepare(validation) : preparedTest, preparedTest,
+            all.ToString(), all.Provenance) { streamedTrain = train };
     }
+
+    private StreamingImageFolder? streamedTrain;
 
     public void Dispose()
     {
