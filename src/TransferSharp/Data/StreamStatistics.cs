@@ -62,5 +62,5 @@ public sealed class StreamStatistics
     /// <inheritdoc />
     public override string ToString() =>
         $"{Images} images in {Batches} batches; consumer waited {ConsumerWait.TotalSeconds:0.000} s for {BatchesWaitedFor} batches; " +
-        $"peak queue {PeakBufferedBatches}/{QueueCapacity}; {DecodeThreads} decode threads";
+        $"peak queue {PeakBufferedBatches}/{QueueCapacity}; {DecodeThreads} decode thread{(DecodeThreads == 1 ? "" : "s")}";
 }

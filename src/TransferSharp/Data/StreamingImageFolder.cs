@@ -168,5 +168,5 @@ public sealed class StreamingImageFolder : IBatchSource
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Name}: {Count} x {string.Join('x', ExampleShape)}, {ClassCount} classes, streamed with {Options.DecodeThreads} decode threads";
+        $"{Name}: {Count} x {string.Join('x', ExampleShape)}, {ClassCount} classes, streamed with {Options.DecodeThreads} decode thread{(Options.DecodeThreads == 1 ? "" : "s")}";
 }

@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using TransferSharp.Models;
+using TransferSharp.Evaluation;
 
 namespace TransferSharp.DomainAdaptation;
 
@@ -79,9 +80,11 @@ public sealed class AdaptationNetwork : Module<Tensor, Tensor>
     /// <summary>Logits <c>(N, K)</c> from features <c>(N, F)</c>.</summary>
     public Tensor Classify(Tensor features) => head.call(features);
 
-    /// <summary>Features <c>(N, F)</c> of <paramref name="inputs"/> in evaluation mode, as a managed array (for t-SNE).</summary>
-    public float[,] ExtractFeatures(Tensor inputs, int batchSize = 512)
+    /// <summary>Features <c>(N, F)</c> of <paramref name="inputs"/> in evaluation mode, as a managed array (for t-SNE);
+    /// <paramref name="batchSize"/> 0 = <see cref="Metrics.InferenceBatchSize"/>.</summary>
+    public float[,] ExtractFeatures(Tensor inputs, int batchSize = 0)
     {
+        if (batchSize <= 0) batchSize = Metrics.InferenceBatchSize(inputs.shape[1..]);
         bool training = this.training;
         eval();
         try

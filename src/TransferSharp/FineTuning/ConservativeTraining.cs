@@ -114,8 +114,8 @@ public sealed class ConservativeTraining : IDisposable
             var targetHead = ModulesOf(target.Model, target.Model.StageNames[^1])[0];
             var hook = targetHead.register_forward_pre_hook((_, input) =>
             {
-                headInput = input;
-                return null!;   // input unchanged
+                headInput = input.alias();   // its own handle: the model releases its intermediate handles as it goes
+                return null!;                // input unchanged
             });
             removeCaptureHook = hook.remove;
         }

@@ -70,9 +70,15 @@ internal sealed class BasicBlock : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        var y = relu.call(bn1.call(conv1.call(x)));
-        y = bn2.call(conv2.call(y));
-        var shortcut = downsample is null ? x : downsample.call(x);
-        return relu.call(y + shortcut);
+        // Intermediate handles are released at once (autograd keeps what backward needs), so that a caller's dispose
+        // scope does not hold every activation of the network until it ends.
+        using var a = conv1.call(x);
+        using var b = bn1.call(a);
+        using var c = relu.call(b);
+        using var d = conv2.call(c);
+        using var e = bn2.call(d);
+        using var projected = downsample?.call(x);
+        using var sum = e + (projected ?? x);
+        return relu.call(sum);
     }
 }
