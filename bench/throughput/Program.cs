@@ -273,6 +273,24 @@ switch (workload)
         Console.WriteLine($"W3PARTS|batch copy {copy:F0} us|loss as written fwd+bwd {loss:F0} us|fused mse_loss fwd+bwd {mse:F0} us|stats {stats:F0} us");
         break;
     }
+    case "resnetcl":
+    {
+        // ResNet-18 forward (no grad) and training step at batch 32, 224x224: NCHW input vs channels-last input, ms.
+        Seeding.SetThreads(threads);
+        using var net = ModelZoo.Create(new ModelSpec("resnet18", [3, 224, 224], 10));
+        using var x = rand(32, 3, 224, 224);
+        using var xcl = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        using var y = randint(0, 10, [32]);
+        using var opt = Optimizers.Create(OptimizerKind.Adam, [new OptimizerGroup(net.parameters().ToArray(), 1e-3)]);
+        double Fwd(Tensor input) { net.eval(); using var ng = no_grad(); using var d = NewDisposeScope(); var sw = Stopwatch.StartNew(); net.call(input); return sw.Elapsed.TotalMilliseconds; }
+        double Step(Tensor input) { net.train(); using var d = NewDisposeScope(); var sw = Stopwatch.StartNew(); opt.zero_grad(); nn.functional.cross_entropy(net.call(input), y).backward(); opt.step(); return sw.Elapsed.TotalMilliseconds; }
+        Fwd(x); Fwd(xcl); Step(x); Step(xcl);
+        var f = new List<double>(); var fc = new List<double>(); var t = new List<double>(); var tc = new List<double>();
+        for (int r = 0; r < 3; r++) { f.Add(Fwd(x)); fc.Add(Fwd(xcl)); t.Add(Step(x)); tc.Add(Step(xcl)); }
+        f.Sort(); fc.Sort(); t.Sort(); tc.Sort();
+        Console.WriteLine($"RESNETCL|forward NCHW {f[1]:F0} ms, channels-last {fc[1]:F0} ms|train step NCHW {t[1]:F0} ms, channels-last {tc[1]:F0} ms");
+        break;
+    }
     case "mm":
     {
         // sgemm 2048 x 2048 (GFLOP/s, median of 5 blocks of 10), to see which MKL code path runs.

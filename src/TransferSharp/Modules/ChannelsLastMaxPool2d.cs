@@ -25,11 +25,7 @@ public sealed class ChannelsLastMaxPool2d : Module<Tensor, Tensor>
     /// <summary>(N, C, H, W) → (N, C, H / k, W / k), channels-last strides.</summary>
     public override Tensor forward(Tensor x)
     {
-        // The handles are released at once (autograd keeps what backward needs): under no_grad a caller's dispose
-        // scope would otherwise hold the channels-last copy of every batch until it ends.
-        using var nhwc = x.permute(0, 2, 3, 1);
-        using var packed = nhwc.contiguous();               // (N, H, W, C) contiguous
-        using var channelsLast = packed.permute(0, 3, 1, 2);  // (N, C, H, W) view with channels-last strides
+        using var channelsLast = ToChannelsLast.Convert(x);   // (N, C, H, W) with channels-last strides
         return functional.max_pool2d(channelsLast, kernel);
     }
 }
