@@ -277,10 +277,12 @@ switch (workload)
     {
         // ResNet-18 forward (no grad) and training step at batch 32, 224x224: NCHW input vs channels-last input, ms.
         Seeding.SetThreads(threads);
-        using var net = ModelZoo.Create(new ModelSpec("resnet18", [3, 224, 224], 10));
-        using var x = rand(32, 3, 224, 224);
+        string arch = args.Length > 1 ? args[1] : "resnet18";
+        long side = args.Length > 2 ? long.Parse(args[2]) : 224, channels = args.Length > 3 ? long.Parse(args[3]) : 3, batch = args.Length > 4 ? long.Parse(args[4]) : 32;
+        using var net = ModelZoo.Create(new ModelSpec(arch, [channels, side, side], 10));
+        using var x = rand(batch, channels, side, side);
         using var xcl = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-        using var y = randint(0, 10, [32]);
+        using var y = randint(0, 10, [batch]);
         using var opt = Optimizers.Create(OptimizerKind.Adam, [new OptimizerGroup(net.parameters().ToArray(), 1e-3)]);
         double Fwd(Tensor input) { net.eval(); using var ng = no_grad(); using var d = NewDisposeScope(); var sw = Stopwatch.StartNew(); net.call(input); return sw.Elapsed.TotalMilliseconds; }
         double Step(Tensor input) { net.train(); using var d = NewDisposeScope(); var sw = Stopwatch.StartNew(); opt.zero_grad(); nn.functional.cross_entropy(net.call(input), y).backward(); opt.step(); return sw.Elapsed.TotalMilliseconds; }

@@ -16,8 +16,14 @@ public sealed class StagedModel : Module<Tensor, Tensor>
     private readonly List<Module<Tensor, Tensor>> ordered = [];
 
     /// <summary>Builds the model from its stages, in forward order.</summary>
-    public StagedModel(ModelSpec spec, IReadOnlyList<Stage> stages) : base(spec.Architecture)
+    /// <param name="spec">Architecture, input shape and class count.</param>
+    /// <param name="stages">The stages, the head last.</param>
+    /// <param name="channelsLast">Convert image inputs to channels-last layout first (<see cref="Modules.ToChannelsLast"/>):
+    /// convolutional networks then run oneDNN's channels-last kernels throughout. Values are unchanged and no
+    /// module is added, so state-dict keys stay the same.</param>
+    public StagedModel(ModelSpec spec, IReadOnlyList<Stage> stages, bool channelsLast = false) : base(spec.Architecture)
     {
+        ChannelsLast = channelsLast;
         if (stages.Count < 2) throw new ArgumentException("a staged model needs at least one feature stage and a head");
         Spec = spec;
         var seen = new HashSet<string>();
@@ -33,6 +39,9 @@ public sealed class StagedModel : Module<Tensor, Tensor>
 
     /// <summary>Architecture, input shape and class count.</summary>
     public ModelSpec Spec { get; }
+
+    /// <summary>True when image inputs are converted to channels-last layout before the first stage.</summary>
+    public bool ChannelsLast { get; }
 
     /// <summary>Stage names in forward order; the last is the head.</summary>
     public IReadOnlyList<string> StageNames => stageInfo.Select(s => s.Name).ToArray();
@@ -50,17 +59,17 @@ public sealed class StagedModel : Module<Tensor, Tensor>
     }
 
     /// <summary>Logits <c>(N, classes)</c> for inputs <c>(N, ...)</c>.</summary>
-    public override Tensor forward(Tensor input) => Chain(ordered, input);
+    public override Tensor forward(Tensor input) => Chain(ordered, input, ChannelsLast);
 
     /// <summary>The output of every stage but the head: <c>(N, F)</c> features.</summary>
-    public Tensor Features(Tensor input) => Chain(ordered.Take(ordered.Count - stageInfo[^1].Modules.Length), input);
+    public Tensor Features(Tensor input) => Chain(ordered.Take(ordered.Count - stageInfo[^1].Modules.Length), input, ChannelsLast);
 
     // Runs the modules in order and releases each intermediate handle as soon as the next module has consumed it (as
     // TorchSharp's Sequential does): under a caller's dispose scope they would otherwise all live until it ends, about
     // 1 GB for a ResNet-18 batch of 32 at 224x224. Autograd keeps its own references to what backward needs.
-    private static Tensor Chain(IEnumerable<Module<Tensor, Tensor>> modules, Tensor input)
+    private static Tensor Chain(IEnumerable<Module<Tensor, Tensor>> modules, Tensor input, bool channelsLast)
     {
-        var x = input;
+        var x = channelsLast && input.dim() == 4 ? Modules.ToChannelsLast.Convert(input) : input;   // released like any intermediate
         foreach (var m in modules)
         {
             var next = m.call(x);

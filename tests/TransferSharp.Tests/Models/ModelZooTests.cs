@@ -46,7 +46,7 @@ public sealed class ModelZooTests
             Assert.Contains(k, keys);
         Assert.DoesNotContain("layer1.0.downsample.0.weight", keys);
         Assert.Equal(["stem", "layer1", "layer2", "layer3", "layer4", "head"], model.StageNames);
-        Assert.Equal(["to_channels_last", "conv1", "bn1", "relu", "maxpool"], model.ModulesOf("stem"));
+        Assert.Equal(["conv1", "bn1", "relu", "maxpool"], model.ModulesOf("stem"));
     }
 
     [Fact]
