@@ -28,14 +28,19 @@ public static class ImageFolder
         var files = listing.Files;
         int channels = rgb ? 3 : 1;
         int perImage = channels * height * width;
-        if ((long)files.Count * perImage > Array.MaxLength)
-            throw DataFile.Error(root, $"{files.Count} images of {channels}x{height}x{width} are too many values for one tensor buffer");
-        var buffer = new float[(long)files.Count * perImage];
-        for (int i = 0; i < files.Count; i++)
-            DecodeInto(files[i], height, width, rgb, buffer.AsSpan(i * perImage, perImage));
 
+        // Each image is decoded into one reusable buffer and copied into its row of the tensor, so the folder is held
+        // once (a whole-folder float[] turned into a tensor would be held twice: the array and libtorch's copy).
         using var scope = NewDisposeScope();
-        var x = tensor(buffer, [files.Count, channels, height, width]); // (N, C, H, W)
+        var x = empty([files.Count, channels, height, width]);          // (N, C, H, W)
+        var buffer = new float[perImage];
+        for (int i = 0; i < files.Count; i++)
+        {
+            DecodeInto(files[i], height, width, rgb, buffer);
+            using var image = tensor(buffer, [1, channels, height, width]);
+            using var row = x.narrow(0, i, 1);
+            row.copy_(image);
+        }
         var y = tensor(listing.Labels.ToArray(), ScalarType.Int64);      // (N)
         return new Dataset(listing.Name, x, y, listing.ClassNames, listing.Describe(height, width, rgb));
     }
