@@ -131,7 +131,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
             if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
             if (OptionValues.OptimizerError(Optimizer, Schedule) is { } optimizerError) return ValidationResult.Error(optimizerError);
-            if (StreamError() is { } streamError) return ValidationResult.Error(streamError);
+            if (StreamChoice.Error(Stream, DecodeThreads, "--target", Target, Resize, Shots) is { } streamError) return ValidationResult.Error(streamError);
             try
             {
                 var errors = ToOptions().Validate();
@@ -141,17 +141,6 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             {
                 return ValidationResult.Error(e.Message);   // names --copy or --conservative
             }
-        }
-
-        private string? StreamError()
-        {
-            if (!Stream) return DecodeThreads is null ? null : "--decode-threads applies only with --stream";
-            if (!Directory.Exists(Target))
-                return $"--target {Target}: --stream reads image folders only (root/<class>/<images>), and this is not a folder";
-            if (Resize is not null) return "--resize does not apply with --stream: streamed images are decoded straight at --size";
-            if (Shots is not null) return "--shots does not apply with --stream: a few shots per class fit in memory, so drop --stream";
-            if (DecodeThreads is { } t && new StreamingOptions { DecodeThreads = t }.Validate() is [var error, ..]) return $"--decode-threads: {error}";
-            return null;
         }
 
         public FineTuningOptions ToOptions()
@@ -215,7 +204,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         int seed = options.Training.Seed;
         using var data = settings.Stream
             ? TrainingData.Streamed(settings.Target!, settings.Size, rgb: settings.Channels != 1,
-                new StreamingOptions { DecodeThreads = settings.DecodeThreads ?? StreamingOptions.DefaultDecodeThreads },
+                StreamChoice.Options(settings.DecodeThreads),
                 settings.TestFraction, settings.ValidationFraction, seed, "--target", part => SourceModels.PrepareTarget(settings.Source!, part))
             : TrainingData.InMemory(dataSettings, settings.TestFraction, settings.ValidationFraction, seed, "--target",
                 all => SourceModels.PrepareTarget(settings.Source!, all), settings.Shots);

@@ -80,19 +80,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (OptionValues.OptimizerError(Optimizer, Schedule) is { } optimizerError) return ValidationResult.Error(optimizerError);
             if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
             if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
-            if (StreamError() is { } streamError) return ValidationResult.Error(streamError);
+            if (StreamChoice.Error(Stream, DecodeThreads, "--data", Data, Resize) is { } streamError) return ValidationResult.Error(streamError);
             var errors = ToOptions().Validate();
             return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors));
-        }
-
-        private string? StreamError()
-        {
-            if (!Stream) return DecodeThreads is null ? null : "--decode-threads applies only with --stream";
-            if (!Directory.Exists(Data))
-                return $"--data {Data}: --stream reads image folders only (root/<class>/<images>), and this is not a folder";
-            if (Resize is not null) return "--resize does not apply with --stream: streamed images are decoded straight at --size";
-            if (DecodeThreads is { } t && new StreamingOptions { DecodeThreads = t }.Validate() is [var error, ..]) return $"--decode-threads: {error}";
-            return null;
         }
 
         public TrainingOptions ToOptions()
@@ -160,7 +150,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         Seeding.SeedEverything(options.Seed);
         using var data = rs.Stream
             ? TrainingData.Streamed(rs.Data, rs.Size, rgb: rs.Channels != 1,
-                new StreamingOptions { DecodeThreads = rs.DecodeThreads ?? StreamingOptions.DefaultDecodeThreads },
+                StreamChoice.Options(rs.DecodeThreads),
                 rs.TestFraction, rs.ValidationFraction, options.Seed)
             : TrainingData.InMemory(dataSettings, rs.TestFraction, rs.ValidationFraction, options.Seed);
         var (train, validation, test) = (data.Train, data.Validation, data.Test);

@@ -74,7 +74,7 @@ internal sealed class TrainingData : IDisposable
         double validationFraction, int seed, string option = "--data", Func<IBatchSource, IBatchSource>? prepare = null)
     {
         if (!Directory.Exists(folder))
-            throw new ArgumentException($"{option} {folder}: --stream reads image folders only (root/<class>/<images>), and this is not a folder");
+            throw new ArgumentException(StreamChoice.NotAFolder(option, folder));
         var all = StreamingImageFolder.Open(folder, size, size, rgb, options);
         var (rest, test) = all.StratifiedSplit(testFraction, seed);
         var (train, validation) = validationFraction > 0 ? rest.StratifiedSplit(validationFraction, seed + 1) : (rest, test);
