@@ -56,12 +56,21 @@ public sealed class StreamedFineTuningTests : IDisposable
         var stream = ImageNetResNet18.Preprocess(StreamingImageFolder.Open(dir.Path, 16, 16));
         Assert.Equal([3L, 16, 16], stream.ExampleShape);
         long row = 0;
+        Tensor? mean = null;
         foreach (var batch in stream.Batches(32, shuffle: false, seed: 0))
         {
             using var slice = expected.Inputs.narrow(0, row, batch.Inputs.shape[0]);
             Assert.True(slice.allclose(batch.Inputs, rtol: 0, atol: 1e-4), $"batch at {row} differs");
+            // Independently of the code under test: x·255 in BGR order minus the output is one and the same image
+            // (the package's mean image) for every example, with pixel-like values.
+            using var raw = all.Inputs.narrow(0, row, batch.Inputs.shape[0]);
+            using var implied = raw.flip(1) * 255f - batch.Inputs;                 // (B, 3, 16, 16)
+            mean ??= implied[0].clone().DetachFromDisposeScope();
+            Assert.True(implied.sub(mean).abs().max().item<float>() < 1e-3, $"the subtracted image varies within the batch at {row}");
             row += batch.Inputs.shape[0];
         }
         Assert.Equal(all.Count, row);
+        Assert.InRange(mean!.mean().item<float>(), 50f, 200f);   // ImageNet's mean pixel is about 115
+        mean.Dispose();
     }
 }
