@@ -134,7 +134,7 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
     }
 
     /// <summary>One task's data after splitting, relabelling and taking shots.</summary>
-    private sealed record PreparedTask(TaskArgument Argument, Dataset Train, Dataset? Validation, Dataset Test, string Provenance);
+    internal sealed record PreparedTask(TaskArgument Argument, Dataset Train, Dataset? Validation, Dataset Test, string Provenance);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -321,10 +321,12 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
     }
 
     /// <summary>
-    /// Loads every source once, splits it by its own labels (so tasks over the same source share the same test images),
-    /// then derives each task's label set and takes its shots from the training part.
+    /// Loads every source once and splits it by its own labels, before any class filter: tasks over the same source
+    /// (<c>mnist</c> and <c>mnist:5-9</c>, say) share one split, so no task trains the shared trunk on another task's
+    /// test images. Then each task's class filter and label set are applied to the parts and its shots taken from
+    /// the training part.
     /// </summary>
-    private static List<PreparedTask> Prepare(Settings settings, IReadOnlyList<TaskArgument> arguments, List<Dataset> owned)
+    internal static List<PreparedTask> Prepare(Settings settings, IReadOnlyList<TaskArgument> arguments, List<Dataset> owned)
     {
         var splits = new Dictionary<string, (Dataset Train, Dataset? Validation, Dataset Test)>(StringComparer.Ordinal);
         var prepared = new List<PreparedTask>();
@@ -332,9 +334,10 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
         {
             try
             {
-                if (!splits.TryGetValue(a.Source, out var split))
+                var (source, filter) = Catalog.ParseSpec(a.Source);
+                if (!splits.TryGetValue(source, out var split))
                 {
-                    var all = Own(owned, Load(settings, a.Source));
+                    var all = Own(owned, Load(settings, source));
                     if (!all.HasLabels) throw new ArgumentException("the dataset has no labels to train on");
                     var (rest, test) = all.StratifiedSplit(settings.TestFraction, settings.Seed);
                     Own(owned, rest);
@@ -347,9 +350,15 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
                         Own(owned, train);
                         Own(owned, validation);
                     }
-                    split = splits[a.Source] = (train, validation, test);
+                    split = splits[source] = (train, validation, test);
                 }
                 var (tr, va, te) = split;
+                if (filter is not null)
+                {
+                    tr = Own(owned, Catalog.FilterClasses(tr, filter));
+                    va = va is null ? null : Own(owned, Catalog.FilterClasses(va, filter));
+                    te = Own(owned, Catalog.FilterClasses(te, filter));
+                }
                 if (a.Labels is { } map)
                 {
                     tr = Own(owned, tr.Named(map));

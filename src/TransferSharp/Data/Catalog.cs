@@ -47,6 +47,17 @@ public static class Catalog
         using (data) return data.SelectClasses(ParseClassFilter(filter, data));
     }
 
+    /// <summary>
+    /// Splits a dataset argument into its source and class filter: <c>mnist:0-4</c> gives (<c>mnist</c>, <c>0-4</c>);
+    /// no filter gives null. Lets callers split one source once and filter the parts, so that tasks naming the same
+    /// source with different filters share one train/test split.
+    /// </summary>
+    public static (string Source, string? Filter) ParseSpec(string spec) => SplitFilter(spec);
+
+    /// <summary>The classes a filter (<c>0-4</c>, <c>3,5,7</c>, <c>Sandal,Bag</c>) names, relabelled 0..k-1; a new dataset.</summary>
+    /// <exception cref="ArgumentException">A class the dataset does not have.</exception>
+    public static Dataset FilterClasses(Dataset data, string filter) => data.SelectClasses(ParseClassFilter(filter, data));
+
     private static (string Source, string? Filter) SplitFilter(string spec)
     {
         if (IsKnown(spec)) return (spec, null);

@@ -100,7 +100,17 @@ public static class Checkpoint
         CheckpointInfo? info;
         try
         {
-            info = JsonSerializer.Deserialize<CheckpointInfo>(File.ReadAllText(sidecar), Json);
+            var text = File.ReadAllText(sidecar);
+            // The format first, so that another kind of sidecar gets a clear answer rather than a deserialisation error.
+            string? format = null;
+            using (var doc = JsonDocument.Parse(text))
+                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String)
+                    format = f.GetString();
+            if (format?.StartsWith("transfersharp-multitask/", StringComparison.Ordinal) == true) // MultiTask/MultiTaskCheckpoint
+                throw new InvalidDataException($"{sidecar}: a multitask checkpoint (one trunk, several heads); use one task's " +
+                                               "checkpoint instead: transfer multitask writes them as tasks/<task>.pt in its run folder");
+            if (format != FormatTag) throw new InvalidDataException($"{sidecar}: format '{format}' is not {FormatTag}");
+            info = JsonSerializer.Deserialize<CheckpointInfo>(text, Json);
         }
         catch (JsonException e)
         {
