@@ -11,7 +11,9 @@ namespace TransferSharp.MultiTask;
 /// <c>s_t = log σ²_t</c> per task (the parameter <c>log_variance</c>, shape <c>(T)</c>). Minimising over s_t gives
 /// <c>exp(−s_t) = 1 / L_t</c>: a task whose loss stays high (noisy labels, a hard task) is weighted down, and the
 /// <c>+ s_t</c> term stops every weight from collapsing to zero. Learning s = log σ² rather than σ keeps it
-/// unconstrained and numerically stable, as in the paper. Only the tasks present in a step contribute.
+/// unconstrained and numerically stable, as in the paper. The paper's classification derivation gives
+/// <c>exp(−s_t) · L_t + s_t / 2</c>; this uses one form for every task, its regression form with <c>+ s_t</c> (the
+/// common implementation: at the optimum both weigh the tasks in proportion to 1 / L_t, and differ only by a common factor 2). Only the tasks present in a step contribute.
 /// </remarks>
 public sealed class MultiTaskLoss : Module
 {
