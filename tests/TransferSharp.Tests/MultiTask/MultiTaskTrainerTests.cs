@@ -44,11 +44,14 @@ public sealed class MultiTaskTrainerTests
     [Fact]
     public void Uncertainty_weights_are_learnt_and_weigh_down_the_noisier_task()
     {
-        using var clean = TestData.Blobs(50, 3, 8, seed: 4);
+        using var blobs = TestData.Blobs(60, 3, 8, seed: 4);
+        var (clean, heldOut) = blobs.StratifiedSplit(0.25, seed: 0);
+        using var _ = clean;
+        using var __ = heldOut;
         using var noisy = Noisy(clean, noise: 0.7, seed: 5);      // same inputs, a second, much noisier label set
         using var model = Mlp(8, ("clean", 3), ("noisy", 3));
         var options = new MultiTaskOptions { Epochs = 6, BatchSize = 25, Threads = 2, Seed = 2, Sampling = TaskSampling.AllTasks, Weighting = LossWeighting.Uncertainty, LearningRate = 0.02 };
-        var result = new MultiTaskTrainer(options).Fit(model, [new("clean", clean, clean), new("noisy", noisy)]);
+        var result = new MultiTaskTrainer(options).Fit(model, [new("clean", clean, heldOut), new("noisy", noisy)]);
 
         var s = result.Epochs[^1].LogVariances;
         Assert.True(Math.Abs(s["clean"]) > 0.1 && Math.Abs(s["noisy"]) > 0.1, $"log variances barely moved from 0: {s["clean"]}, {s["noisy"]}");
@@ -69,6 +72,10 @@ public sealed class MultiTaskTrainerTests
 
         var weighted = new TaskSampler(TaskSampling.Weighted, [300, 100], [0, 2], seed: 1);
         Assert.All(Enumerable.Range(0, 200), _ => Assert.Equal(1, weighted.Next()[0]));   // weight 0: never drawn
+        var oneToThree = new TaskSampler(TaskSampling.Weighted, [300, 100], [1, 3], seed: 1);
+        var drawn = new int[2];
+        for (int i = 0; i < 4000; i++) drawn[oneToThree.Next()[0]]++;
+        Assert.InRange(drawn[0] / 4000.0, 0.22, 0.28);                     // 1 : 3, whatever the sizes
 
         var roundRobin = new TaskSampler(TaskSampling.RoundRobin, [300, 100, 5], [1, 1, 1], seed: 1);
         Assert.Equal([0, 1, 2, 0, 1], Enumerable.Range(0, 5).Select(_ => roundRobin.Next()[0]));
