@@ -126,9 +126,27 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             if (Resize is < 1) return ValidationResult.Error($"--resize must be positive, got {Resize}");
             if (HeldOutFraction is <= 0 or >= 1) return ValidationResult.Error($"--held-out-fraction must be in (0, 1), got {HeldOutFraction}");
             if (Tsne is < 0 or 1 or 2 or 3) return ValidationResult.Error($"--tsne must be 0 (off) or at least 4, got {Tsne}");
+            if (Tsne > MaxTsne) return ValidationResult.Error($"--tsne must be at most {MaxTsne} per domain (exact t-SNE needs memory and time growing with the square), got {Tsne}");
             var errors = ToOptions().Validate();
-            return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors.Select(e => "--" + e)));
+            return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors.Select(OptionName)));
         }
+
+        /// <summary>Exact t-SNE over both domains keeps a few (2N)² double matrices: 3,000 per domain is about 0.9 GB.</summary>
+        internal const int MaxTsne = 3000;
+
+        // The library names its fields in words ("max lambda must ..."); say it with the option's own name.
+        private static readonly (string Field, string Option)[] FieldOptions =
+        [
+            ("steps per epoch", "--steps-per-epoch"), ("batch size", "--batch-size"), ("learning rate", "--lr"),
+            ("max lambda", "--max-lambda"), ("discriminator width", "--discriminator-width"),
+            ("discriminator layers", "--discriminator-layers"), ("entropy weight", "--entropy"), ("epochs", "--epochs"),
+            ("bottleneck", "--bottleneck"), ("threads", "--threads"),
+        ];
+
+        internal static string OptionName(string error) =>
+            FieldOptions.FirstOrDefault(f => error.StartsWith(f.Field + " ", StringComparison.Ordinal)) is { Field: not null } m
+                ? m.Option + error[m.Field.Length..]
+                : error;
 
         public AdaptationOptions ToOptions()
         {
