@@ -7,16 +7,32 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SEEDS=${SEEDS:-"0 1 2"} EPOCHS=${EPOCHS:-1} STEPS=${STEPS:-300} BATCH=${BATCH:-32} THREADS=${THREADS:-1}
-PAIRS=${PAIRS:-"mnist-m optdigits"} METHODS=${METHODS:-"source-only dann mmd coral target-only"}
+PAIRS=${PAIRS:-"mnist-m optdigits"}
+# Rows: the five methods, plus plain DANN (no CDAN conditioning) and a control: the default DANN network trained with
+# lambda = 0, i.e. target batches pass through the batch-norm bottleneck but no gradient aligns the domains. The gain of
+# an aligning method over this control is what alignment itself gives; over source only it also includes the target's
+# batch statistics.
+METHODS=${METHODS:-"source-only dann dann-plain dann-lambda0 mmd coral target-only"}
+method_args() {
+  case $1 in
+    dann-plain) echo "--method dann --no-conditioning" ;;
+    dann-lambda0) echo "--method dann --max-lambda 0" ;;
+    *) echo "--method $1" ;;
+  esac
+}
 dotnet build src/TransferSharp.Cli -c Release -nologo -v q >/dev/null
 out=${OUT:-$(mktemp -d)}
+# The metrics.json of every run are kept (without checkpoints) so the table can be traced: RAW=folder (default
+# bench/dann/raw-<steps>).
+raw=${RAW:-bench/dann/raw-$((EPOCHS * STEPS))}
 start=$(date +%s)
 # One process per pair, in parallel (one thread each: on a busy 2-core machine two single-threaded runs are much
 # faster than one run with two threads, whose threads wait on each other).
 for target in $PAIRS; do
   (for method in $METHODS; do
     for s in $SEEDS; do
-      dotnet src/TransferSharp.Cli/bin/Release/net10.0/transfer.dll adapt --source mnist --target "$target" --method "$method" \
+      # shellcheck disable=SC2046
+      dotnet src/TransferSharp.Cli/bin/Release/net10.0/transfer.dll adapt --source mnist --target "$target" $(method_args "$method") \
         --epochs "$EPOCHS" --steps-per-epoch "$STEPS" --batch-size "$BATCH" --seed "$s" --threads "$THREADS" \
         --tsne 0 --no-baseline --runs "$out/$target/$method/$s" "$@" >/dev/null
     done
@@ -24,16 +40,24 @@ for target in $PAIRS; do
 done
 wait
 elapsed=$(( $(date +%s) - start ))
+rm -rf "$raw"
+for f in "$out"/*/*/*/adapt-*/metrics.json; do
+  rel=${f#"$out"/}; mkdir -p "$raw/$(dirname "$(dirname "$rel")")"
+  cp "$f" "$raw/$(dirname "$(dirname "$rel")")/metrics.json"
+done
 python3 - "$out" "$EPOCHS" "$STEPS" "$BATCH" "$THREADS" "$elapsed" "$*" <<'PY'
 import json, glob, statistics as st, sys, os, platform
 out, epochs, steps, batch, threads, elapsed, extra = sys.argv[1:]
 cpu = next((l.split(":")[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-methods = ["source-only", "dann", "mmd", "coral", "target-only"]
+methods = ["source-only", "dann", "dann-plain", "dann-lambda0", "mmd", "coral", "target-only"]
+labels = {"dann": "DANN (default: CDAN-conditioned)", "dann-plain": "DANN, plain (--no-conditioning)",
+          "dann-lambda0": "control: DANN network, lambda = 0", "mmd": "MMD", "coral": "Deep CORAL",
+          "source-only": "source only", "target-only": "trained on target"}
 print(f"`transfer adapt --source mnist --target T --method M --epochs {epochs} --steps-per-epoch {steps} --batch-size {batch} "
       f"--threads {threads} --tsne 0 --no-baseline {extra}`, {int(epochs)*int(steps)} steps of {batch} source + {batch} target, "
       f"{os.cpu_count()} x {cpu}, total {int(elapsed)//60} min {int(elapsed)%60} s\n")
-print("| pair | method | target accuracy (mean ± std) | seeds | gain over source only | gap closed | source accuracy | domain acc (last epoch) |")
-print("|---|---|---:|---|---:|---:|---:|---:|")
+print("| pair | method | target accuracy (mean ± std) | per seed | gain over source only | gap closed | gain over the λ = 0 control | source accuracy | domain acc (last epoch) |")
+print("|---|---|---:|---|---:|---:|---:|---:|---:|")
 for pair in sorted(os.listdir(out)):
     acc = {}
     rows = {}
@@ -45,11 +69,12 @@ for pair in sorted(os.listdir(out)):
         d = [r["metrics"]["domain_accuracy"] * 100 for r in runs if "domain_accuracy" in r["metrics"]]
         acc[m] = st.mean(t)
         rows[m] = (t, s, d, [r["seed"] for r in runs])
-    lo, hi = acc.get("source-only"), acc.get("target-only")
+    lo, hi, ctl = acc.get("source-only"), acc.get("target-only"), acc.get("dann-lambda0")
     for m, (t, s, d, seeds) in rows.items():
         sd = st.stdev(t) if len(t) > 1 else 0
         gain = f"{acc[m] - lo:+.2f}" if lo is not None and m != "source-only" else "-"
         gap = f"{(acc[m] - lo) / (hi - lo) * 100:.0f} %" if lo is not None and hi is not None and hi > lo and m not in ("source-only", "target-only") else "-"
         dom = f"{st.mean(d):.1f} %" if d else "-"
-        print(f"| mnist → {pair} | {m} | {acc[m]:.2f} ± {sd:.2f} % | {' '.join(map(str, seeds))} | {gain} | {gap} | {st.mean(s):.2f} % | {dom} |")
+        over_ctl = f"{acc[m] - ctl:+.2f}" if ctl is not None and m in ("dann", "dann-plain", "mmd", "coral") else "-"
+        print(f"| mnist → {pair} | {labels.get(m, m)} | {acc[m]:.2f} ± {sd:.2f} % | {', '.join(f'{x:.2f}' for x in t)} | {gain} | {gap} | {over_ctl} | {st.mean(s):.2f} % | {dom} |")
 PY
