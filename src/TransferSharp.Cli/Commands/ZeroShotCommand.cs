@@ -95,6 +95,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
             if (ParseLoss(Loss) is null) return ValidationResult.Error($"--loss '{Loss}' is unknown (choose structured, sum)");
             if (ParseScoring(DapScoring) is null) return ValidationResult.Error($"--dap-scoring '{DapScoring}' is unknown (choose probabilistic, nearest)");
             if (!double.IsFinite(Calibration)) return ValidationResult.Error($"--calibration must be a finite number, got {Calibration}");
+            if (Calibration != 0 && !Generalized) return ValidationResult.Error("--calibration only applies to the generalized evaluation: add --generalized");
             if (SeenTestFraction is <= 0 or >= 1) return ValidationResult.Error($"--seen-test-fraction must be in (0, 1), got {SeenTestFraction}");
             var errors = ToOptions().Validate();
             return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors));

@@ -14,6 +14,7 @@ public sealed class ZeroShotCliTests
     [InlineData("zeroshot --data optdigits --method dap --unseen 3 --descriptions nothing.csv", "--descriptions nothing.csv: no such file")]
     [InlineData("zeroshot --data optdigits --method embedding --unseen 3 --loss hinge", "--loss 'hinge' is unknown")]
     [InlineData("zeroshot --data optdigits --method embedding --unseen 3 --margin 0", "margin must be positive")]
+    [InlineData("zeroshot --data optdigits --method dap --unseen 3 --calibration 0.5", "--calibration only applies to the generalized evaluation")]
     public void Bad_input_prints_one_line_and_leaves_no_run_folder(string args, string expected)
     {
         using var dir = new TestData.TempFolder();

@@ -76,6 +76,8 @@ public sealed class ZeroShotMethodsTests
         Assert.True(model.History[^1].TrainAccuracy > 0.7, $"seen-class training accuracy {model.History[^1].TrainAccuracy:P1} (12 classes)");
         Assert.Equal(15, outcome.Report.PerClass.Count);
         Assert.All(outcome.Report.PerClass.Where(c => !c.Seen), c => Assert.NotNull(c.ZeroShotAccuracy));
+        // The convex combination of the seen classes' attribute vectors lands nearest the unseen class's own (1.0 measured, seed 1).
+        Assert.True(outcome.Report.UnseenAccuracy > 0.8, $"ConSE unseen accuracy {outcome.Report.UnseenAccuracy:P1}, chance 33%");
     }
 
     [Fact]
