@@ -10,14 +10,20 @@ SEEDS=${1:-"0 1 2"} THREADS=${THREADS:-1}
 dotnet build src/TransferSharp.Cli -c Release -nologo -v q >/dev/null
 T=src/TransferSharp.Cli/bin/Release/net10.0/transfer.dll
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
+# Every run's metrics.json is kept (no checkpoints) so the tables can be traced: RAW=folder (default bench/selftaught/raw).
+raw=${RAW:-bench/selftaught/raw}
 start=$(date +%s)
 PLAIN="--sparsity 0 --weight-decay 0.0001"
 for s in $SEEDS; do
   dotnet $T selftaught learn --source mnist:5-9 --target mnist:0-4 --seed "$s" --threads "$THREADS" --runs "$out/a/$s" >/dev/null
   dotnet $T selftaught learn --source fashion-mnist --target mnist --shots 1,5,10,50 --seed "$s" --threads "$THREADS" --runs "$out/b-sparse/$s" >/dev/null
   dotnet $T selftaught learn --source fashion-mnist --target mnist --shots 1,5,10,50 $PLAIN --seed "$s" --threads "$THREADS" --runs "$out/b-plain/$s" >/dev/null
-  dotnet $T selftaught cluster --source fashion-mnist --target mnist --restarts 5 --seed "$s" --threads "$THREADS" --runs "$out/c-sparse/$s" >/dev/null
+  dotnet $T selftaught cluster --source fashion-mnist --target mnist --restarts 10 --seed "$s" --threads "$THREADS" --runs "$out/c-sparse/$s" >/dev/null
   dotnet $T selftaught cluster --source fashion-mnist --target mnist --restarts 5 $PLAIN --seed "$s" --threads "$THREADS" --runs "$out/c-plain/$s" >/dev/null
+done
+rm -rf "$raw"
+for f in "$out"/*/*/*/metrics.json; do
+  rel=${f#"$out"/}; mkdir -p "$raw/$(dirname "$(dirname "$rel")")"; cp "$f" "$raw/$(dirname "$(dirname "$rel")")/metrics.json"
 done
 python3 - "$out" "$(( $(date +%s) - start ))" "$THREADS" <<'PY'
 import json, glob, statistics as st, sys, os, platform
