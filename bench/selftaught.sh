@@ -19,7 +19,7 @@ for s in $SEEDS; do
   dotnet $T selftaught learn --source fashion-mnist --target mnist --shots 1,5,10,50 --seed "$s" --threads "$THREADS" --runs "$out/b-sparse/$s" >/dev/null
   dotnet $T selftaught learn --source fashion-mnist --target mnist --shots 1,5,10,50 $PLAIN --seed "$s" --threads "$THREADS" --runs "$out/b-plain/$s" >/dev/null
   dotnet $T selftaught cluster --source fashion-mnist --target mnist --restarts 10 --seed "$s" --threads "$THREADS" --runs "$out/c-sparse/$s" >/dev/null
-  dotnet $T selftaught cluster --source fashion-mnist --target mnist --restarts 5 $PLAIN --seed "$s" --threads "$THREADS" --runs "$out/c-plain/$s" >/dev/null
+  dotnet $T selftaught cluster --source fashion-mnist --target mnist --restarts 10 $PLAIN --seed "$s" --threads "$THREADS" --runs "$out/c-plain/$s" >/dev/null
 done
 rm -rf "$raw"
 for f in "$out"/*/*/*/metrics.json; do
