@@ -112,7 +112,7 @@ internal sealed class SelfTaughtClusterCommand : Command<SelfTaughtClusterComman
         });
         model.save(Path.Combine(run.Path, "autoencoder.pt"));
         SelfTaughtRun.SaveReconstructions(Path.Combine(run.Path, "reconstructions.png"), model, source, target);
-        SelfTaughtRun.SaveFeatureMaps(run.Path, maps, target, settings.Tsne, settings.Seed);
+        SelfTaughtRun.SaveFeatureMaps(run.Path, maps, target, settings.Tsne, settings.Seed, outcomes.Select(o => o.Assignments).ToArray());
 
         SelfTaughtRun.PrintAutoencoder(ae, targetRecon);
         var table = new Table().Title($"k-means (k = {k}) on {Markup.Escape(settings.Target!)} ({target.Count} examples)")

@@ -67,18 +67,38 @@ internal static class SelfTaughtRun
         ImageGrid.Save(path, rows);
     }
 
-    /// <summary>tsne-&lt;features&gt;.png: t-SNE of target examples under each feature map, coloured by true class.</summary>
-    public static void SaveFeatureMaps(string folder, IReadOnlyList<FeatureMap> maps, Dataset target, int count, int seed)
+    /// <summary>
+    /// tsne-&lt;features&gt;.png: t-SNE of target examples under each feature map, coloured by true class; an unlabelled
+    /// target is coloured by the k-means cluster of each example under that map (<paramref name="clusters"/>, one per map).
+    /// </summary>
+    public static void SaveFeatureMaps(string folder, IReadOnlyList<FeatureMap> maps, Dataset target, int count, int seed,
+        IReadOnlyList<long[]>? clusters = null)
     {
-        if (!target.HasLabels || count < 4) return;    // nothing to colour by
-        foreach (var map in maps)
+        if (count < 4 || target.Count < 4) return;               // t-SNE needs at least 4 points
+        for (int i = 0; i < maps.Count; i++)
         {
-            var points = FeatureMapEmbedding.Compute(map, target, count, new TsneOptions { Seed = seed })
+            var map = maps[i];
+            Dataset? coloured = null;
+            string colour = "class";
+            if (!target.HasLabels)
+            {
+                if (clusters is null) continue;                  // nothing to colour by
+                int k = (int)clusters[i].Max() + 1;
+                coloured = target.WithLabelValues(clusters[i], Enumerable.Range(0, k).Select(c => $"cluster {c}").ToArray(), "k-means clusters");
+                colour = "k-means cluster";
+            }
+            using var _ = coloured;
+            var data = coloured ?? target;
+            var points = FeatureMapEmbedding.Compute(map, data, count, new TsneOptions { Seed = seed })
                 .Select(p => new EmbeddedPoint(p.X, p.Y, p.Class, 0)).ToArray();
-            EmbeddingPlot.Save(Path.Combine(folder, $"tsne-{map.Name}.png"), points, target.ClassNames, ["target"],
-                $"t-SNE of the target's {map.Name} features ({points.Length} examples), coloured by class");
+            EmbeddingPlot.Save(Path.Combine(folder, $"tsne-{FileName(map.Name)}.png"), points, data.ClassNames, ["target"],
+                $"t-SNE of the target's {map.Name} features ({points.Length} examples), coloured by {colour}");
         }
     }
+
+    /// <summary>"pca-50 (target)" becomes "pca-50-target": no spaces or brackets in file names.</summary>
+    internal static string FileName(string name) =>
+        System.Text.RegularExpressions.Regex.Replace(name.ToLowerInvariant(), "[^a-z0-9.]+", "-").Trim('-');
 
     public static void PrintAutoencoder(AutoencoderResult ae, double targetReconstruction)
     {

@@ -83,6 +83,16 @@ public sealed class Dataset : IDisposable, IBatchSource
     public Dataset WithoutLabels() =>
         new(Name, Inputs.alias(), null, ClassNames, $"{Provenance}; labels dropped");
 
+    /// <summary>Same inputs with the given labels (one per example, each in 0..classNames.Count-1), e.g. cluster assignments.</summary>
+    /// <exception cref="ArgumentException">Wrong number of labels, or a label outside the class range.</exception>
+    public Dataset WithLabelValues(IReadOnlyList<long> labels, IReadOnlyList<string> classNames, string note)
+    {
+        if (labels.Count != Count) throw new ArgumentException($"dataset '{Name}': {labels.Count} labels for {Count} examples");
+        if (labels.Any(l => l < 0 || l >= classNames.Count))
+            throw new ArgumentException($"dataset '{Name}': labels must lie in 0..{classNames.Count - 1}");
+        return WithLabels(tensor(labels.ToArray(), ScalarType.Int64), classNames, note);
+    }
+
     /// <summary>Same inputs with new labels.</summary>
     internal Dataset WithLabels(Tensor labels, IReadOnlyList<string> classNames, string note) =>
         new(Name, Inputs.alias(), labels, classNames, $"{Provenance}; {note}");

@@ -36,6 +36,8 @@ public sealed class SelfTaughtCliTests
         var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
         Assert.True(File.Exists(Path.Combine(run, "reconstructions.png")));
         Assert.True(File.Exists(Path.Combine(run, "autoencoder.pt")));
+        foreach (var picture in new[] { "tsne-raw.png", "tsne-pca-10.png", "tsne-autoencoder.png" })
+            Assert.True(File.Exists(Path.Combine(run, picture)), picture);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
         var results = json.RootElement.GetProperty("results");
         Assert.Equal(2, results.GetArrayLength());
@@ -57,5 +59,22 @@ public sealed class SelfTaughtCliTests
         Assert.Equal(4, results.GetArrayLength());
         // Zeros and ones separate in pixel space: raw k-means must find them.
         Assert.True(results[0].GetProperty("score").GetProperty("accuracy").GetDouble() > 0.9);
+        Assert.Equal(["tsne-autoencoder.png", "tsne-pca-10-source.png", "tsne-pca-10-target.png", "tsne-raw.png"],
+            Directory.GetFiles(run, "tsne-*.png").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void An_unlabelled_target_gets_its_t_sne_coloured_by_cluster()
+    {
+        using var dir = new TestData.TempFolder();
+        using var blobs = TestData.Blobs(10, 3, 4, seed: 1);
+        using var unlabelled = blobs.WithoutLabels();
+        var clusters = blobs.LabelArray();                      // stands in for k-means' assignments
+        TransferSharp.Cli.Commands.SelfTaughtRun.SaveFeatureMaps(dir.Path, [TransferSharp.SelfTaught.FeatureMap.Raw()], unlabelled, 20, 0, [clusters]);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "tsne-raw.png")));
+        // Without assignments there is nothing to colour an unlabelled target by: no picture, no error.
+        using var none = new TestData.TempFolder();
+        TransferSharp.Cli.Commands.SelfTaughtRun.SaveFeatureMaps(none.Path, [TransferSharp.SelfTaught.FeatureMap.Raw()], unlabelled, 20, 0);
+        Assert.Empty(Directory.GetFiles(none.Path));
     }
 }
