@@ -18,6 +18,9 @@ internal static class SourceModels
             throw new FileNotFoundException($"--source {source}: no such file (give a checkpoint, a PyTorch state dict or {ImageNetResNet18.SourceName})", source);
         if (!File.Exists(Checkpoint.SidecarPath(source)) && (PyTorchWeights.IsPickle(source) || PyTorchWeights.IsSafetensors(source)))
             return (FromPyTorch(source, target, architecture, allowPickle), $"{architecture} with PyTorch weights from {Path.GetFileName(source)}");
+        if (!IsImageNet(source) && !File.Exists(Checkpoint.SidecarPath(source)))
+            throw new InvalidDataException($"--source {source}: neither a checkpoint of transfer train (no {Path.GetFileName(Checkpoint.SidecarPath(source))} next to it) " +
+                                           $"nor a PyTorch state dict ({PyTorchWeights.Extensions}, the pickled ones with --allow-pickle)");
         if (IsImageNet(source))
             return (ImageNetResNet18.Load(classCount: 1000, size: (int)target.ExampleShape[^1]),
                 "ResNet-18 trained on ImageNet (ML.NET's ONNX, features only)");

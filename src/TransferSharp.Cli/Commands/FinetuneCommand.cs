@@ -20,11 +20,11 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         public string? Source { get; init; }
 
         [CommandOption("--source-model <MODEL>")]
-        [Description("Architecture of a PyTorch --source (.safetensors, or .pt/.pth with --allow-pickle), by torchvision names. Default resnet18.")]
+        [Description("Architecture of a PyTorch --source (.safetensors, or .pt/.pth/.bin/.ckpt with --allow-pickle), by torchvision names. Default resnet18.")]
         public string SourceModel { get; init; } = "resnet18";
 
         [CommandOption("--allow-pickle")]
-        [Description("Allow a pickled PyTorch --source (.pt, .pth, .bin): unpickling can run code in the file, so only for files you trust.")]
+        [Description("Allow a pickled PyTorch --source (.pt, .pth, .bin, .ckpt): unpickling can run code in the file, so only for files you trust.")]
         public bool AllowPickle { get; init; }
 
         [CommandOption("-t|--target <DATA>")]
@@ -44,7 +44,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         public int? Channels { get; init; }
 
         [CommandOption("--copy <STAGES>")]
-        [Description("Stages copied from the source: all (default: every stage but the head), first:N, last:N or stages:a,b.")]
+        [Description("Stages copied from the source: all (default: every stage but the head), first:N, last:N, stages:a,b, or none (a fresh network of the source's architecture trained on the same target split, shots and schedule: the from-scratch baseline).")]
         public string Copy { get; init; } = "all";
 
         [CommandOption("--freeze")]
@@ -127,6 +127,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             if (!ModelZoo.Architectures.Contains(SourceModel))
                 return ValidationResult.Error($"--source-model '{SourceModel}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
             if (Freeze && FineTune) return ValidationResult.Error("--freeze and --finetune exclude each other");
+            if (Freeze && Copy.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)) return ValidationResult.Error("--copy none copies nothing for --freeze to keep fixed");
             if (Shots is < 1) return ValidationResult.Error($"--shots must be at least 1, got {Shots}");
             if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
             if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
@@ -225,7 +226,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
 
         AnsiConsole.MarkupLine($"[bold]finetune[/] {Markup.Escape(sourceInfo)} -> {Markup.Escape(data.Summary)}{(settings.Stream ? " (streamed)" : "")}; train {train.Count}" +
                                $"{(settings.Shots is { } s ? $" ({s} per class)" : "")}, validation {validation.Count}, test {test.Count}; " +
-                               $"copy {Markup.Escape(string.Join(", ", copied))} ({options.Transfer.Mode.ToString().ToLowerInvariant()}), " +
+                               (copied.Count == 0 ? "copy nothing (from scratch), " : $"copy {Markup.Escape(string.Join(", ", copied))} ({options.Transfer.Mode.ToString().ToLowerInvariant()}), ") +
                                $"{threads} threads, seed {options.Training.Seed}; run folder {Markup.Escape(run.Path)}");
         var tuner = new FineTuner(options);
         var result = TrainingProgressBar.Run($"{source.Spec.Architecture} -> {settings.Target}",
@@ -291,7 +292,8 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         Tables.KeyValues("result",
         [
             ("source", sourceInfo),
-            ("copied stages", $"{string.Join(", ", result.Transferred.CopiedStages)} ({options.Transfer.Mode.ToString().ToLowerInvariant()})"),
+            ("copied stages", result.Transferred.CopiedStages.Count == 0 ? "none (trained from scratch)"
+                : $"{string.Join(", ", result.Transferred.CopiedStages)} ({options.Transfer.Mode.ToString().ToLowerInvariant()})"),
             ("new stages", string.Join(", ", result.Transferred.NewStages)),
             ("conservative", options.Conservative.ToString()),
             ("training examples", settings.Shots is { } shots ? $"{train.Count} ({shots} per class)" : $"{train.Count}"),

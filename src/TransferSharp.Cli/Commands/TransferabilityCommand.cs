@@ -25,7 +25,7 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
         public bool CompareRandom { get; init; }
 
         [CommandOption("-m|--model <MODEL>")]
-        [Description("lenet (default), mlp, cnn or resnet18.")]
+        [Description("lenet (default), mlp, cnn, resnet18 or resnet18-mlnet.")]
         public string Model { get; init; } = "lenet";
 
         [CommandOption("-e|--epochs <N>")]

@@ -11,11 +11,14 @@ public enum StageSelectionKind
     Last,
     /// <summary>Stages named one by one.</summary>
     Named,
+    /// <summary>Nothing: every stage is freshly initialised (the from-scratch baseline under the same protocol).</summary>
+    None,
 }
 
 /// <summary>
-/// The stages to copy from a source model: <c>first:3</c>, <c>last:2</c>, <c>stages:conv1,fc2</c> or <c>all</c>
-/// (every feature stage, the usual fine-tuning start).
+/// The stages to copy from a source model: <c>first:3</c>, <c>last:2</c>, <c>stages:conv1,fc2</c>, <c>all</c>
+/// (every feature stage, the usual fine-tuning start) or <c>none</c> (a freshly initialised network of the source's
+/// architecture: training from scratch on exactly the target split, shots and schedule the transfers get).
 /// </summary>
 /// <remarks>
 /// The copyable stages are the feature stages, plus the head when source and target have the same number of classes
@@ -34,6 +37,9 @@ public sealed record StageSelection
     /// <summary>Every feature stage (the head is new).</summary>
     public static StageSelection AllFeatures { get; } = new() { Kind = StageSelectionKind.First };
 
+    /// <summary>No stage: the whole network is new (the from-scratch baseline).</summary>
+    public static StageSelection Nothing { get; } = new() { Kind = StageSelectionKind.None };
+
     /// <summary>The first <paramref name="n"/> stages.</summary>
     public static StageSelection First(int n) => new() { Kind = StageSelectionKind.First, Count = n };
 
@@ -43,13 +49,14 @@ public sealed record StageSelection
     /// <summary>The stages named.</summary>
     public static StageSelection Of(params string[] names) => new() { Kind = StageSelectionKind.Named, Names = names };
 
-    /// <summary>Parses <c>first:N</c>, <c>last:N</c>, <c>stages:a,b</c> or <c>all</c>; throws <see cref="ArgumentException"/> naming the problem.</summary>
+    /// <summary>Parses <c>first:N</c>, <c>last:N</c>, <c>stages:a,b</c>, <c>all</c> or <c>none</c>; throws <see cref="ArgumentException"/> naming the problem.</summary>
     public static StageSelection Parse(string text)
     {
         var t = text.Trim();
         if (t.Equals("all", StringComparison.OrdinalIgnoreCase)) return AllFeatures;
+        if (t.Equals("none", StringComparison.OrdinalIgnoreCase)) return Nothing;
         int colon = t.IndexOf(':');
-        if (colon <= 0) throw new ArgumentException($"'{text}' is not first:N, last:N, stages:a,b or all");
+        if (colon <= 0) throw new ArgumentException($"'{text}' is not first:N, last:N, stages:a,b, all or none");
         var (kind, arg) = (t[..colon].ToLowerInvariant(), t[(colon + 1)..]);
         switch (kind)
         {
@@ -79,6 +86,8 @@ public sealed record StageSelection
                               (headCopyable ? "" : $" (its head '{all[^1]}' has {source.Spec.ClassCount} classes, the target {target.ClassCount})");
         switch (Kind)
         {
+            case StageSelectionKind.None:
+                return [];
             case StageSelectionKind.First or StageSelectionKind.Last:
                 int n = Count ?? all.Count - 1;
                 if (n < 1 || n > copyable.Length)
@@ -100,6 +109,7 @@ public sealed record StageSelection
     public override string ToString() => Kind switch
     {
         StageSelectionKind.Named => $"stages:{string.Join(',', Names)}",
+        StageSelectionKind.None => "none",
         _ when Count is null => "all",
         _ => $"{Kind.ToString().ToLowerInvariant()}:{Count}",
     };

@@ -5,7 +5,7 @@ namespace TransferSharp.Models;
 
 /// <summary>
 /// Loads PyTorch weights into our models by parameter name (torchvision's names for <c>resnet18</c>), through
-/// TorchSharp.PyBridge: <c>.safetensors</c> files, and pickled state dicts (<c>.pt</c>, <c>.pth</c>, <c>.bin</c>) only
+/// TorchSharp.PyBridge: <c>.safetensors</c> files, and pickled state dicts (<c>.pt</c>, <c>.pth</c>, <c>.bin</c>, <c>.ckpt</c>) only
 /// when the caller opts in, since unpickling a file can run code it contains.
 /// </summary>
 public static class PyTorchWeights
@@ -16,29 +16,49 @@ public static class PyTorchWeights
     /// <summary>True for a <c>.safetensors</c> file.</summary>
     public static bool IsSafetensors(string path) => Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The extensions accepted, for messages.</summary>
+    public const string Extensions = ".safetensors, or .pt, .pth, .bin, .ckpt (pickled)";
+
     /// <summary>
     /// The state dict in <paramref name="path"/>, by name (the caller disposes the tensors). A pickle-based file needs
-    /// <paramref name="allowPickle"/>; anything else is refused with the reason.
+    /// <paramref name="allowPickle"/>; anything else is refused with the reason. A file that cannot be read (garbage,
+    /// truncated) gives an <see cref="InvalidDataException"/> naming it.
     /// </summary>
     public static Dictionary<string, Tensor> Read(string path, bool allowPickle)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: weights file not found", path);
+        if (!IsSafetensors(path) && !IsPickle(path))
+            throw new InvalidDataException($"{path}: '{Path.GetExtension(path)}' is not a PyTorch weights file ({Extensions})");
+        if (IsPickle(path) && !allowPickle)
+            throw new InvalidDataException($"{path}: a pickled PyTorch file can run code when loaded; pass the explicit opt-in (--allow-pickle) if you trust it, or convert it to .safetensors");
+        if (IsSafetensors(path)) CheckSafetensorsHeader(path);
         try
         {
             if (IsSafetensors(path)) return Safetensors.LoadStateDict(path);
-            if (!IsPickle(path)) throw new InvalidDataException($"{path}: not a .safetensors, .pt, .pth or .bin file");
-            if (!allowPickle)
-                throw new InvalidDataException($"{path}: a pickled PyTorch file can run code when loaded; pass the explicit opt-in (--allow-pickle) if you trust it, or convert it to .safetensors");
             var table = PyTorchUnpickler.UnpickleStateDict(path);
             var dict = new Dictionary<string, Tensor>();
             foreach (DictionaryEntry e in table)
                 if (e.Key is string k && e.Value is Tensor t) dict[k] = t;
             return dict;
         }
-        catch (Exception e) when (e is not InvalidDataException and not FileNotFoundException and not OutOfMemoryException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new InvalidDataException($"{path}: cannot read the state dict: {e.Message}");
+            // Everything the readers throw on a damaged file (zip, pickle, JSON, overflow, an allocation sized by a
+            // corrupt length) ends here, with the file's name.
+            throw new InvalidDataException($"{path}: cannot read the state dict: {e.Message}", e);
         }
+    }
+
+    // A .safetensors file starts with the header's length (8 bytes, little-endian) and a JSON header. Checked before
+    // the reader runs, so that garbage does not make it allocate whatever length the first 8 bytes happen to give.
+    private static void CheckSafetensorsHeader(string path)
+    {
+        using var stream = File.OpenRead(path);
+        Span<byte> head = stackalloc byte[9];
+        int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        ulong length = read >= 8 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(head) : 0;
+        if (read < 9 || length < 2 || length > (ulong)stream.Length - 8 || head[8] != (byte)'{')
+            throw new InvalidDataException($"{path}: not a .safetensors file (no valid header: {stream.Length} bytes, header length {length})");
     }
 
     /// <summary>

@@ -61,6 +61,49 @@ public sealed class FinetuneCliTests
         Assert.Contains("cnn with PyTorch weights from w.safetensors", r.Stdout);
     }
 
+    [Theory]
+    [InlineData("garbage.safetensors", false)]
+    [InlineData("cut.pt", true)]
+    [InlineData("weights.onnx", false)]
+    public void Damaged_or_unsupported_weight_files_give_one_line_naming_the_file_and_exit_2(string file, bool allowPickle)
+    {
+        using var dir = new TestData.TempFolder();
+        var garbage = new byte[4096];
+        new Random(7).NextBytes(garbage);
+        File.WriteAllBytes(dir.File("garbage.safetensors"), garbage);
+        File.WriteAllBytes(dir.File("weights.onnx"), garbage);
+        Seeding.SeedEverything(0);
+        using (var model = ModelZoo.Create(new ModelSpec("cnn", [1, 8, 8], 5)))
+            TorchSharp.PyBridge.PyBridgeModuleExtensions.save_py(model, dir.File("full.pt"));
+        var bytes = File.ReadAllBytes(dir.File("full.pt"));
+        File.WriteAllBytes(dir.File("cut.pt"), bytes[..(bytes.Length / 2)]);
+        string[] args = ["finetune", "--source", dir.File(file), "--source-model", "cnn", "--target", "optdigits:5-9", "--epochs", "1"];
+        var r = CliRunner.Run(dir.Path, allowPickle ? [.. args, "--allow-pickle"] : args);
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(file, line);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "runs")));
+    }
+
+    [Fact]
+    public void Copy_none_trains_the_sources_architecture_from_scratch()
+    {
+        using var dir = new TestData.TempFolder();
+        var source = SourceCheckpoint(dir);
+        var r = CliRunner.Run(dir.Path, "finetune", "--source", source, "--target", "optdigits:5-9", "--copy", "none",
+            "--shots", "10", "--epochs", "2", "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+        Assert.Contains("from scratch", r.Stdout);
+        var run = Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "runs")));
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        Assert.Empty(metrics.RootElement.GetProperty("copied_stages").EnumerateArray());
+        Assert.Equal(["block1", "block2", "block3", "head"], metrics.RootElement.GetProperty("new_stages").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(50, metrics.RootElement.GetProperty("split").GetProperty("train").GetInt32());
+        var refused = CliRunner.Run(dir.Path, "finetune", "--source", source, "--target", "optdigits:5-9", "--copy", "none", "--freeze");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--copy none", Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
     [Fact]
     public void A_missing_source_is_named()
     {

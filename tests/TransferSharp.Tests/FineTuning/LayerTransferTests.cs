@@ -48,6 +48,28 @@ public sealed class LayerTransferTests
         Assert.Equal(["conv1", "conv2", "fc1", "fc2"], StageSelection.Parse("all").Resolve(source, spec));
         // Same classes: the head can be copied as well.
         Assert.Equal(["fc2", "head"], StageSelection.Parse("last:2").Resolve(source, spec with { ClassCount = 5 }));
+        Assert.Empty(StageSelection.Parse("none").Resolve(source, spec));
+    }
+
+    [Fact]
+    public void Copying_none_gives_the_fresh_network_the_same_seed_gives()
+    {
+        using var source = Source("lenet", [1, 28, 28], 5);
+        var spec = new ModelSpec("lenet", [1, 28, 28], 3);
+        Seeding.SeedEverything(42);
+        var t = LayerTransfer.Build(source, spec, new LayerTransferOptions { Copy = StageSelection.Parse("none") });
+        using var built = t.Model;
+        Assert.Empty(t.CopiedStages);
+        Assert.Equal(built.StageNames, t.NewStages);
+        Assert.Equal("none", StageSelection.Nothing.ToString());
+        Assert.Single(t.ParameterGroups());                       // everything trains at the base rate
+        Seeding.SeedEverything(42);
+        using var fresh = ModelZoo.Create(spec);
+        var expected = Values(fresh, fresh.StageNames);
+        foreach (var (k, v) in Values(built, built.StageNames)) Assert.Equal(expected[k], v);
+        Assert.NotEqual(Values(source, ["conv1"])["conv1.0.weight"], Values(built, ["conv1"])["conv1.0.weight"]);
+        var e = new LayerTransferOptions { Copy = StageSelection.Nothing, Mode = CopiedStageMode.Frozen }.Validate();
+        Assert.Contains("nothing to freeze", Assert.Single(e));
     }
 
     [Theory]
