@@ -142,6 +142,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             rs = run.ReadJson<RunSettings>(run.Settings);
             rs = TrainResume.Apply(rs, settings, TrainResume.GivenOptions(arguments), resumeFolder);
             resumed = Checkpoint.ReadInfo(run.Checkpoint);
+            Checkpoint.Verify(run.Checkpoint, resumed);
             if (resumed.Epoch >= rs.Options.Epochs)
                 throw new ArgumentException($"--resume {resumeFolder}: the run already finished {resumed.Epoch} epochs; pass --epochs above {resumed.Epoch} to extend it");
             run.WriteJson(run.Settings, rs);
