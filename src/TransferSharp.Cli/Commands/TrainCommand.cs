@@ -67,12 +67,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? DecodeThreads { get; init; }
 
         [CommandOption("--resume <RUN_FOLDER>")]
-        [Description("Continue an interrupted run from its folder (its settings are reused; --epochs may extend it).")]
+        [Description("Continue an interrupted run from its folder. Its settings are reused: --epochs may extend it, --threads and --decode-threads may change; any other option must repeat the run's value.")]
         public string? Resume { get; init; }
 
         public override ValidationResult Validate()
         {
-            if (Resume is not null) return ValidationResult.Success();
+            if (Resume is not null) return ValidateResume();
             var b = base.Validate();
             if (!b.Successful) return b;
             if (!ModelZoo.Architectures.Contains(Model))
@@ -83,6 +83,15 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (StreamChoice.Error(Stream, DecodeThreads, "--data", Data, Resize) is { } streamError) return ValidationResult.Error(streamError);
             var errors = ToOptions().Validate();
             return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors));
+        }
+
+        /// <summary>With --resume only the honoured options are checked here; the rest are compared with the run's (<see cref="TrainResume"/>).</summary>
+        private ValidationResult ValidateResume()
+        {
+            if (Threads < 0) return ValidationResult.Error($"--threads must be 0 or more, got {Threads}");
+            if (Epochs is < 1) return ValidationResult.Error($"--epochs must be at least 1, got {Epochs}");
+            if (DecodeThreads is { } t && new StreamingOptions { DecodeThreads = t }.Validate() is [var error, ..]) return ValidationResult.Error($"--decode-threads: {error}");
+            return ValidationResult.Success();
         }
 
         public TrainingOptions ToOptions()
@@ -114,7 +123,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         Console.CancelKeyPress += onCancel;
         try
         {
-            return Train(settings, cancel.Token);
+            return Train(settings, context.Arguments, cancel.Token);
         }
         finally
         {
@@ -122,7 +131,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         }
     }
 
-    private static int Train(Settings settings, CancellationToken cancellation)
+    private static int Train(Settings settings, IReadOnlyList<string> arguments, CancellationToken cancellation)
     {
         RunFolder run;
         RunSettings rs;
@@ -131,8 +140,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             run = RunFolder.Open(resumeFolder);
             rs = run.ReadJson<RunSettings>(run.Settings);
-            if (settings.Epochs is { } more) rs = rs with { Options = rs.Options with { Epochs = more } };
+            rs = TrainResume.Apply(rs, settings, TrainResume.GivenOptions(arguments), resumeFolder);
             resumed = Checkpoint.ReadInfo(run.Checkpoint);
+            Checkpoint.Verify(run.Checkpoint, resumed);
             if (resumed.Epoch >= rs.Options.Epochs)
                 throw new ArgumentException($"--resume {resumeFolder}: the run already finished {resumed.Epoch} epochs; pass --epochs above {resumed.Epoch} to extend it");
             run.WriteJson(run.Settings, rs);

@@ -7,6 +7,15 @@ namespace TransferSharp.Cli.Rendering;
 /// </summary>
 internal static class ProgressBar
 {
+    /// <summary>A remaining time as <c>mm:ss</c>, or <c>h:mm:ss</c> from an hour on (a <c>mm\:ss</c> format drops the hours).</summary>
+    public static string Eta(TimeSpan remaining)
+    {
+        if (remaining < TimeSpan.Zero) remaining = TimeSpan.Zero;
+        long seconds = (long)Math.Round(remaining.TotalSeconds);
+        long hours = seconds / 3600, minutes = seconds / 60 % 60, secs = seconds % 60;
+        return hours > 0 ? $"{hours}:{minutes:00}:{secs:00}" : $"{minutes:00}:{secs:00}";
+    }
+
     /// <summary>How a report of type <typeparamref name="TReport"/> shows: fraction done, text, and whether to show it at once.</summary>
     public delegate (double Fraction, string Text, bool Milestone) Describe<in TReport>(TReport report);
 

@@ -7,6 +7,6 @@ internal static class TrainingProgressBar
 {
     public static T Run<T>(string title, Func<IProgress<TrainingProgress>, T> work) =>
         ProgressBar.Run<TrainingProgress, T>(title, p => (p.Fraction,
-            $"{title} epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:0.000}  acc {p.Accuracy:P1}  {p.ExamplesPerSecond:N0} img/s  ETA {p.Remaining:mm\\:ss}",
+            $"{title} epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:0.000}  acc {p.Accuracy:P1}  {p.ExamplesPerSecond:N0} img/s  ETA {ProgressBar.Eta(p.Remaining)}",
             p.Step == p.StepsPerEpoch), work);
 }

@@ -5,6 +5,7 @@ namespace TransferSharp.Data;
 
 /// <summary>
 /// Reader for tabular data: numeric feature columns plus one label column, as float32 <c>(N, D)</c> and int64 <c>(N)</c>.
+/// The file may be gzip-compressed (detected by its magic bytes, e.g. a <c>.csv.gz</c>).
 /// </summary>
 /// <remarks>
 /// Numbers use the invariant culture (a '.' decimal point). The separator is ',' unless the first line uses ';' or
@@ -29,17 +30,7 @@ public static class Csv
     /// <exception cref="InvalidDataException">The file is missing, empty, ragged, non-numeric or non-finite, or the label column is unknown.</exception>
     public static Dataset Read(string path, string? labelColumn = null, bool? hasHeader = null)
     {
-        DataFile.RequireFile(path);
-        List<(int Line, string Text)> lines;
-        try
-        {
-            lines = File.ReadLines(path, Encoding.UTF8).Select((t, i) => (Line: i + 1, Text: t))
-                .Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw DataFile.Error(path, $"cannot read: {e.Message}");
-        }
+        var lines = ReadLines(path).Select((t, i) => (Line: i + 1, Text: t)).Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
         if (lines.Count == 0) throw DataFile.Error(path, "empty file");
 
         char sep = DetectSeparator(lines[0].Text);
@@ -84,8 +75,28 @@ public static class Csv
         var x = tensor(features, [n, d]);           // (N, D)
         var y = tensor(labels, ScalarType.Int64);   // (N)
         string labelName = names is null ? $"column {labelAt + 1}" : $"'{names[labelAt]}'";
-        return new Dataset(Path.GetFileNameWithoutExtension(path), x, y, classNames,
+        return new Dataset(NameOf(path), x, y, classNames,
             $"CSV {path}: {n} rows, {d} features, label {labelName}, {classNames.Length} classes");
+    }
+
+    /// <summary>Every line of the file, gunzipped first when it starts with the gzip magic (a <c>.csv.gz</c>).</summary>
+    private static List<string> ReadLines(string path)
+    {
+        var bytes = DataFile.ReadAllBytes(path);
+        if (Gzip.IsGzip(bytes)) bytes = Gzip.Decompress(path, bytes);
+        // UTF-8 unless a byte-order mark says otherwise, as File.ReadLines(path, Encoding.UTF8) reads.
+        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line) lines.Add(line);
+        return lines;
+    }
+
+    /// <summary><c>iris.csv.gz</c> and <c>iris.csv</c> are both named <c>iris</c>.</summary>
+    private static string NameOf(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) name = name[..^3];
+        return Path.GetFileNameWithoutExtension(name);
     }
 
     /// <summary>Integers sort numerically (their canonical text becomes the name); anything else sorts ordinally.</summary>

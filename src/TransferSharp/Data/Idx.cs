@@ -134,22 +134,11 @@ public static class Idx
             throw DataFile.Error(path, $"trailing garbage: header says {says} ({expected} {unit}) but the file holds {actual - expected} more bytes");
     }
 
-    /// <summary>The whole file, gunzipped when it starts with the gzip magic 0x1f 0x8b.</summary>
+    /// <summary>The whole file, gunzipped (and checked against its gzip trailer) when it starts with the gzip magic 0x1f 0x8b.</summary>
     private static byte[] ReadDecompressed(string path)
     {
         var raw = DataFile.ReadAllBytes(path);
-        if (!IsGzip(raw)) return raw;
-        try
-        {
-            using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            gzip.CopyTo(output);
-            return output.ToArray();
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException)
-        {
-            throw DataFile.Error(path, $"corrupt or truncated gzip data: {e.Message}");
-        }
+        return Gzip.IsGzip(raw) ? Gzip.Decompress(path, raw) : raw;
     }
 
     private static Stream OpenMaybeGzip(string path)
@@ -160,8 +149,6 @@ public static class Idx
         file.Position = 0;
         return read == 2 && head[0] == 0x1f && head[1] == 0x8b ? new GZipStream(file, CompressionMode.Decompress) : file;
     }
-
-    private static bool IsGzip(byte[] bytes) => bytes.Length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
 
     private static string Hex(uint v) => $"0x{v:X8}";
 

@@ -3,7 +3,7 @@ using SkiaSharp;
 namespace TransferSharp.Data;
 
 /// <summary>
-/// Reader for a folder of images laid out one subfolder per class: <c>root/&lt;class&gt;/*.png|jpg|jpeg|bmp|webp</c>.
+/// Reader for a folder of images laid out one subfolder per class: <c>root/&lt;class&gt;/*.png|jpg|jpeg|bmp|webp|gif</c>.
 /// </summary>
 /// <remarks>
 /// Classes are the subfolder names in ordinal order (folders starting with '.' are ignored); images within a class
@@ -13,7 +13,8 @@ namespace TransferSharp.Data;
 /// </remarks>
 public static class ImageFolder
 {
-    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".webp"];
+    /// <summary>The file extensions read as images (case-insensitive), here and by <c>Predictor</c>; a GIF gives its first frame.</summary>
+    internal static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif"];
 
     /// <summary>Reads every image under <paramref name="root"/>, labelled by its class subfolder.</summary>
     /// <param name="root">The folder holding one subfolder per class.</param>
@@ -87,7 +88,67 @@ public static class ImageFolder
         return tensor(buffer, [1, rgb ? 3 : 1, height, width]); // (1, C, H, W)
     }
 
-    private static bool IsImageFile(string path) =>
+    /// <summary>
+    /// Decodes a whole image with <see cref="SKCodec"/>, as <c>SKBitmap.Decode</c> does (the codec's own colour type,
+    /// unpremultiplied alpha made premultiplied, no colour space) but accepting only a complete decode:
+    /// <c>SKBitmap.Decode</c> also returns a bitmap for <see cref="SKCodecResult.IncompleteInput"/>, a truncated PNG or
+    /// JPEG whose missing rows are left blank, which would silently enter a dataset as a damaged example.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file cannot be opened, is not an image SkiaSharp decodes, is truncated or corrupt.</exception>
+    internal static SKBitmap DecodeComplete(string path)
+    {
+        SKCodec? codec;
+        SKCodecResult opened;
+        try
+        {
+            codec = SKCodec.Create(path, out opened);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw DataFile.Error(path, $"cannot read image: {e.Message}");
+        }
+        if (codec is null)
+            throw DataFile.Error(path, opened switch
+            {
+                SKCodecResult.InternalError when !File.Exists(path) => "file not found",
+                SKCodecResult.InternalError => "cannot open the file",
+                SKCodecResult.IncompleteInput => "truncated image: the file ends inside its header",
+                _ => $"cannot decode as an image ({Describe(opened)}; corrupt, empty or not a {Formats} file)",
+            });
+        using (codec)
+        {
+            var info = codec.Info;
+            if (info.AlphaType == SKAlphaType.Unpremul) info.AlphaType = SKAlphaType.Premul;
+            info.ColorSpace = null;
+            if (info.Width <= 0 || info.Height <= 0)
+                throw DataFile.Error(path, $"image has no pixels ({info.Width}x{info.Height})");
+            var bitmap = new SKBitmap(info);
+            var result = codec.GetPixels(info, bitmap.GetPixels());
+            if (result == SKCodecResult.Success) return bitmap;
+            bitmap.Dispose();
+            string format = codec.EncodedFormat.ToString().ToUpperInvariant();
+            throw DataFile.Error(path, result switch
+            {
+                SKCodecResult.IncompleteInput => $"truncated {format} image: the data ends before the whole {info.Width}x{info.Height} image is decoded",
+                SKCodecResult.ErrorInInput => $"corrupt {format} image: the decoder found an error in the data",
+                _ => $"cannot decode the {info.Width}x{info.Height} {format} image ({Describe(result)})",
+            });
+        }
+    }
+
+    private const string Formats = "PNG/JPEG/BMP/WebP/GIF";
+
+    private static string Describe(SKCodecResult result) => result switch
+    {
+        SKCodecResult.Unimplemented => "unrecognised format",
+        SKCodecResult.InvalidInput => "invalid input",
+        SKCodecResult.ErrorInInput => "error in input",
+        SKCodecResult.CouldNotRewind => "could not rewind",
+        SKCodecResult.InvalidConversion => "unsupported pixel conversion",
+        _ => $"SkiaSharp result {result}",
+    };
+
+    internal static bool IsImageFile(string path) =>
         ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
     internal static void CheckSize(int height, int width)
@@ -102,44 +163,30 @@ public static class ImageFolder
     /// </summary>
     internal static void DecodeInto(string path, int height, int width, bool rgb, Span<float> target)
     {
-        SKBitmap? decoded;
-        try
+        using var decoded = DecodeComplete(path);
+        // Resize also converts any source colour type (grey, indexed, 16-bit) to 8-bit RGBA; premultiplied
+        // alpha means transparent areas come out black. Linear mipmaps keep large reductions from aliasing.
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var resized = decoded.Resize(info, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
+            ?? throw DataFile.Error(path, $"cannot resize {decoded.Width}x{decoded.Height} ({decoded.ColorType}) to {width}x{height}");
+        ReadOnlySpan<byte> pixels = resized.GetPixelSpan(); // rows of RGBA bytes
+        int rowBytes = resized.RowBytes, plane = height * width;
+        for (int r = 0; r < height; r++)
         {
-            decoded = SKBitmap.Decode(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            throw DataFile.Error(path, $"cannot read image: {e.Message}");
-        }
-        if (decoded is null)
-            throw DataFile.Error(path, "cannot decode as an image (corrupt, empty or not a PNG/JPEG/BMP/WebP file)");
-
-        using (decoded)
-        {
-            // Resize also converts any source colour type (grey, indexed, 16-bit) to 8-bit RGBA; premultiplied
-            // alpha means transparent areas come out black. Linear mipmaps keep large reductions from aliasing.
-            var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
-            using var resized = decoded.Resize(info, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
-                ?? throw DataFile.Error(path, $"cannot resize {decoded.Width}x{decoded.Height} ({decoded.ColorType}) to {width}x{height}");
-            ReadOnlySpan<byte> pixels = resized.GetPixelSpan(); // rows of RGBA bytes
-            int rowBytes = resized.RowBytes, plane = height * width;
-            for (int r = 0; r < height; r++)
+            var row = pixels.Slice(r * rowBytes, width * 4);
+            for (int c = 0; c < width; c++)
             {
-                var row = pixels.Slice(r * rowBytes, width * 4);
-                for (int c = 0; c < width; c++)
+                float red = row[4 * c] / 255f, green = row[4 * c + 1] / 255f, blue = row[4 * c + 2] / 255f;
+                int at = r * width + c;
+                if (rgb)
                 {
-                    float red = row[4 * c] / 255f, green = row[4 * c + 1] / 255f, blue = row[4 * c + 2] / 255f;
-                    int at = r * width + c;
-                    if (rgb)
-                    {
-                        target[at] = red;
-                        target[plane + at] = green;
-                        target[2 * plane + at] = blue;
-                    }
-                    else
-                    {
-                        target[at] = Math.Min(1f, 0.299f * red + 0.587f * green + 0.114f * blue); // float sums can pass 1
-                    }
+                    target[at] = red;
+                    target[plane + at] = green;
+                    target[2 * plane + at] = blue;
+                }
+                else
+                {
+                    target[at] = Math.Min(1f, 0.299f * red + 0.587f * green + 0.114f * blue); // float sums can pass 1
                 }
             }
         }

@@ -4,7 +4,7 @@ using TransferSharp.Data.Streaming;
 namespace TransferSharp.Data;
 
 /// <summary>
-/// An image folder (<c>root/&lt;class&gt;/*.png|jpg|jpeg|bmp|webp</c>) read batch by batch instead of into one tensor:
+/// An image folder (<c>root/&lt;class&gt;/*.png|jpg|jpeg|bmp|webp|gif</c>) read batch by batch instead of into one tensor:
 /// for folders too large for memory. Background threads decode and resize the next batches while the training step
 /// runs on the current one; memory stays at about <see cref="StreamingOptions.QueueCapacity"/> + 1 batches.
 /// </summary>

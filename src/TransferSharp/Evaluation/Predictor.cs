@@ -10,7 +10,6 @@ public sealed record Prediction(string File, string ClassName, double Probabilit
 /// <summary>Classifies image files with a trained checkpoint, preparing them as the model's input shape says.</summary>
 public sealed class Predictor : IDisposable
 {
-    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif"];
     private readonly StagedModel model;
     private readonly CheckpointInfo info;
 
@@ -28,9 +27,9 @@ public sealed class Predictor : IDisposable
         if (File.Exists(path)) return [path];
         if (!Directory.Exists(path)) throw new FileNotFoundException($"{path}: no such image or folder", path);
         var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-            .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .Where(ImageFolder.IsImageFile)
             .Order(StringComparer.Ordinal).ToArray();
-        return files.Length > 0 ? files : throw new InvalidDataException($"{path}: the folder holds no images ({string.Join(", ", ImageExtensions)})");
+        return files.Length > 0 ? files : throw new InvalidDataException($"{path}: the folder holds no images ({string.Join(", ", ImageFolder.ImageExtensions)})");
     }
 
     /// <summary>Predicts every file; the <paramref name="top"/> most likely classes are kept for each.</summary>

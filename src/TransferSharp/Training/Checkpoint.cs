@@ -36,6 +36,13 @@ public sealed record CheckpointInfo
     /// architecture's features and its head, as domain adaptation trains it; 0 (default) = the plain architecture.
     /// </summary>
     public int Bottleneck { get; init; }
+    /// <summary>
+    /// SHA-256 (lower-case hex) of the weights file this sidecar was saved with; null in sidecars written before it
+    /// was recorded (then nothing is checked). See <see cref="Checkpoint.Verify"/>.
+    /// </summary>
+    public string? WeightsSha256 { get; init; }
+    /// <summary>SHA-256 of the optimiser-state file saved with the weights, or null when none was saved with them.</summary>
+    public string? OptimizerSha256 { get; init; }
 
     /// <summary>The model spec this checkpoint describes.</summary>
     [JsonIgnore]
@@ -45,8 +52,13 @@ public sealed record CheckpointInfo
 /// <summary>
 /// Model weights (TorchSharp format) plus a JSON sidecar, and optionally the optimiser state for resuming.
 /// Files: <c>model.pt</c>, <c>model.json</c>, <c>model.optim.pt</c>. Every file is written to a temporary name
-/// first and renamed into place, so an interrupted save never leaves a half-written checkpoint.
+/// first and renamed into place, so an interrupted save never leaves a half-written file.
 /// </summary>
+/// <remarks>
+/// The renames are one at a time, so a crash between them could leave new weights beside the previous save's
+/// sidecar. The sidecar is renamed last and records the SHA-256 of the weights and optimiser state it goes with;
+/// <see cref="Load"/> and <see cref="Verify"/> reject a mixed pair with an error instead of resuming from it.
+/// </remarks>
 public static class Checkpoint
 {
     internal const string FormatTag = "transfersharp-checkpoint/1";
@@ -79,16 +91,45 @@ public static class Checkpoint
                 pending.Add((t, final));
                 return t;
             }
-            model.save(Temp(weightsPath));
-            if (optimizer is not null) optimizer.save_state_dict(Temp(OptimizerPath(weightsPath)));
+            var weights = Temp(weightsPath);
+            model.save(weights);
+            string? optimizerSha = null;
+            if (optimizer is not null)
+            {
+                var state = Temp(OptimizerPath(weightsPath));
+                optimizer.save_state_dict(state);
+                optimizerSha = Sha256(state);
+            }
+            info = info with { WeightsSha256 = Sha256(weights), OptimizerSha256 = optimizerSha };
             File.WriteAllText(Temp(SidecarPath(weightsPath)), JsonSerializer.Serialize(info, Json));
-            foreach (var (t, f) in pending) File.Move(t, f, overwrite: true);
+            foreach (var (t, f) in pending) File.Move(t, f, overwrite: true);   // the sidecar last: it commits the save
             pending.Clear();
         }
         finally
         {
             foreach (var (t, _) in pending) File.Delete(t);
         }
+    }
+
+    /// <summary>
+    /// Checks that the weights (and the optimiser state, when the sidecar records one and the file exists) are the
+    /// files <paramref name="info"/> was saved with. Sidecars without recorded hashes pass.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A file differs from the one its sidecar was saved with.</exception>
+    public static void Verify(string weightsPath, CheckpointInfo info)
+    {
+        var sidecar = Path.GetFileName(SidecarPath(weightsPath));
+        if (info.WeightsSha256 is { } w && Sha256(weightsPath) != w)
+            throw new InvalidDataException($"{weightsPath}: the weights are not the ones its sidecar {sidecar} was saved with (an interrupted save, or a file replaced)");
+        var optimizerPath = OptimizerPath(weightsPath);
+        if (info.OptimizerSha256 is { } o && File.Exists(optimizerPath) && Sha256(optimizerPath) != o)
+            throw new InvalidDataException($"{optimizerPath}: the optimiser state is not the one {sidecar} was saved with (an interrupted save, or a file replaced)");
+    }
+
+    private static string Sha256(string path)
+    {
+        using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
     }
 
     /// <summary>Reads only the sidecar.</summary>
@@ -130,6 +171,7 @@ public static class Checkpoint
     public static (StagedModel Model, CheckpointInfo Info) Load(string weightsPath)
     {
         var info = ReadInfo(weightsPath);
+        Verify(weightsPath, info);
         var model = info.Bottleneck > 0 ? BottleneckStage.Create(info.Spec, info.Bottleneck) : ModelZoo.Create(info.Spec);
         try
         {

@@ -2,6 +2,7 @@ using TransferSharp.Training;
 
 namespace TransferSharp.Tests.Training;
 
+[Collection("Sequential")]
 public sealed class NativeLibraryCheckTests
 {
     [Fact]

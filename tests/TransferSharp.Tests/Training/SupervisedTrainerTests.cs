@@ -38,6 +38,26 @@ public sealed class SupervisedTrainerTests
     }
 
     [Fact]
+    public void Same_seed_and_threads_give_identical_metrics_for_lenet_too()
+    {
+        // The convolutional path (conv, max-pool, dropout): 80 small 28x28 images, 2 epochs.
+        using var data = TestData.Squares(20, 4, 1, 28, seed: 6);
+        var (train, val) = data.StratifiedSplit(0.25, seed: 1);
+        IReadOnlyList<EpochMetrics> Train(int seed)
+        {
+            Seeding.SeedEverything(seed);
+            using var model = ModelZoo.Create(new ModelSpec("lenet", [1, 28, 28], 4));
+            return new SupervisedTrainer(new TrainingOptions { Epochs = 2, BatchSize = 16, Seed = seed, Threads = 2 }).Fit(model, train, val).History;
+        }
+        var a = Train(4);
+        var b = Train(4);
+        var c = Train(5);
+        Assert.Equal(a.Select(h => (h.TrainLoss, h.TrainAccuracy, h.ValidationLoss, h.ValidationAccuracy)),
+            b.Select(h => (h.TrainLoss, h.TrainAccuracy, h.ValidationLoss, h.ValidationAccuracy)));
+        Assert.NotEqual(a.Select(h => h.TrainLoss), c.Select(h => h.TrainLoss));
+    }
+
+    [Fact]
     public void The_live_tensor_count_stays_flat_over_many_steps()
     {
         using var data = TestData.Squares(40, 4, 1, 28, seed: 2);
@@ -88,12 +108,41 @@ public sealed class SupervisedTrainerTests
         var (train, val) = data.StratifiedSplit(0.3, seed: 2);
         Seeding.SeedEverything(0);
         using var model = ModelZoo.Create(new ModelSpec("mlp", [8], 3));
-        // A learning rate this high makes validation accuracy jump around, so the best epoch is rarely the last.
-        var result = new SupervisedTrainer(new TrainingOptions { Epochs = 12, LearningRate = 0.05, Schedule = ScheduleKind.Constant, Patience = 3, Threads = 2 })
-            .Fit(model, train, val);
-        var best = result.History.Max(h => h.ValidationAccuracy!.Value);
-        Assert.Equal(best, result.History[result.BestEpoch - 1].ValidationAccuracy);
-        Assert.Equal(best, Metrics.Evaluate(model, val).Accuracy, 6);
+        // The weights after every epoch, copied by the hook (keyed by epoch).
+        var weights = new Dictionary<int, Dictionary<string, Tensor>>();
+        var hooks = new TrainingHooks
+        {
+            EpochEnded = e => weights[e.Epoch] = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone()),
+        };
+        try
+        {
+            // A learning rate this high makes validation accuracy jump around, so the best epoch is rarely the last.
+            const int Epochs = 12, Patience = 3;
+            var result = new SupervisedTrainer(new TrainingOptions { Epochs = Epochs, LearningRate = 0.05, Schedule = ScheduleKind.Constant, Patience = Patience, Threads = 2 })
+                .Fit(model, train, val, hooks: hooks);
+
+            // It stopped early: Patience epochs after the best one, before the last planned epoch.
+            Assert.True(result.StoppedEarly);
+            Assert.True(result.History.Count < Epochs, $"ran {result.History.Count} of {Epochs} epochs");
+            Assert.True(result.BestEpoch < result.History.Count, $"best epoch {result.BestEpoch} of {result.History.Count}");
+            Assert.Equal(result.BestEpoch + Patience, result.History.Count);
+            var best = result.History.Max(h => h.ValidationAccuracy!.Value);
+            Assert.Equal(best, result.History[result.BestEpoch - 1].ValidationAccuracy);
+            Assert.All(result.History.Skip(result.BestEpoch), h => Assert.True(h.ValidationAccuracy <= best));
+
+            // The model holds exactly the best epoch's weights, not the last epoch's.
+            var final = model.state_dict();
+            bool Same(Tensor x, Tensor y) { using var eq = x.eq(y); using var all = eq.all(); return x.shape.SequenceEqual(y.shape) && all.item<bool>(); }
+            Assert.Equal(weights[result.BestEpoch].Keys.Order(), final.Keys.Order());
+            foreach (var (key, value) in weights[result.BestEpoch])
+                Assert.True(Same(value, final[key]), $"{key} differs from epoch {result.BestEpoch}'s");
+            Assert.Contains(weights[result.History.Count], kv => !Same(kv.Value, final[kv.Key]));
+            Assert.Equal(best, Metrics.Evaluate(model, val).Accuracy, 6);
+        }
+        finally
+        {
+            foreach (var t in weights.Values.SelectMany(w => w.Values)) t.Dispose();
+        }
     }
 
     [Fact]
