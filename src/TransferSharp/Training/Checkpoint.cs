@@ -77,7 +77,7 @@ public static class Checkpoint
     /// <summary>The optimiser-state path for a weights path.</summary>
     public static string OptimizerPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".optim.pt");
 
-    /// <summary>Writes weights, sidecar and (when given) optimiser state.</summary>
+    /// <summary>Writes weights, sidecar and (when given) optimiser state; without one, removes a stale optimiser state file.</summary>
     public static void Save(string weightsPath, Module<Tensor, Tensor> model, CheckpointInfo info, OptimizerHelper? optimizer = null)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(weightsPath))!;
@@ -104,6 +104,9 @@ public static class Checkpoint
             File.WriteAllText(Temp(SidecarPath(weightsPath)), JsonSerializer.Serialize(info, Json));
             foreach (var (t, f) in pending) File.Move(t, f, overwrite: true);   // the sidecar last: it commits the save
             pending.Clear();
+            // An older optimiser state beside these weights belongs to other weights (e.g. the last epoch's, when the
+            // final save holds the best epoch's): resuming from it would pair them wrongly, so it goes.
+            if (optimizer is null) File.Delete(OptimizerPath(weightsPath));
         }
         finally
         {

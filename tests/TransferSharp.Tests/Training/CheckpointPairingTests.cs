@@ -31,6 +31,12 @@ public sealed class CheckpointPairingTests : IDisposable
         Checkpoint.Verify(path, info);
         using var loaded = Checkpoint.Load(path).Model;
         Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+
+        // A final save without optimiser state (the best epoch's weights after training) removes the last epoch's
+        // state, which belongs to other weights: resuming then starts the optimiser afresh instead of mispairing.
+        Checkpoint.Save(path, model, Info(2));
+        Assert.False(File.Exists(Checkpoint.OptimizerPath(path)));
+        Assert.Null(Checkpoint.ReadInfo(path).OptimizerSha256);
     }
 
     [Fact]
