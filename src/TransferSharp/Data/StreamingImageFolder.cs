@@ -51,7 +51,7 @@ public sealed class StreamingImageFolder : IBatchSource
         var listing = ImageFolder.List(root);
         // Streaming serves training, which needs labels; an unlabelled folder is small enough to read into memory.
         if (listing.Labels is not { } labels)
-            throw DataFile.Error(root, "has no class subfolders, so its images are unlabelled; streaming reads labelled folders only (root/<class>/<images>)");
+            throw DataFile.Error(root, "has no class subfolders, so its images have no labels (unlabelled data); streaming reads labelled folders only (root/<class>/<images>)");
         return new StreamingImageFolder(listing, listing.Files.ToArray(), labels.ToArray(), height, width, rgb, options,
             listing.Describe(height, width, rgb) + ", streamed");
     }

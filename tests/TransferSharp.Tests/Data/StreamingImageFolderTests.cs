@@ -144,7 +144,7 @@ public sealed class StreamingImageFolderTests : IDisposable
 
         var e = Assert.Throws<InvalidDataException>(() => StreamingImageFolder.Open(loose, 8, 8));
         Assert.StartsWith(loose, e.Message);
-        Assert.Contains("unlabelled", e.Message);
+        Assert.Contains("no labels", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }
 
