@@ -305,10 +305,12 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             source_only_history = baseline?.History,
         });
 
-        var table = new Table().Title("training").AddColumns("epoch", "class loss", "align loss", "domain acc", "source acc", "target acc", "lambda", "lr", "s");
+        // An unlabelled target has no accuracy column rather than a column of dashes.
+        var table = new Table().Title("training").AddColumns(
+            ["epoch", "class loss", "align loss", "domain acc", "source acc", .. pair.TargetLabelled ? new[] { "target acc" } : [], "lambda", "lr", "s"]);
         foreach (var h in result.History)
-            table.AddRow($"{h.Epoch}", $"{h.ClassificationLoss:0.0000}", Num(h.AlignmentLoss, "0.0000"), Pct(h.DomainAccuracy), Pct(h.SourceAccuracy),
-                Pct(h.TargetAccuracy), $"{h.Lambda:0.000}", $"{h.LearningRate:0.######}", $"{h.Seconds:0.0}");
+            table.AddRow([$"{h.Epoch}", $"{h.ClassificationLoss:0.0000}", Num(h.AlignmentLoss, "0.0000"), Pct(h.DomainAccuracy), Pct(h.SourceAccuracy),
+                .. pair.TargetLabelled ? new[] { Pct(h.TargetAccuracy) } : [], $"{h.Lambda:0.000}", $"{h.LearningRate:0.######}", $"{h.Seconds:0.0}"]);
         AnsiConsole.Write(table);
         var rows = new List<(string, string)>
         {
