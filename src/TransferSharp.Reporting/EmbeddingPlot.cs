@@ -3,22 +3,28 @@ using SkiaSharp;
 
 namespace TransferSharp.Reporting;
 
-/// <summary>One embedded example: its 2-D coordinates, class index and domain index.</summary>
+/// <summary>One embedded example: its 2-D coordinates, class index (<see cref="EmbeddingPlot.NoClass"/> when unlabelled) and domain index.</summary>
 public sealed record EmbeddedPoint(double X, double Y, int Class, int Domain);
 
 /// <summary>
 /// A 2-D embedding (e.g. t-SNE of features) drawn twice side by side: coloured by domain (left) and by class
-/// (right, marker shape by domain), as in the DANN paper's figure. Saved as PNG.
+/// (right, marker shape by domain), as in the DANN paper's figure. Saved as PNG. Points of an unlabelled domain
+/// (class <see cref="NoClass"/>) are drawn grey in the class panel, in their domain's shape.
 /// </summary>
 public static class EmbeddingPlot
 {
+    /// <summary>The class of a point that has none (an unlabelled domain): drawn grey, named "no label".</summary>
+    public const int NoClass = -1;
+
+    private static readonly ScottPlot.Color NoClassColor = ScottPlot.Color.FromHex("#9a9a9a");
+
     private static readonly MarkerShape[] DomainShapes = [MarkerShape.FilledCircle, MarkerShape.OpenCircle, MarkerShape.FilledSquare, MarkerShape.OpenSquare];
     private static readonly ScottPlot.Color[] DomainColors = [ScottPlot.Color.FromHex("#1f77b4"), ScottPlot.Color.FromHex("#d62728"),
         ScottPlot.Color.FromHex("#2ca02c"), ScottPlot.Color.FromHex("#9467bd")];
 
     /// <summary>Writes the two-panel scatter plot of <paramref name="points"/> to <paramref name="path"/> atomically.</summary>
     /// <param name="path">The PNG file; its folder must exist.</param>
-    /// <param name="points">The points; <c>Class</c> indexes <paramref name="classNames"/>, <c>Domain</c> indexes <paramref name="domainNames"/>.</param>
+    /// <param name="points">The points; <c>Class</c> indexes <paramref name="classNames"/> (or is <see cref="NoClass"/>), <c>Domain</c> indexes <paramref name="domainNames"/>.</param>
     /// <param name="classNames">Names of the classes.</param>
     /// <param name="domainNames">Names of the domains (at most 4), e.g. source and target.</param>
     /// <param name="title">Figure title.</param>
@@ -33,7 +39,7 @@ public static class EmbeddingPlot
         if (domainNames.Count is < 1 or > 4) throw new ArgumentException($"1 to 4 domains can be drawn, got {domainNames.Count}", nameof(domainNames));
         foreach (var p in points)
         {
-            if (p.Class < 0 || p.Class >= classNames.Count) throw new ArgumentException($"class {p.Class} has no name (0..{classNames.Count - 1})", nameof(points));
+            if ((p.Class < 0 && p.Class != NoClass) || p.Class >= classNames.Count) throw new ArgumentException($"class {p.Class} has no name (0..{classNames.Count - 1})", nameof(points));
             if (p.Domain < 0 || p.Domain >= domainNames.Count) throw new ArgumentException($"domain {p.Domain} has no name (0..{domainNames.Count - 1})", nameof(points));
         }
         if (width < LearningCurvePlot.MinSide || height < LearningCurvePlot.MinSide || width > LearningCurvePlot.MaxSide || height > LearningCurvePlot.MaxSide)
@@ -56,6 +62,12 @@ public static class EmbeddingPlot
                 if (cls.Length == 0) continue;
                 var mc = byClass.Add.Markers(cls.Select(p => p.X).ToArray(), cls.Select(p => p.Y).ToArray(), DomainShapes[dom], 4, palette.GetColor(c));
                 if (dom == 0) mc.LegendText = classNames[c];
+            }
+            var unlabelled = mine.Where(p => p.Class == NoClass).ToArray();
+            if (unlabelled.Length > 0)
+            {
+                var mu = byClass.Add.Markers(unlabelled.Select(p => p.X).ToArray(), unlabelled.Select(p => p.Y).ToArray(), DomainShapes[dom], 4, NoClassColor.WithAlpha(0.6));
+                mu.LegendText = $"{domainNames[dom]}: no label";
             }
         }
         byDomain.ShowLegend(Alignment.UpperRight);

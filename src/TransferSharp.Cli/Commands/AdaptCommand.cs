@@ -25,7 +25,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         public string? Source { get; init; }
 
         [CommandOption("-t|--target <DATA>")]
-        [Description("Target: built-in name or path, e.g. mnist-m. Its labels are used only to report accuracy on its held-out part.")]
+        [Description("Target: built-in name or path, e.g. mnist-m, or a folder of unlabelled images. Its labels, if any, are used only to report accuracy on its held-out part.")]
         public string? Target { get; init; }
 
         [CommandOption("-m|--model <MODEL>")]
@@ -210,9 +210,14 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         var run = RunFolder.Create(settings.Runs, "adapt");
         string method = MethodName(options.Method);
         AnsiConsole.MarkupLine($"[bold]adapt[/] {Markup.Escape(method)}: {Markup.Escape(settings.Source!)} -> {Markup.Escape(settings.Target!)}; " +
-            $"source train {pair.SourceTrain.Count}, source validation {pair.SourceHeldOut.Count}, target train {pair.TargetTrain.Count} (labels unused), " +
-            $"target test {pair.TargetHeldOut.Count}; {Markup.Escape(settings.Model)}, {threads} threads, seed {options.Seed}; run folder {Markup.Escape(run.Path)}");
-        foreach (var note in pair.Notes) AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(note)}[/]");
+            $"source train {pair.SourceTrain.Count}, source validation {pair.SourceHeldOut.Count}, target train {pair.TargetTrain.Count} " +
+            (pair.TargetLabelled ? $"(labels unused), target test {pair.TargetHeldOut.Count};" : $"(unlabelled), target held out {pair.TargetHeldOut.Count} (unlabelled);") +
+            $" {Markup.Escape(settings.Model)}, {threads} threads, seed {options.Seed}; run folder {Markup.Escape(run.Path)}");
+        var notes = pair.Notes.ToList();
+        if (!pair.TargetLabelled) notes.Add("target unlabelled: no target accuracy can be measured; its held-out part is split at random and serves the t-SNE pictures only");
+        foreach (var note in notes) AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(note)}[/]");
+        // Target accuracy is measured only on a labelled target's held-out part.
+        var targetEvaluation = pair.TargetLabelled ? pair.TargetHeldOut : null;
 
         bool adapts = options.Method is AdaptationMethod.Dann or AdaptationMethod.Mmd or AdaptationMethod.Coral;
         AdaptationResult? baseline = null;
@@ -223,7 +228,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             var baseOptions = options with { Method = AdaptationMethod.SourceOnly };
             baseline = TrainingProgressBar.Run("source-only baseline",
                 progress => new DomainAdaptationTrainer(baseOptions).Fit(baselineModel, pair.SourceTrain, pair.TargetTrain,
-                    pair.SourceHeldOut, pair.TargetHeldOut, progress, cancellation));
+                    pair.SourceHeldOut, targetEvaluation, progress, cancellation));
         }
 
         Seeding.SeedEverything(options.Seed);
@@ -232,24 +237,24 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         {
             Architecture = spec.Architecture,
             InputShape = spec.InputShape,
-            ClassNames = pair.SourceTrain.ClassNames.ToArray(),
+            ClassNames = pair.ClassNames.ToArray(),
             Data = $"{method}: {settings.Source} ({pair.SourceTrain.Provenance}) -> {settings.Target} ({pair.TargetTrain.Provenance})",
         };
         var trainer = new DomainAdaptationTrainer(options);
         var result = TrainingProgressBar.Run($"{method} {settings.Source} -> {settings.Target}",
-            progress => trainer.Fit(model, pair.SourceTrain, pair.TargetTrain, pair.SourceHeldOut, pair.TargetHeldOut, progress, cancellation,
+            progress => trainer.Fit(model, pair.SourceTrain, pair.TargetTrain, pair.SourceHeldOut, targetEvaluation, progress, cancellation,
                 (e, network) => Checkpoint.Save(run.Checkpoint, network.Classifier, info with { Epoch = e.Epoch, Bottleneck = network.BottleneckWidth })));
 
         var source = Metrics.Evaluate(result.Network, pair.SourceHeldOut);
-        var target = Metrics.Evaluate(result.Network, pair.TargetHeldOut);
-        double? baselineTarget = baseline is null ? null : Metrics.Evaluate(baseline.Network, pair.TargetHeldOut).Accuracy;
+        var target = targetEvaluation is null ? null : Metrics.Evaluate(result.Network, targetEvaluation);
+        double? baselineTarget = baseline is null || targetEvaluation is null ? null : Metrics.Evaluate(baseline.Network, targetEvaluation).Accuracy;
         var metrics = new Dictionary<string, double>
         {
             ["source_accuracy"] = source.Accuracy,
-            ["target_accuracy"] = target.Accuracy,
             ["steps"] = result.Steps,
         };
-        if (baselineTarget is { } bt)
+        if (target is not null) metrics["target_accuracy"] = target.Accuracy;
+        if (baselineTarget is { } bt && target is not null)
         {
             metrics["source_only_target_accuracy"] = bt;
             metrics["gain_over_source_only"] = target.Accuracy - bt;
@@ -267,15 +272,16 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             if (baseline is not null)
             {
                 Draw(Path.Combine(run.Path, "tsne-before.png"), FeatureEmbedding.Compute(baseline.Network, pair.SourceHeldOut, pair.TargetHeldOut, settings.Tsne, tsne),
-                    pair.SourceTrain.ClassNames, names, $"before adaptation (source only): target accuracy {baselineTarget:P1}");
+                    pair.ClassNames, names, $"before adaptation (source only): {TargetAccuracyText(baselineTarget)}");
                 pictures.Add("tsne-before.png");
             }
             Draw(Path.Combine(run.Path, adapts ? "tsne-after.png" : "tsne.png"),
                 FeatureEmbedding.Compute(result.Network, pair.SourceHeldOut, pair.TargetHeldOut, settings.Tsne, tsne),
-                pair.SourceTrain.ClassNames, names, $"{(adapts ? "after adaptation" : "features")} ({method}): target accuracy {target.Accuracy:P1}");
+                pair.ClassNames, names, $"{(adapts ? "after adaptation" : "features")} ({method}): {TargetAccuracyText(target?.Accuracy)}");
             pictures.Add(adapts ? "tsne-after.png" : "tsne.png");
         }
-        SaveCurves(Path.Combine(run.Path, "curves.png"), result.History, baseline?.History, $"{method}: {settings.Source} -> {settings.Target}");
+        SaveCurves(Path.Combine(run.Path, "curves.png"), result.History, baseline?.History, pair.TargetLabelled,
+            $"{method}: {settings.Source} -> {settings.Target}{(pair.TargetLabelled ? "" : " (target unlabelled)")}");
         pictures.Add("curves.png");
 
         run.WriteJson(run.Metrics, new
@@ -289,26 +295,31 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             threads,
             machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
             options,
-            notes = pair.Notes,
+            notes,
+            target_labelled = pair.TargetLabelled,
             split = new { source_train = pair.SourceTrain.Count, source_validation = pair.SourceHeldOut.Count, target_train = pair.TargetTrain.Count, target_test = pair.TargetHeldOut.Count },
+            target_accuracy_note = target is null ? "target unlabelled: not measured" : null,
             metrics,
-            per_class_target_accuracy = pair.TargetHeldOut.ClassNames.Zip(target.PerClassAccuracy()).ToDictionary(p => p.First, p => p.Second),
+            per_class_target_accuracy = target is null ? null : pair.TargetHeldOut.ClassNames.Zip(target.PerClassAccuracy()).ToDictionary(p => p.First, p => p.Second),
             history = result.History,
             source_only_history = baseline?.History,
         });
 
-        var table = new Table().Title("training").AddColumns("epoch", "class loss", "align loss", "domain acc", "source acc", "target acc", "lambda", "lr", "s");
+        // An unlabelled target has no accuracy column rather than a column of dashes.
+        var table = new Table().Title("training").AddColumns(
+            ["epoch", "class loss", "align loss", "domain acc", "source acc", .. pair.TargetLabelled ? new[] { "target acc" } : [], "lambda", "lr", "s"]);
         foreach (var h in result.History)
-            table.AddRow($"{h.Epoch}", $"{h.ClassificationLoss:0.0000}", Num(h.AlignmentLoss, "0.0000"), Pct(h.DomainAccuracy), Pct(h.SourceAccuracy),
-                Pct(h.TargetAccuracy), $"{h.Lambda:0.000}", $"{h.LearningRate:0.######}", $"{h.Seconds:0.0}");
+            table.AddRow([$"{h.Epoch}", $"{h.ClassificationLoss:0.0000}", Num(h.AlignmentLoss, "0.0000"), Pct(h.DomainAccuracy), Pct(h.SourceAccuracy),
+                .. pair.TargetLabelled ? new[] { Pct(h.TargetAccuracy) } : [], $"{h.Lambda:0.000}", $"{h.LearningRate:0.######}", $"{h.Seconds:0.0}"]);
         AnsiConsole.Write(table);
         var rows = new List<(string, string)>
         {
             ("method", $"{method} ({result.Steps} steps of {options.BatchSize} + {options.BatchSize})"),
-            ("target accuracy", $"{target.Accuracy:P2} ({target.Count} held-out target examples)"),
+            ("target accuracy", target is null ? $"not measured: the target is unlabelled ({pair.TargetHeldOut.Count} held-out target examples)"
+                : $"{target.Accuracy:P2} ({target.Count} held-out target examples)"),
             ("source accuracy", $"{source.Accuracy:P2} ({source.Count} held-out source examples)"),
         };
-        if (baselineTarget is { } b2)
+        if (baselineTarget is { } b2 && target is not null)
             rows.Add(("source-only target accuracy", $"{b2:P2} (gain {100 * (target.Accuracy - b2):+0.00;-0.00} points)"));
         if (!double.IsNaN(result.Final.DomainAccuracy)) rows.Add(("domain classifier accuracy", $"{result.Final.DomainAccuracy:P1} (last epoch; 50 % = fooled)"));
         rows.Add(("pictures", string.Join(", ", pictures)));
@@ -323,8 +334,10 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         using var source = Prepare(Catalog.Load(settings.Source!, dataOptions), settings.Resize);
         using var target = Prepare(Catalog.Load(settings.Target!, dataOptions), settings.Resize);
         if (!source.HasLabels) throw new ArgumentException($"--source {settings.Source}: the dataset has no labels");
-        if (!target.HasLabels) throw new ArgumentException($"--target {settings.Target}: the dataset has no labels to evaluate against");
-        if (!source.ClassNames.SequenceEqual(target.ClassNames, StringComparer.OrdinalIgnoreCase))
+        if (!target.HasLabels && settings.ToOptions().Method == AdaptationMethod.TargetOnly)
+            throw new ArgumentException($"--target {settings.Target}: the dataset has no labels, which --method target-only trains on");
+        // An unlabelled target is taken to have the source's classes; only two labelled sets can disagree.
+        if (target.HasLabels && !source.ClassNames.SequenceEqual(target.ClassNames, StringComparer.OrdinalIgnoreCase))
             throw new ArgumentException($"--source {settings.Source} and --target {settings.Target} have different classes; select the shared ones (e.g. mnist:0-4)");
         return DomainPair.Create(source, target, settings.HeldOutFraction, settings.Seed);
     }
@@ -338,16 +351,18 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
     private static void Draw(string path, IReadOnlyList<FeaturePoint> points, IReadOnlyList<string> classes, string[] domains, string title) =>
         EmbeddingPlot.Save(path, points.Select(p => new EmbeddedPoint(p.X, p.Y, p.Class, p.Domain)).ToArray(), classes, domains, title);
 
-    private static void SaveCurves(string path, IReadOnlyList<AdaptationEpoch> h, IReadOnlyList<AdaptationEpoch>? baseline, string title)
+    private static string TargetAccuracyText(double? accuracy) =>
+        accuracy is { } a ? $"target accuracy {a:P1}" : "target unlabelled";
+
+    private static void SaveCurves(string path, IReadOnlyList<AdaptationEpoch> h, IReadOnlyList<AdaptationEpoch>? baseline,
+        bool targetLabelled, string title)
     {
         double[] x = h.Select(e => (double)e.Epoch).ToArray();
-        var accuracy = new List<Curve>
-        {
-            new("source (held out)", x, h.Select(e => e.SourceAccuracy ?? double.NaN).ToArray()),
-            new("target (held out)", x, h.Select(e => e.TargetAccuracy ?? double.NaN).ToArray()),
-            new("domain classifier", x, h.Select(e => e.DomainAccuracy).ToArray()),
-        };
-        if (baseline is not null)
+        var accuracy = new List<Curve> { new("source (held out)", x, h.Select(e => e.SourceAccuracy ?? double.NaN).ToArray()) };
+        // An unlabelled target has no accuracy: no target curves rather than empty ones.
+        if (targetLabelled) accuracy.Add(new("target (held out)", x, h.Select(e => e.TargetAccuracy ?? double.NaN).ToArray()));
+        accuracy.Add(new("domain classifier", x, h.Select(e => e.DomainAccuracy).ToArray()));
+        if (baseline is not null && targetLabelled)
             accuracy.Add(new("target, source only", baseline.Select(e => (double)e.Epoch).ToArray(), baseline.Select(e => e.TargetAccuracy ?? double.NaN).ToArray()));
         CurvesPlot.Save(path,
         [

@@ -84,7 +84,7 @@ public static class Catalog
             if (source.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || source.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase))
                 return Csv.Read(source);
             if (Idx.IsIdx(source)) return Idx.Read(source, IdxLabelsPath(source));
-            throw new InvalidDataException($"{source}: not a CSV (.csv) or IDX file; an image dataset must be a folder of class subfolders");
+            throw new InvalidDataException($"{source}: not a CSV (.csv) or IDX file; an image dataset must be a folder of class subfolders (or of images only, for unlabelled data)");
         }
         throw new FileNotFoundException(
             $"dataset '{source}' is neither a built-in ({string.Join(", ", Entries.Select(e => e.Name))}) nor an existing file or folder", source);

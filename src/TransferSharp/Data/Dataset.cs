@@ -146,6 +146,19 @@ public sealed class Dataset : IDisposable, IBatchSource
                 Subset(test, note: $"stratified split seed {seed}: test {testFraction:0.##}"));
     }
 
+    /// <summary>
+    /// Splits at random, ignoring any labels: about <paramref name="testFraction"/> of the examples (at least one,
+    /// never all when there are two or more) go to the second set. Works on unlabelled sets; seeded, so the same seed
+    /// gives the same split. Both parts keep the stored order.
+    /// </summary>
+    public (Dataset Train, Dataset Test) RandomSplit(double testFraction, int seed)
+    {
+        IReadOnlyList<long> all = Enumerable.Range(0, Count).Select(i => (long)i).ToArray();
+        var (train, test) = Splits.Stratified([all], testFraction, seed);
+        return (Subset(train, note: $"random split seed {seed}: train {1 - testFraction:0.##}"),
+                Subset(test, note: $"random split seed {seed}: test {testFraction:0.##}"));
+    }
+
     /// <summary>Exactly <paramref name="k"/> random examples of every class (seeded); fails if a class has fewer.</summary>
     public Dataset TakePerClass(int k, int seed)
     {

@@ -3,11 +3,15 @@ using SkiaSharp;
 namespace TransferSharp.Data;
 
 /// <summary>
-/// Reader for a folder of images laid out one subfolder per class: <c>root/&lt;class&gt;/*.png|jpg|jpeg|bmp|webp|gif</c>.
+/// Reader for a folder of images laid out one subfolder per class: <c>root/&lt;class&gt;/*.png|jpg|jpeg|bmp|webp|gif</c>,
+/// or, for unlabelled data, the images directly in the folder: <c>root/*.png|jpg|...</c> with no subfolders.
 /// </summary>
 /// <remarks>
 /// Classes are the subfolder names in ordinal order (folders starting with '.' are ignored); images within a class
-/// are read in ordinal file-name order, so the same folder always gives the same dataset. Images are decoded with
+/// are read in ordinal file-name order, so the same folder always gives the same dataset. A folder with no
+/// subfolders but images of its own gives an unlabelled dataset (labels null, no class names), images in ordinal
+/// file-name order. When a folder holds both class subfolders and loose images, the subfolders win and the loose
+/// images are ignored (as torchvision's <c>ImageFolder</c> does). Images are decoded with
 /// SkiaSharp, resized to a fixed size and returned as float32 <c>(N, C, H, W)</c> in [0, 1], C = 3 (RGB) or 1
 /// (ITU-R BT.601 luma). Transparent pixels are composited over black. EXIF orientation is not applied.
 /// </remarks>
@@ -16,12 +20,15 @@ public static class ImageFolder
     /// <summary>The file extensions read as images (case-insensitive), here and by <c>Predictor</c>; a GIF gives its first frame.</summary>
     internal static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif"];
 
-    /// <summary>Reads every image under <paramref name="root"/>, labelled by its class subfolder.</summary>
-    /// <param name="root">The folder holding one subfolder per class.</param>
+    /// <summary>
+    /// Reads every image under <paramref name="root"/>, labelled by its class subfolder; or, when the folder has no
+    /// subfolders, every image directly in it, unlabelled.
+    /// </summary>
+    /// <param name="root">The folder holding one subfolder per class, or the unlabelled images themselves.</param>
     /// <param name="height">Height every image is resized to.</param>
     /// <param name="width">Width every image is resized to.</param>
     /// <param name="rgb">Three RGB channels (true) or one grey channel (false).</param>
-    /// <exception cref="InvalidDataException">The folder is missing, has no classes, a class has no images, or an image does not decode.</exception>
+    /// <exception cref="InvalidDataException">The folder is missing, has neither classes nor images, a class has no images, or an image does not decode.</exception>
     public static Dataset Read(string root, int height, int width, bool rgb = true)
     {
         CheckSize(height, width);
@@ -42,7 +49,7 @@ public static class ImageFolder
             using var row = x.narrow(0, i, 1);
             row.copy_(image);
         }
-        var y = tensor(listing.Labels.ToArray(), ScalarType.Int64);      // (N)
+        var y = listing.Labels is { } labels ? tensor(labels.ToArray(), ScalarType.Int64) : null;    // (N) or unlabelled
         return new Dataset(listing.Name, x, y, listing.ClassNames, listing.Describe(height, width, rgb));
     }
 
@@ -50,7 +57,7 @@ public static class ImageFolder
     /// The classes and image files under <paramref name="root"/>, in the order <see cref="Read"/> reads them,
     /// without decoding anything. Shared with <see cref="StreamingImageFolder"/>.
     /// </summary>
-    /// <exception cref="InvalidDataException">The folder is missing, has no classes, or a class has no images.</exception>
+    /// <exception cref="InvalidDataException">The folder is missing, has neither class subfolders nor images, or a class has no images.</exception>
     internal static ImageFolderListing List(string root)
     {
         if (!Directory.Exists(root))
@@ -59,8 +66,15 @@ public static class ImageFolder
             .Where(d => !Path.GetFileName(d).StartsWith('.'))
             .OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal)
             .ToArray();
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
         if (classDirs.Length == 0)
-            throw DataFile.Error(root, "no class subfolders (expected root/<class>/<images>)");
+        {
+            // No subfolders: the images directly in the folder are an unlabelled set.
+            var loose = Directory.GetFiles(root).Where(IsImageFile).Order(StringComparer.Ordinal).ToArray();
+            if (loose.Length == 0)
+                throw DataFile.Error(root, $"no class subfolders and no images (expected root/<class>/<images>, or root/<images> for unlabelled data; {string.Join(", ", ImageExtensions)})");
+            return new ImageFolderListing(root, name, [], loose, null);
+        }
 
         var files = new List<string>();
         var labels = new List<long>();
@@ -73,8 +87,7 @@ public static class ImageFolder
             labels.AddRange(Enumerable.Repeat((long)c, images.Length));
         }
         var names = classDirs.Select(d => Path.GetFileName(d)).ToArray();
-        return new ImageFolderListing(root, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))),
-            names, files, labels);
+        return new ImageFolderListing(root, name, names, files, labels);
     }
 
     /// <summary>Reads one image file as a float32 tensor <c>(1, C, H, W)</c> in [0, 1], the same way <see cref="Read"/> does.</summary>

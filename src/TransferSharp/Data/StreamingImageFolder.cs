@@ -42,14 +42,17 @@ public sealed class StreamingImageFolder : IBatchSource
     /// <param name="width">Width every image is resized to.</param>
     /// <param name="rgb">Three RGB channels (true) or one grey channel (false).</param>
     /// <param name="options">Decode threads and queue capacity; defaults when null.</param>
-    /// <exception cref="InvalidDataException">The folder is missing, has no classes, or a class has no images.</exception>
+    /// <exception cref="InvalidDataException">The folder is missing, has no classes (an unlabelled folder of loose images included), or a class has no images.</exception>
     public static StreamingImageFolder Open(string root, int height, int width, bool rgb = true, StreamingOptions? options = null)
     {
         ImageFolder.CheckSize(height, width);
         options ??= new StreamingOptions();
         options.ThrowIfInvalid();
         var listing = ImageFolder.List(root);
-        return new StreamingImageFolder(listing, listing.Files.ToArray(), listing.Labels.ToArray(), height, width, rgb, options,
+        // Streaming serves training, which needs labels; an unlabelled folder is small enough to read into memory.
+        if (listing.Labels is not { } labels)
+            throw DataFile.Error(root, "has no class subfolders, so its images have no labels (unlabelled data); streaming reads labelled folders only (root/<class>/<images>)");
+        return new StreamingImageFolder(listing, listing.Files.ToArray(), labels.ToArray(), height, width, rgb, options,
             listing.Describe(height, width, rgb) + ", streamed");
     }
 

@@ -7,7 +7,7 @@ namespace TransferSharp.DomainAdaptation;
 /// training part and a held-out part.
 /// </summary>
 /// <remarks>
-/// Both sets are split with the same fraction and seed. Two sets built from the same images in the same order
+/// Both sets are split with the same fraction and seed (stratified by class; an unlabelled target at random). Two sets built from the same images in the same order
 /// (<c>mnist</c> and <c>mnist-m</c>) are therefore split at the same indices, as in the DANN paper: the target's
 /// held-out digits were never seen, in either domain, during training.
 /// </remarks>
@@ -26,10 +26,14 @@ public sealed class DomainPair : IDisposable
     public Dataset SourceTrain { get; }
     /// <summary>Labelled source examples for validation.</summary>
     public Dataset SourceHeldOut { get; }
-    /// <summary>Target training examples (labelled here; a trainer drops the labels unless it is the trained-on-target baseline).</summary>
+    /// <summary>Target training examples (labelled or not; a trainer drops the labels unless it is the trained-on-target baseline).</summary>
     public Dataset TargetTrain { get; }
-    /// <summary>Labelled target examples, for evaluation only.</summary>
+    /// <summary>Held-out target examples: for evaluation only when labelled; unlabelled, only for pictures of the features.</summary>
     public Dataset TargetHeldOut { get; }
+    /// <summary>True when the target has labels, so target accuracy can be measured on <see cref="TargetHeldOut"/>.</summary>
+    public bool TargetLabelled => TargetHeldOut.HasLabels;
+    /// <summary>The classes: the source's (an unlabelled target has none of its own).</summary>
+    public IReadOnlyList<string> ClassNames => SourceTrain.ClassNames;
     /// <summary>What was done to make the sets match (channel conversion, resizing).</summary>
     public IReadOnlyList<string> Notes { get; }
     /// <summary>Shape of one example, shared by both domains.</summary>
@@ -37,14 +41,14 @@ public sealed class DomainPair : IDisposable
 
     /// <summary>
     /// Makes <paramref name="target"/> match <paramref name="source"/> (grey becomes RGB when the other is colour; the
-    /// target is resized to the source's size) and splits both. Both must be labelled images of the same classes
-    /// (the target's labels serve only the held-out evaluation and the trained-on-target baseline).
+    /// target is resized to the source's size) and splits both. The source must be labelled; a labelled target must
+    /// have the source's classes (its labels serve only the held-out evaluation and the trained-on-target baseline).
+    /// An unlabelled target is split at random (seeded) and its classes are taken to be the source's.
     /// </summary>
     public static DomainPair Create(Dataset source, Dataset target, double heldOutFraction, int seed)
     {
         if (!source.HasLabels) throw new ArgumentException($"source '{source.Name}' has no labels");
-        if (!target.HasLabels) throw new ArgumentException($"target '{target.Name}' has no labels to evaluate against");
-        if (!source.ClassNames.SequenceEqual(target.ClassNames, StringComparer.OrdinalIgnoreCase))
+        if (target.HasLabels && !source.ClassNames.SequenceEqual(target.ClassNames, StringComparer.OrdinalIgnoreCase))
             throw new ArgumentException($"source '{source.Name}' and target '{target.Name}' have different classes " +
                 $"({string.Join(",", source.ClassNames)} vs {string.Join(",", target.ClassNames)})");
         var notes = new List<string>();
@@ -71,7 +75,7 @@ public sealed class DomainPair : IDisposable
             if (!s.ExampleShape.SequenceEqual(t.ExampleShape))
                 throw new ArgumentException($"source '{source.Name}' ({string.Join('x', s.ExampleShape)}) and target '{target.Name}' ({string.Join('x', t.ExampleShape)}) differ in shape");
             var (sTrain, sHeld) = s.StratifiedSplit(heldOutFraction, seed);
-            var (tTrain, tHeld) = t.StratifiedSplit(heldOutFraction, seed);
+            var (tTrain, tHeld) = t.HasLabels ? t.StratifiedSplit(heldOutFraction, seed) : t.RandomSplit(heldOutFraction, seed);
             return new DomainPair(sTrain, sHeld, tTrain, tHeld, notes);
         }
         finally

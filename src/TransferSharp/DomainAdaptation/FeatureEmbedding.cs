@@ -3,15 +3,15 @@ using TransferSharp.Evaluation;
 
 namespace TransferSharp.DomainAdaptation;
 
-/// <summary>One example in a 2-D map of features: coordinates, true class and domain (0 = source, 1 = target).</summary>
+/// <summary>One example in a 2-D map of features: coordinates, true class (-1 for an unlabelled set) and domain (0 = source, 1 = target).</summary>
 public sealed record FeaturePoint(double X, double Y, int Class, int Domain);
 
 /// <summary>The DANN paper's picture: t-SNE of the features of source and target examples, together in one map.</summary>
 public static class FeatureEmbedding
 {
     /// <summary>
-    /// Features of up to <paramref name="perDomain"/> examples of each labelled set (a stratified sample), embedded
-    /// together with exact t-SNE.
+    /// Features of up to <paramref name="perDomain"/> examples of each set (a stratified sample of a labelled set, a
+    /// random one of an unlabelled set, whose points get class -1), embedded together with exact t-SNE.
     /// </summary>
     public static IReadOnlyList<FeaturePoint> Compute(AdaptationNetwork network, Dataset source, Dataset target, int perDomain, TsneOptions? options = null)
     {
@@ -23,7 +23,7 @@ public static class FeatureEmbedding
         {
             using var sample = Sample(d, perDomain, options?.Seed ?? 0);
             features.Add(network.ExtractFeatures(sample.Inputs));
-            labels.Add(sample.LabelArray());
+            labels.Add(sample.HasLabels ? sample.LabelArray() : Enumerable.Repeat(-1L, sample.Count).ToArray());
         }
         int n = features.Sum(f => f.GetLength(0)), width = features[0].GetLength(1);
         var all = new float[n, width];
@@ -48,7 +48,7 @@ public static class FeatureEmbedding
     private static Dataset Sample(Dataset d, int count, int seed)
     {
         if (d.Count <= count) return d.Subset(Enumerable.Range(0, d.Count).Select(i => (long)i).ToArray());
-        var (rest, sample) = d.StratifiedSplit(count / (double)d.Count, seed);
+        var (rest, sample) = d.HasLabels ? d.StratifiedSplit(count / (double)d.Count, seed) : d.RandomSplit(count / (double)d.Count, seed);
         rest.Dispose();
         return sample;
     }

@@ -33,4 +33,20 @@ internal static class ImageFolderFixtures
             }
         }
     }
+
+    /// <summary>
+    /// Writes the images <see cref="Write"/> would, but all directly in <paramref name="root"/> as
+    /// <c>c&lt;k&gt;-img&lt;i&gt;.png</c> (no subfolders): an unlabelled folder whose ordinal file order is class by class.
+    /// </summary>
+    public static void WriteUnlabelled(string root, int classes, int perClass, int side, int seed)
+    {
+        Write(root, classes, perClass, side, seed);
+        for (int k = 0; k < classes; k++)
+        {
+            var folder = Path.Combine(root, $"c{k}");
+            foreach (var file in Directory.GetFiles(folder))
+                File.Move(file, Path.Combine(root, $"c{k}-{Path.GetFileName(file)}"));
+            Directory.Delete(folder);
+        }
+    }
 }

@@ -89,11 +89,63 @@ public sealed class ImageFolderTests : IDisposable
     }
 
     [Fact]
-    public void NoClassFolders()
+    public void NeitherClassFoldersNorImages()
     {
+        File.WriteAllText(Path.Combine(dir.Path, "notes.txt"), "not an image");
         var e = Assert.Throws<InvalidDataException>(() => ImageFolder.Read(dir.Path, 8, 8));
         Assert.StartsWith(dir.Path, e.Message);
-        Assert.Contains("no class subfolders", e.Message);
+        Assert.Contains("no class subfolders and no images", e.Message);
+        Assert.Contains("root/<class>/<images>", e.Message);
+        Assert.Contains("root/<images> for unlabelled data", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void LooseImagesAreAnUnlabelledSetInOrdinalOrder()
+    {
+        // Written out of order, with names whose ordinal and culture orders differ ("B" < "a" ordinally).
+        WritePng(Path.Combine(dir.Path, "b.png"), 3, 4, (_, _) => new SKColor(20, 0, 0));
+        WritePng(Path.Combine(dir.Path, "a.jpg.png"), 3, 4, (_, _) => new SKColor(40, 0, 0));
+        WritePng(Path.Combine(dir.Path, "B.PNG"), 3, 4, (_, _) => new SKColor(60, 0, 0));
+        File.WriteAllText(Path.Combine(dir.Path, "readme.txt"), "skipped: not an image extension");
+        Directory.CreateDirectory(Path.Combine(dir.Path, ".cache"));   // hidden folders are not classes
+
+        using var data = ImageFolder.Read(dir.Path, 3, 4);
+
+        Assert.False(data.HasLabels);
+        Assert.Null(data.Labels);
+        Assert.Empty(data.ClassNames);
+        Assert.Equal([3L, 3, 3, 4], data.Inputs.shape);
+        // Ordinal order: B.PNG, a.jpg.png, b.png.
+        Assert.Equal([60 / 255f, 40 / 255f, 20 / 255f], Enumerable.Range(0, 3).Select(i => data.Inputs[i, 0, 0, 0].item<float>()).ToArray());
+        Assert.Contains("unlabelled", data.Provenance);
+        Assert.Contains("3 images", data.Provenance);
+        Assert.Equal(Path.GetFileName(dir.Path), data.Name);
+    }
+
+    [Fact]
+    public void ClassFoldersWinOverLooseImages()
+    {
+        WritePng(Path.Combine(dir.Path, "loose.png"), 3, 4);
+        WritePng(Path.Combine(Class("cat"), "a.png"), 3, 4);
+        WritePng(Path.Combine(Class("dog"), "b.png"), 3, 4);
+
+        using var data = ImageFolder.Read(dir.Path, 3, 4);
+
+        Assert.True(data.HasLabels);
+        Assert.Equal(["cat", "dog"], data.ClassNames);
+        Assert.Equal([0L, 1], data.LabelArray());
+    }
+
+    [Fact]
+    public void CatalogLoadsAnUnlabelledFolderAndRefusesAClassFilter()
+    {
+        WritePng(Path.Combine(dir.Path, "a.png"), 3, 4);
+        WritePng(Path.Combine(dir.Path, "b.png"), 3, 4);
+        using var data = Catalog.Load(dir.Path, new DataOptions { ImageSize = 5, Rgb = false });
+        Assert.False(data.HasLabels);
+        Assert.Equal([2L, 1, 5, 5], data.Inputs.shape);
+        Assert.ThrowsAny<Exception>(() => Catalog.Load(dir.Path + ":0", new DataOptions { ImageSize = 5 }));
     }
 
     [Fact]

@@ -136,6 +136,19 @@ public sealed class StreamingImageFolderTests : IDisposable
     }
 
     [Fact]
+    public void An_unlabelled_folder_is_refused_in_one_line_naming_it()
+    {
+        // The images of one class, moved up into the folder itself: no subfolders left, so unlabelled.
+        string loose = Path.Combine(dir.Path, "c0");
+        using (var inMemory = ImageFolder.Read(loose, 8, 8)) Assert.False(inMemory.HasLabels);
+
+        var e = Assert.Throws<InvalidDataException>(() => StreamingImageFolder.Open(loose, 8, 8));
+        Assert.StartsWith(loose, e.Message);
+        Assert.Contains("no labels", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
     public void Stratified_split_takes_the_same_examples_as_the_in_memory_split()
     {
         using var read = ImageFolder.Read(dir.Path, 8, 8);

@@ -26,6 +26,33 @@ public sealed class AdaptationPlotsTests
     }
 
     [Fact]
+    public void Points_of_an_unlabelled_domain_are_drawn_grey_in_the_class_panel()
+    {
+        using var dir = new TestData.TempFolder();
+        // Source points (domain 0) have classes; target points (domain 1) have none, or (for comparison) classes too.
+        int GreyPixels(bool targetUnlabelled)
+        {
+            var rng = new Random(0);
+            var points = Enumerable.Range(0, 60).Select(i => new EmbeddedPoint(rng.NextDouble(), rng.NextDouble(),
+                i % 2 == 1 && targetUnlabelled ? EmbeddingPlot.NoClass : i % 3, i % 2)).ToArray();
+            var path = dir.File($"tsne-{targetUnlabelled}.png");
+            EmbeddingPlot.Save(path, points, ["a", "b", "c"], ["source", "target"], "t-SNE", 800, 400);
+            using var png = SkiaSharp.SKBitmap.Decode(path);
+            int count = 0;
+            for (int y = 0; y < png.Height; y++)
+                for (int x = png.Width / 2; x < png.Width; x++)            // the class panel
+                {
+                    var c = png.GetPixel(x, y);
+                    if (c.Red == c.Green && c.Green == c.Blue && c.Red is > 150 and < 210) count++;
+                }
+            return count;
+        }
+        int unlabelled = GreyPixels(true), labelled = GreyPixels(false);
+        Assert.True(unlabelled > labelled + 200, $"grey pixels in the class panel: {unlabelled} with an unlabelled target, {labelled} without");
+        Assert.Throws<ArgumentException>(() => EmbeddingPlot.Save(dir.File("x.png"), [new EmbeddedPoint(0, 0, -2, 0)], ["a"], ["source"], "t"));
+    }
+
+    [Fact]
     public void Curves_skip_missing_values_and_check_lengths()
     {
         using var dir = new TestData.TempFolder();
