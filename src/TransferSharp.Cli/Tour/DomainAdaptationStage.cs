@@ -23,7 +23,7 @@ internal static class DomainAdaptationStage
         var spec = new ModelSpec("lenet", pair.ExampleShape, pair.SourceTrain.ClassCount);
         var options = new AdaptationOptions
         {
-            Epochs = tour.Epochs(6, 3, 3), StepsPerEpoch = tour.Pick(100, 100, 40), BatchSize = 32, Seed = tour.Seed, Threads = tour.Threads,
+            Epochs = tour.Epochs(6, 3, 3), StepsPerEpoch = tour.Pick(100, 100, 30), BatchSize = 32, Seed = tour.Seed, Threads = tour.Threads,
         };
 
         AdaptationResult Train(AdaptationMethod method, double from, double to)

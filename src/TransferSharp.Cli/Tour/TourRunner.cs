@@ -6,7 +6,7 @@ namespace TransferSharp.Cli.Tour;
 /// <summary>How a stage ended.</summary>
 internal enum StageStatus { Ok, Failed, Interrupted }
 
-/// <summary>One stage's outcome (when it finished), or its error (the root exception, for <c>--verbose</c>), and its time.</summary>
+/// <summary>One stage's outcome (when it finished), or its error (first line of the root cause; the whole exception for <c>--verbose</c>), and its time.</summary>
 internal sealed record StageRecord(TourStage Stage, StageStatus Status, StageOutcome? Outcome, string? Error, double Seconds, Exception? Exception = null);
 
 /// <summary>
@@ -42,7 +42,7 @@ internal static class TourRunner
                 catch (Exception e)
                 {
                     var root = CliErrors.Unwrap(e);
-                    record = new StageRecord(stages[i], StageStatus.Failed, null, FirstLine(root), clock.Elapsed.TotalSeconds, root);
+                    record = new StageRecord(stages[i], StageStatus.Failed, null, FirstLine(root), clock.Elapsed.TotalSeconds, e);
                 }
             }
             records.Add(record);
