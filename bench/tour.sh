@@ -19,9 +19,14 @@ times = [float(l.split()[1]) for l in open(f"{out}/times")]
 rows = collections.OrderedDict()
 for f in sorted(glob.glob(f"{out}/*/tour-*/metrics.json")):
     for s in json.load(open(f))["stages"]:
-        r = rows.setdefault(s["id"], {"family": s["family"], "experiment": s["experiment"], "b": [], "m": [], "g": [], "bn": s["baseline_name"], "mn": s["method_name"], "fail": 0})
-        if s["ok"]: r["b"].append(s["baseline"]); r["m"].append(s["method"]); r["g"].append(s["gain"])
-        else: r["fail"] += 1
+        # One row per transfer method (the main one, then e.g. conservative training beside layer transfer).
+        methods = [(s["method_name"], s["method"], s["gain"])] + [(o["name"], o["value"], o["gain"]) for o in (s.get("other_methods") or [])]
+        for i, (name, value, gain) in enumerate(methods if s["ok"] else [(None, None, None)]):
+            r = rows.setdefault((s["id"], i), {"family": s["family"], "experiment": None, "b": [], "m": [], "g": [], "bn": None, "mn": None, "fail": 0})
+            if s["ok"]:
+                r.update(experiment=s["experiment"], bn=s["baseline_name"], mn=name)
+                r["b"].append(s["baseline"]); r["m"].append(value); r["g"].append(gain)
+            else: r["fail"] += 1
 ms = lambda xs: f"{100*st.mean(xs):.1f} ± {100*(st.stdev(xs) if len(xs) > 1 else 0):.1f}" if xs else "-"
 print(f"`transfer tour {mode}`, seeds {len(times)}, {os.cpu_count()} x {cpu}; wall time per run {st.mean(times):.0f} s (min {min(times):.0f}, max {max(times):.0f})\n")
 print("| family | experiment | baseline | % | transfer method | % | gain (points) | failed runs |")

@@ -29,7 +29,8 @@ internal static class CliErrors
         }
     }
 
-    private static Exception Unwrap(Exception e)
+    /// <summary>The exception under wrappers that only say where it happened (type initialiser, reflection, tasks).</summary>
+    internal static Exception Unwrap(Exception e)
     {
         while (e is AggregateException or TypeInitializationException or System.Reflection.TargetInvocationException && e.InnerException is not null)
             e = e.InnerException!;

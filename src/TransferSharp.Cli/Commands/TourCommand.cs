@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using TransferSharp.Cli.Rendering;
+using System.Reflection;
 using TransferSharp.Cli.Tour;
 using TransferSharp.Training;
 
@@ -22,57 +22,94 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
         [Description("Where run folders go. Default runs.")]
         public string Runs { get; init; } = "runs";
 
+        /// <summary>Test setting: seconds per stage (subsets of the data, a few epochs).</summary>
+        [CommandOption("--tiny", IsHidden = true)]
+        public bool Tiny { get; init; }
+
+        /// <summary>Test hook: this stage throws instead of running, to check that a failure keeps the others' results.</summary>
+        [CommandOption("--fail-stage <STAGE>", IsHidden = true)]
+        public string? FailStage { get; init; }
+
         public override ValidationResult Validate()
         {
             if (Only is { } only)
                 foreach (var id in only.Split(',', StringSplitOptions.TrimEntries))
                     if (TourStages.All.All(s => s.Id != id))
                         return ValidationResult.Error($"--only: no stage '{id}' (stages: {string.Join(", ", TourStages.All.Select(s => s.Id))})");
+            if (Quick && Tiny) return ValidationResult.Error("--quick and --tiny: choose one");
             return base.Validate();
         }
+
+        public TourScale Scale => Tiny ? TourScale.Tiny : Quick ? TourScale.Quick : TourScale.Full;
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return Run(settings, cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static int Run(Settings settings, CancellationToken cancellation)
+    {
         var stages = settings.Only is { } only
-            ? TourStages.All.Where(s => only.Split(',', StringSplitOptions.TrimEntries).Contains(s.Id)).ToArray()
-            : TourStages.All;
+            ? TourStages.All.Where(s => only.Split(',', StringSplitOptions.TrimEntries).Contains(s.Id)).ToList()
+            : TourStages.All.ToList();
         if (stages.Count == 0) throw new InvalidOperationException("the tour has no stages yet");
+        if (settings.FailStage is { } failing)
+            stages = stages.Select(s => s.Id != failing ? s : s with
+            {
+                // Wrapped as a failure deep in a library call would be: the report must show the inner message.
+                Run = (_, _, _) => throw new TargetInvocationException(new InvalidOperationException($"failure injected into stage '{failing}' (--fail-stage)")),
+            }).ToList();
         int threads = Seeding.SetThreads(settings.Threads);
         var run = RunFolder.Create(settings.Runs, "tour");
-        var tour = new TourContext(settings.Quick, settings.Seed, run.Path);
-        AnsiConsole.MarkupLine($"[bold]tour[/] {(settings.Quick ? "quick" : "full")}, {stages.Count} stages, {threads} threads, seed {settings.Seed}; run folder {Markup.Escape(run.Path)}");
+        // Every stage passes the requested count (0 = all cores) to its trainers, which set it themselves.
+        var tour = new TourContext(settings.Scale, settings.Seed, settings.Threads, run.Path);
+        string scale = settings.Scale.ToString().ToLowerInvariant();
+        AnsiConsole.MarkupLine($"[bold]tour[/] {scale}, {stages.Count} stages, {threads} threads, seed {settings.Seed}; run folder {Markup.Escape(run.Path)}");
 
-        var records = new List<TourReport.StageRecord>();
+        var records = new List<StageRecord>();
         AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
             {
                 var tasks = stages.Select(s => ctx.AddTask(Markup.Escape(s.Family), autoStart: false, maxValue: 1.0)).ToArray();
-                records.AddRange(TourRunner.Run(stages, tour, cancellationToken,
+                records.AddRange(TourRunner.Run(stages, tour, cancellation,
                     started: i => tasks[i].StartTask(),
                     progress: (i, f) => tasks[i].Value = f,
                     finished: (i, r) =>
                     {
-                        tasks[i].Description = Markup.Escape($"{r.Stage.Family}: {(r.Outcome is null ? "failed" : "done")}");
-                        tasks[i].Value = tasks[i].MaxValue;
+                        tasks[i].Description = Markup.Escape($"{r.Stage.Family}: {r.Status.ToString().ToLowerInvariant()}");
+                        if (r.Status == StageStatus.Ok) tasks[i].Value = tasks[i].MaxValue;
                         tasks[i].StopTask();
                     }));
             });
 
+        // Written whatever happened: failed and interrupted stages are marked, finished ones keep their results.
         var reportPath = Path.Combine(run.Path, "report.html");
-        TourReport.Save(reportPath, records, settings.Quick, settings.Seed);
+        TourReport.Save(reportPath, records, settings.Scale, settings.Seed, threads);
         run.WriteJson(run.Metrics, new
         {
             command = "tour",
-            quick = settings.Quick,
+            quick = settings.Scale != TourScale.Full,
+            scale,
             seed = settings.Seed,
             threads,
             stages = records.Select(r => new
             {
                 id = r.Stage.Id,
                 family = r.Stage.Family,
-                ok = r.Outcome is not null,
+                ok = r.Status == StageStatus.Ok,
+                status = r.Status.ToString().ToLowerInvariant(),
                 error = r.Error,
                 seconds = r.Seconds,
                 experiment = r.Outcome?.Experiment,
@@ -82,14 +119,22 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
                 method_name = r.Outcome?.MethodName,
                 method = r.Outcome?.Method,
                 gain = r.Outcome?.Gain,
+                other_methods = r.Outcome?.OtherMethods.Select(m => new { name = m.Name, value = m.Value, gain = m.Value - r.Outcome.Baseline }),
                 details = r.Outcome?.Details.ToDictionary(d => d.Name, d => d.Value),
             }),
         });
         var table = new Table().Title("tour").AddColumns(TourReport.Header.ToArray());
-        foreach (var r in records) table.AddRow(TourReport.Row(r).Select(Markup.Escape).ToArray());
+        foreach (var row in records.SelectMany(TourReport.Rows)) table.AddRow(row.Select(Markup.Escape).ToArray());
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"report: [bold]{Markup.Escape(reportPath)}[/]");
-        return records.Any(r => r.Outcome is null) ? 1 : 0;
+        foreach (var r in records.Where(r => r.Status == StageStatus.Failed))
+            if (settings.Verbose && r.Exception is { } e) Console.Error.WriteLine($"stage {r.Stage.Id} failed:{Environment.NewLine}{e}");
+            else Console.Error.WriteLine($"stage {r.Stage.Id} failed: {r.Error}{(settings.Verbose ? "" : " (--verbose for the stack trace)")}");
+        if (records.Any(r => r.Status == StageStatus.Interrupted))
+        {
+            AnsiConsole.MarkupLine("[yellow]interrupted[/]: the report holds the stages that finished");
+            return CliErrors.Interrupted;
+        }
+        return records.Any(r => r.Status == StageStatus.Failed) ? 1 : 0;
     }
-
 }

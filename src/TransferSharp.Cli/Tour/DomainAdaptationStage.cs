@@ -10,16 +10,21 @@ namespace TransferSharp.Cli.Tour;
 internal static class DomainAdaptationStage
 {
     public static TourStage Stage { get; } = new("dann", "Domain-adversarial training",
-        "The source (MNIST) is labelled, the target (MNIST-M: the same digits over photo crops) is not. A domain " +
-        "classifier tries to tell source features from target features, and a gradient reversal layer trains the " +
-        "feature extractor to fool it while still classifying the source, so features of the two domains line up.",
+        "A domain classifier tries to tell the features of labelled source images from those of unlabelled target " +
+        "images, and a gradient reversal layer trains the feature extractor to fool it while still classifying the source. " +
+        "The features of the two domains line up, so the classifier learnt on the source also works on the target.",
         Run);
 
     private static StageOutcome Run(TourContext tour, IProgress<double> progress, CancellationToken cancel)
     {
-        using var pair = DomainPair.Create(Catalog.Load("mnist"), Catalog.Load("mnist-m"), heldOutFraction: 0.2, seed: tour.Seed);
+        using var mnist = tour.Shrink(Catalog.Load("mnist"), 300);
+        using var mnistM = tour.Shrink(Catalog.Load("mnist-m"), 300);
+        using var pair = DomainPair.Create(mnist, mnistM, heldOutFraction: 0.2, seed: tour.Seed);
         var spec = new ModelSpec("lenet", pair.ExampleShape, pair.SourceTrain.ClassCount);
-        var options = new AdaptationOptions { Epochs = tour.Epochs(6, 3), StepsPerEpoch = 100, BatchSize = 32, Seed = tour.Seed };
+        var options = new AdaptationOptions
+        {
+            Epochs = tour.Epochs(6, 3, 3), StepsPerEpoch = tour.Pick(100, 100, 30), BatchSize = 32, Seed = tour.Seed, Threads = tour.Threads,
+        };
 
         AdaptationResult Train(AdaptationMethod method, double from, double to)
         {
@@ -34,8 +39,17 @@ internal static class DomainAdaptationStage
         double before = Metrics.Evaluate(sourceOnly.Network, pair.TargetHeldOut).Accuracy;
         double after = Metrics.Evaluate(dann.Network, pair.TargetHeldOut).Accuracy;
 
-        var tsne = new TsneOptions { Seed = tour.Seed, Iterations = tour.Quick ? 500 : 1000 };
-        int points = tour.Quick ? 150 : 300;
+        // Target labels are only evaluated here, after each epoch; they never choose a model.
+        var curves = tour.File("dann", "learning-curves.png");
+        TourCurves.Save(curves, $"accuracy per epoch ({options.StepsPerEpoch} steps each)", "accuracy",
+            new TourCurves.Curve("source only: target accuracy", sourceOnly.History.Select(e => e.TargetAccuracy ?? double.NaN).ToArray()),
+            new TourCurves.Curve("DANN: target accuracy", dann.History.Select(e => e.TargetAccuracy ?? double.NaN).ToArray()),
+            new TourCurves.Curve("source only: source accuracy", sourceOnly.History.Select(e => e.SourceAccuracy ?? double.NaN).ToArray(), Dashed: true),
+            new TourCurves.Curve("DANN: source accuracy", dann.History.Select(e => e.SourceAccuracy ?? double.NaN).ToArray(), Dashed: true),
+            new TourCurves.Curve("DANN: domain-classifier accuracy (training)", dann.History.Select(e => e.DomainAccuracy).ToArray(), Dashed: true));
+
+        var tsne = new TsneOptions { Seed = tour.Seed, Iterations = tour.Pick(1000, 500, 300) };
+        int points = tour.Pick(300, 150, 60);
         string[] domains = ["source (MNIST)", "target (MNIST-M)"];
         var beforePng = tour.File("dann", "tsne-before.png");
         var afterPng = tour.File("dann", "tsne-after.png");
@@ -46,10 +60,13 @@ internal static class DomainAdaptationStage
             pair.SourceTrain.ClassNames, domains, $"DANN: target accuracy {after:P1}");
         sourceOnly.Network.Dispose();
         dann.Network.Dispose();
-        return new StageOutcome($"MNIST -> MNIST-M, {dann.Steps} steps of {options.BatchSize} + {options.BatchSize} images", "accuracy",
+        return new StageOutcome($"MNIST (labelled) -> MNIST-M (unlabelled: the same digits over photo crops), {dann.Steps} steps of " +
+            $"{options.BatchSize} + {options.BatchSize} images", "accuracy",
             "source only", before, "DANN", after,
-            [(beforePng, "t-SNE of the features before adaptation (source only)"), (afterPng, "t-SNE after DANN")],
-            [("domain-classifier accuracy at the end", dann.Final.DomainAccuracy), ("target test images", pair.TargetHeldOut.Count)]);
+            [(curves, "learning curves: accuracy on the target's and the source's held-out images, and the domain classifier's"),
+             (beforePng, "t-SNE of the features before adaptation (source only)"), (afterPng, "t-SNE after DANN")],
+            [StageDetail.Percent("domain-classifier accuracy at the end", dann.Final.DomainAccuracy),
+             StageDetail.Count("target test images", pair.TargetHeldOut.Count)]);
     }
 
     private static void Draw(string path, IReadOnlyList<FeaturePoint> points, IReadOnlyList<string> classes, string[] domains, string title) =>

@@ -2,7 +2,6 @@ using TransferSharp.Data;
 using TransferSharp.Evaluation;
 using TransferSharp.FineTuning;
 using TransferSharp.Models;
-using TransferSharp.Reporting;
 using TransferSharp.Training;
 
 namespace TransferSharp.Cli.Tour;
@@ -18,14 +17,14 @@ internal static class FineTuningStage
     public static TourStage Stage { get; } = new("finetune", "Model fine-tuning",
         "A network trained on plentiful source data lends its layers to the target task: the copied layers start from " +
         "the source's weights (frozen, or fine-tuned) and only the rest is learnt from the few target labels. " +
-        "Conservative training (L2-SP) also keeps the fine-tuned weights close to the source's. Here the source is five " +
-        "Fashion-MNIST classes and the target the other five, with 20 labelled images per class.",
+        "Conservative training (L2-SP) fine-tunes them too but penalises the distance of the weights from the source's, " +
+        "so that a few labels cannot pull them far.",
         Run);
 
     private static StageOutcome Run(TourContext tour, IProgress<double> progress, CancellationToken cancel)
     {
-        using var source = Catalog.Load("fashion-mnist:0-4");
-        using var target = Catalog.Load("fashion-mnist:5-9");
+        using var source = tour.Shrink(Catalog.Load("fashion-mnist:0-4"), 300);
+        using var target = tour.Shrink(Catalog.Load("fashion-mnist:5-9"), 200);
         var (targetRest, targetTest) = target.StratifiedSplit(0.5, tour.Seed);
         using var _ = targetRest;
         using var __ = targetTest;
@@ -33,8 +32,8 @@ internal static class FineTuningStage
         using var ___ = pool;
         using var ____ = validation;
         using var targetTrain = pool.TakePerClass(Shots, tour.Seed);
-        var sourceOptions = new TrainingOptions { Epochs = tour.Epochs(4, 2), Seed = tour.Seed };
-        var targetOptions = new TrainingOptions { Epochs = tour.Epochs(30, 15), BatchSize = 16, Seed = tour.Seed };
+        var sourceOptions = new TrainingOptions { Epochs = tour.Epochs(4, 2, 2), Seed = tour.Seed, Threads = tour.Threads };
+        var targetOptions = new TrainingOptions { Epochs = tour.Epochs(30, 15, 8), BatchSize = 16, Seed = tour.Seed, Threads = tour.Threads };
 
         Seeding.SeedEverything(tour.Seed);
         using var sourceModel = ModelZoo.Create(new ModelSpec("lenet", source.ExampleShape, source.ClassCount));
@@ -67,12 +66,14 @@ internal static class FineTuningStage
             new ConservativeOptions { StartingPointAlpha = 0.01, StartingPointBeta = 0.001 }, 0.87, 1);
 
         var curves = tour.File("finetune", "learning-curves.png");
-        CurvePlot.Save(curves, $"target validation accuracy ({validation.Count} images), {Shots} labels per class", "epoch", "accuracy",
-            histories.Select(h => new CurveSeries(h.Name, h.History.Select(e => (double)e.Epoch).ToArray(),
-                h.History.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray())).ToArray(), []);
-        return new StageOutcome($"Fashion-MNIST 0-4 -> 5-9, {Shots} labelled images per class", "accuracy",
-            "trained from scratch", fromScratch, "copied layers, fine-tuned", fineTuned,
+        TourCurves.Save(curves, $"target validation accuracy ({validation.Count} images), {Shots} labels per class", "accuracy",
+            histories.Select(h => new TourCurves.Curve(h.Name, h.History.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray())).ToArray());
+        return new StageOutcome($"Fashion-MNIST classes 0-4 (source) -> 5-9 (target), {Shots} labelled target images per class", "accuracy",
+            "trained from scratch", fromScratch, "layer transfer (copied layers, fine-tuned)", fineTuned,
             [(curves, "learning curves on the target: from scratch against the three ways of starting from the source's layers")],
-            [("copied layers, frozen", frozen), ("copied layers, fine-tuned with L2-SP", l2sp), ("target test images", targetTest.Count)]);
+            [StageDetail.Percent("copied layers, frozen", frozen), StageDetail.Count("target test images", targetTest.Count)])
+        {
+            OtherMethods = [new MethodScore("conservative training (fine-tuned with L2-SP)", l2sp)],
+        };
     }
 }

@@ -3,34 +3,60 @@ using TransferSharp.Training;
 
 namespace TransferSharp.Cli.Tour;
 
-/// <summary>Runs the tour's stages in order; a stage that fails is recorded with its error and the others go on.</summary>
+/// <summary>How a stage ended.</summary>
+internal enum StageStatus { Ok, Failed, Interrupted }
+
+/// <summary>One stage's outcome (when it finished), or its error (first line of the root cause; the whole exception for <c>--verbose</c>), and its time.</summary>
+internal sealed record StageRecord(TourStage Stage, StageStatus Status, StageOutcome? Outcome, string? Error, double Seconds, Exception? Exception = null);
+
+/// <summary>
+/// Runs the tour's stages in order. A stage that fails is recorded with its error and the others go on; on cancellation
+/// (Ctrl+C) the running stage and those after it are recorded as interrupted, so the finished ones still reach the report.
+/// </summary>
 internal static class TourRunner
 {
-    public static IReadOnlyList<TourReport.StageRecord> Run(IReadOnlyList<TourStage> stages, TourContext tour, CancellationToken cancellation,
-        Action<int>? started = null, Action<int, double>? progress = null, Action<int, TourReport.StageRecord>? finished = null)
+    public static IReadOnlyList<StageRecord> Run(IReadOnlyList<TourStage> stages, TourContext tour, CancellationToken cancellation,
+        Action<int>? started = null, Action<int, double>? progress = null, Action<int, StageRecord>? finished = null)
     {
-        var records = new List<TourReport.StageRecord>();
+        var records = new List<StageRecord>();
         for (int i = 0; i < stages.Count; i++)
         {
-            cancellation.ThrowIfCancellationRequested();
-            started?.Invoke(i);
             var clock = Stopwatch.StartNew();
             int index = i;
-            TourReport.StageRecord record;
-            try
+            StageRecord record;
+            if (cancellation.IsCancellationRequested)
+                record = Interrupted(stages[i], 0);
+            else
             {
-                Seeding.SeedEverything(tour.Seed);
-                var outcome = stages[i].Run(tour, new SyncProgress<double>(f => progress?.Invoke(index, Math.Clamp(f, 0, 1))), cancellation);
-                record = new TourReport.StageRecord(stages[i], outcome, null, clock.Elapsed.TotalSeconds);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                record = new TourReport.StageRecord(stages[i], null, e.Message.Split('\n')[0], clock.Elapsed.TotalSeconds);
+                started?.Invoke(i);
+                try
+                {
+                    Seeding.SeedEverything(tour.Seed);
+                    var outcome = stages[i].Run(tour, new SyncProgress<double>(f => progress?.Invoke(index, Math.Clamp(f, 0, 1))), cancellation);
+                    record = new StageRecord(stages[i], StageStatus.Ok, outcome, null, clock.Elapsed.TotalSeconds);
+                }
+                catch (Exception e) when (CliErrors.Unwrap(e) is OperationCanceledException && cancellation.IsCancellationRequested)
+                {
+                    record = Interrupted(stages[i], clock.Elapsed.TotalSeconds);
+                }
+                catch (Exception e)
+                {
+                    var root = CliErrors.Unwrap(e);
+                    record = new StageRecord(stages[i], StageStatus.Failed, null, FirstLine(root), clock.Elapsed.TotalSeconds, e);
+                }
             }
             records.Add(record);
             finished?.Invoke(i, record);
         }
         return records;
+    }
+
+    private static StageRecord Interrupted(TourStage stage, double seconds) => new(stage, StageStatus.Interrupted, null, "interrupted", seconds);
+
+    private static string FirstLine(Exception e)
+    {
+        var line = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        return string.IsNullOrEmpty(line) ? e.GetType().Name : line;
     }
 }
 

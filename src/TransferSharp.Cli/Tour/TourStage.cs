@@ -1,13 +1,47 @@
+using System.Globalization;
+using TransferSharp.Data;
+
 namespace TransferSharp.Cli.Tour;
 
 /// <summary>How big the tour's experiments are.</summary>
-/// <param name="Quick">Smaller data and fewer epochs (the <c>--quick</c> mode).</param>
-/// <param name="Seed">Seeds every stage.</param>
-/// <param name="Folder">The tour's run folder; a stage writes its pictures under it.</param>
-internal sealed record TourContext(bool Quick, int Seed, string Folder)
+internal enum TourScale
 {
-    /// <summary>Epochs scaled for the mode: <paramref name="full"/> normally, <paramref name="quick"/> with --quick.</summary>
-    public int Epochs(int full, int quick) => Quick ? quick : full;
+    /// <summary>The default: under 10 minutes on 2 cores.</summary>
+    Full,
+    /// <summary><c>--quick</c>: under 3 minutes on 2 cores.</summary>
+    Quick,
+    /// <summary>A hidden test setting: subsets of the data and a few epochs, seconds per stage, still well above chance.</summary>
+    Tiny,
+}
+
+/// <summary>What every stage needs to know: the scale, the seed, the thread count and where pictures go.</summary>
+/// <param name="Scale">Full, quick (<c>--quick</c>) or tiny (tests).</param>
+/// <param name="Seed">Seeds every stage (each trainer's options get it).</param>
+/// <param name="Threads">CPU threads for every trainer's options; 0 = all cores (each trainer sets the count it is given).</param>
+/// <param name="Folder">The tour's run folder; a stage writes its pictures under it.</param>
+internal sealed record TourContext(TourScale Scale, int Seed, int Threads, string Folder)
+{
+    /// <summary>Anything smaller than the full tour.</summary>
+    public bool Quick => Scale != TourScale.Full;
+
+    /// <summary>The tiny test setting.</summary>
+    public bool Tiny => Scale == TourScale.Tiny;
+
+    /// <summary>A setting for the scale: <paramref name="full"/>, <paramref name="quick"/> or <paramref name="tiny"/>.</summary>
+    public T Pick<T>(T full, T quick, T tiny) => Scale switch { TourScale.Full => full, TourScale.Quick => quick, _ => tiny };
+
+    /// <summary>Epochs for the scale.</summary>
+    public int Epochs(int full, int quick, int tiny) => Pick(full, quick, tiny);
+
+    /// <summary>
+    /// In the tiny setting, <paramref name="perClass"/> examples per class of <paramref name="data"/> (which is disposed);
+    /// otherwise <paramref name="data"/> itself.
+    /// </summary>
+    public Dataset Shrink(Dataset data, int perClass)
+    {
+        if (!Tiny) return data;
+        using (data) return data.TakePerClass(perClass, Seed);
+    }
 
     /// <summary>A file path inside the stage's own folder.</summary>
     public string File(string stage, string name)
@@ -18,7 +52,31 @@ internal sealed record TourContext(bool Quick, int Seed, string Folder)
     }
 }
 
-/// <summary>What one stage measured: a transfer method against its baseline, on one metric (higher is better).</summary>
+/// <summary>How a detail's value reads: a fraction shown as a percentage, a count, or a plain number.</summary>
+internal enum DetailKind { Percent, Count, Number }
+
+/// <summary>One extra number of a stage (shown in its table in the report and kept raw in metrics.json).</summary>
+internal sealed record StageDetail(string Name, double Value, DetailKind Kind)
+{
+    public static StageDetail Percent(string name, double fraction) => new(name, fraction, DetailKind.Percent);
+    public static StageDetail Count(string name, long n) => new(name, n, DetailKind.Count);
+    public static StageDetail Number(string name, double value) => new(name, value, DetailKind.Number);
+
+    public string Formatted => Kind switch
+    {
+        DetailKind.Percent => FormattableString.Invariant($"{Value * 100:0.0} %"),
+        DetailKind.Count => Value.ToString("0", CultureInfo.InvariantCulture),
+        _ => Value.ToString("0.000", CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>A transfer method's score on the stage's metric.</summary>
+internal sealed record MethodScore(string Name, double Value);
+
+/// <summary>
+/// What one stage measured: a transfer method against its baseline, on one metric (higher is better), and optionally
+/// further methods against the same baseline (each a row of the summary).
+/// </summary>
 internal sealed record StageOutcome(
     string Experiment,
     string Metric,
@@ -27,9 +85,15 @@ internal sealed record StageOutcome(
     string MethodName,
     double Method,
     IReadOnlyList<(string Png, string Caption)> Pictures,
-    IReadOnlyList<(string Name, double Value)> Details)
+    IReadOnlyList<StageDetail> Details)
 {
     public double Gain => Method - Baseline;
+
+    /// <summary>More methods compared with the same baseline (e.g. conservative training beside layer transfer).</summary>
+    public IReadOnlyList<MethodScore> OtherMethods { get; init; } = [];
+
+    /// <summary>The main method first, then the others.</summary>
+    public IEnumerable<MethodScore> Methods => OtherMethods.Prepend(new MethodScore(MethodName, Method));
 }
 
 /// <summary>One stage of the tour: a family, two sentences on what its method does, and the experiment.</summary>

@@ -12,15 +12,15 @@ internal static class ZeroShotStage
     public static TourStage Stage { get; } = new("zeroshot", "Zero-shot learning",
         "Classes that never appear in training are recognised from a description: a network learns to predict " +
         "attributes (worn on the legs, has sleeves, has a heel, ...) from the seen classes, and an unseen image is given " +
-        "the class whose attributes best explain the prediction (DAP). Here Trouser, Pullover and Sandal are unseen.",
+        "the class whose attributes best explain the prediction (DAP).",
         Run);
 
     private static StageOutcome Run(TourContext tour, IProgress<double> progress, CancellationToken cancel)
     {
-        using var data = Catalog.Load("fashion-mnist");
+        using var data = tour.Shrink(Catalog.Load("fashion-mnist"), 300);
         var unseen = Unseen.Select(n => data.ClassNames.ToList().IndexOf(n)).ToArray();
         var descriptions = BuiltInDescriptions.For("fashion-mnist", data.ClassNames);
-        var options = new ZeroShotOptions { Architecture = "mlp", Epochs = tour.Epochs(4, 2), Seed = tour.Seed };
+        var options = new ZeroShotOptions { Architecture = "mlp", Epochs = tour.Epochs(4, 2, 2), Seed = tour.Seed, Threads = tour.Threads };
         var outcome = ZeroShotExperiment.Run(data, descriptions, unseen, ZeroShotMethod.Dap, options,
             new ZeroShotEvaluationOptions { Generalized = true }, new Scaled(progress, 0, 1), cancel);
         using var model = outcome.Model;
@@ -29,11 +29,11 @@ internal static class ZeroShotStage
         var confusion = tour.File("zeroshot", "confusion.png");
         Heatmap.SaveConfusion(confusion, report.UnseenConfusion, names, names,
             $"DAP on unseen classes: per-class accuracy {report.UnseenAccuracy:P1}");
-        var details = new List<(string, double)> { ("unseen test images", outcome.UnseenTestCount) };
+        var details = new List<StageDetail> { StageDetail.Count("unseen test images", outcome.UnseenTestCount) };
         if (report.Generalized is { } g)
-            details.AddRange([("generalized: seen accuracy", g.SeenAccuracy), ("generalized: unseen accuracy", g.UnseenAccuracy),
-                ("generalized: harmonic mean", g.HarmonicMean)]);
-        return new StageOutcome("Fashion-MNIST, 3 classes never seen in training", "accuracy",
+            details.AddRange([StageDetail.Percent("generalized: seen accuracy", g.SeenAccuracy), StageDetail.Percent("generalized: unseen accuracy", g.UnseenAccuracy),
+                StageDetail.Percent("generalized: harmonic mean", g.HarmonicMean)]);
+        return new StageOutcome($"Fashion-MNIST, {string.Join(", ", Unseen[..^1])} and {Unseen[^1]} never seen in training", "accuracy",
             "chance", report.Chance, "DAP (attribute prediction)", report.UnseenAccuracy,
             [(confusion, "confusion matrix of the unseen classes (rows: true class)")], details);
     }
