@@ -92,6 +92,22 @@ public sealed class DomainAdaptationTrainerTests
         Assert.Equal(a.History.Select(h => h.TargetAccuracy), b.History.Select(h => h.TargetAccuracy));
     }
 
+    [Fact]
+    public void Learning_rate_and_lambda_follow_the_papers_schedules_step_by_step()
+    {
+        // Ganin & Lempitsky: p = training progress, λ = 2 / (1 + exp(−10p)) − 1, μ = μ0 / (1 + 10p)^0.75. The epoch logs
+        // the values of its last step, p = (10e − 1) / 20 with 2 epochs of 10 steps.
+        using var source = ShiftedBlobs(80, target: false, seed: 1);
+        using var target = ShiftedBlobs(80, target: true, seed: 2);
+        var (_, r) = Run(Small with { Method = AdaptationMethod.Dann, Epochs = 2, StepsPerEpoch = 10, MaxLambda = 0.5 }, source, target, target);
+        foreach (var e in r.History)
+        {
+            double p = (10.0 * e.Epoch - 1) / 20;
+            Assert.Equal(0.5 * (2 / (1 + Math.Exp(-10 * p)) - 1), e.Lambda, 12);
+            Assert.Equal(3e-3 / Math.Pow(1 + 10 * p, 0.75), e.LearningRate, 12);
+        }
+    }
+
     [Theory]
     [InlineData(AdaptationMethod.Mmd)]
     [InlineData(AdaptationMethod.Coral)]
