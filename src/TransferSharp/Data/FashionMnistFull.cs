@@ -25,14 +25,22 @@ internal static class FashionMnistFull
     public static readonly IReadOnlyList<string> ClassNames =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
-    public static Dataset Load(string? cacheFolder, string source = PublicSource)
+    public static Dataset Load(string? cacheFolder, string source = PublicSource) =>
+        Load(cacheFolder, source, Files, SystemFolder);
+
+    /// <summary>
+    /// <see cref="Load(string?, string)"/> with the expected files (train images, train labels, test images, test
+    /// labels, each with the SHA-256 of its decompressed content) and the system folder given: lets a test serve small
+    /// files of its own over a loopback server.
+    /// </summary>
+    internal static Dataset Load(string? cacheFolder, string source, IReadOnlyList<(string File, string Sha256)> files, string systemFolder)
     {
-        string folder = Directory.Exists(SystemFolder) && Files.All(f => File.Exists(Path.Combine(SystemFolder, f.File)))
-            ? SystemFolder
-            : EnsureDownloaded(cacheFolder ?? DefaultCache(), source);
-        foreach (var (file, sha) in Files) Verify(Path.Combine(folder, file), sha);
-        using var train = Idx.Read(Path.Combine(folder, Files[0].File), Path.Combine(folder, Files[1].File), ClassNames);
-        using var test = Idx.Read(Path.Combine(folder, Files[2].File), Path.Combine(folder, Files[3].File), ClassNames);
+        string folder = Directory.Exists(systemFolder) && files.All(f => File.Exists(Path.Combine(systemFolder, f.File)))
+            ? systemFolder
+            : EnsureDownloaded(cacheFolder ?? DefaultCache(), source, files);
+        foreach (var (file, sha) in files) Verify(Path.Combine(folder, file), sha);
+        using var train = Idx.Read(Path.Combine(folder, files[0].File), Path.Combine(folder, files[1].File), ClassNames);
+        using var test = Idx.Read(Path.Combine(folder, files[2].File), Path.Combine(folder, files[3].File), ClassNames);
         var all = Dataset.Concatenate("fashion-mnist-full", train, test);
         return all.WithLabels(all.Labels!.alias(), ClassNames, $"Fashion-MNIST train (60,000) + test (10,000) from {folder}");
     }
@@ -42,12 +50,12 @@ internal static class FashionMnistFull
             ? env
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "transfersharp");
 
-    private static string EnsureDownloaded(string cache, string source)
+    private static string EnsureDownloaded(string cache, string source, IReadOnlyList<(string File, string Sha256)> files)
     {
         var folder = Path.Combine(cache, "fashion-mnist");
         Directory.CreateDirectory(folder);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-        foreach (var (file, sha) in Files)
+        foreach (var (file, sha) in files)
         {
             var path = Path.Combine(folder, file);
             if (File.Exists(path) && Sha256OfContent(path) == sha) continue;

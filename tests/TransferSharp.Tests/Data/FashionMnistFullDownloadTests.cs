@@ -1,0 +1,139 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using TransferSharp.Data;
+
+namespace TransferSharp.Tests.Data;
+
+/// <summary>
+/// fashion-mnist-full's download path (no network here): small IDX files of our own served over a loopback HTTP server
+/// stand in for the four Fashion-MNIST files; their SHA-256 is computed here from the bytes the test writes.
+/// </summary>
+[Collection("Sequential")]
+public sealed class FashionMnistFullDownloadTests : IDisposable
+{
+    private readonly TestData.TempFolder dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    private static byte[] Images(int n, byte fill)
+    {
+        var bytes = new byte[16 + n * 28 * 28];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, 0x00000803);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), n);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), 28);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(12), 28);
+        bytes.AsSpan(16).Fill(fill);
+        return bytes;
+    }
+
+    private static byte[] Labels(int n)
+    {
+        var bytes = new byte[8 + n];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, 0x00000801);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), n);
+        for (int i = 0; i < n; i++) bytes[8 + i] = (byte)(i % 10);
+        return bytes;
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gz = new GZipStream(output, CompressionLevel.Fastest)) gz.Write(data);
+        return output.ToArray();
+    }
+
+    // The four files as (name, raw content): 12 training and 5 test images.
+    private static readonly (string Name, byte[] Raw)[] Raw =
+    [
+        ("train-images-idx3-ubyte.gz", Images(12, 200)), ("train-labels-idx1-ubyte.gz", Labels(12)),
+        ("t10k-images-idx3-ubyte.gz", Images(5, 100)), ("t10k-labels-idx1-ubyte.gz", Labels(5)),
+    ];
+
+    private static (string, string)[] Expected => Raw.Select(f => (f.Name, Convert.ToHexStringLower(SHA256.HashData(f.Raw)))).ToArray();
+
+    /// <summary>Serves the given files at http://127.0.0.1:PORT/ until disposed; counts the requests.</summary>
+    private sealed class LoopbackServer : IDisposable
+    {
+        private readonly HttpListener listener = new();
+        private readonly Task loop;
+        public int Requests;
+        public string Url { get; }
+
+        public LoopbackServer(IReadOnlyDictionary<string, byte[]> files)
+        {
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                Url = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/";
+                probe.Stop();
+            }
+            listener.Prefixes.Add(Url);
+            listener.Start();
+            loop = Task.Run(async () =>
+            {
+                while (listener.IsListening)
+                {
+                    HttpListenerContext context;
+                    try { context = await listener.GetContextAsync(); }
+                    catch (Exception) { return; }
+                    Interlocked.Increment(ref Requests);
+                    var name = context.Request.Url!.AbsolutePath.TrimStart('/');
+                    if (files.TryGetValue(name, out var body))
+                    {
+                        context.Response.StatusCode = 200;
+                        await context.Response.OutputStream.WriteAsync(body);
+                    }
+                    else context.Response.StatusCode = 404;
+                    context.Response.Close();
+                }
+            });
+        }
+
+        public void Dispose()
+        {
+            listener.Stop();
+            listener.Close();
+            loop.Wait(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    [Fact]
+    public void Downloads_checks_and_reads_the_four_files_then_uses_the_cache()
+    {
+        var cache = dir.Path;
+        using (var server = new LoopbackServer(Raw.ToDictionary(f => f.Name, f => Gzip(f.Raw))))
+        using (var data = FashionMnistFull.Load(cache, server.Url, Expected, systemFolder: Path.Combine(dir.Path, "no-system-copy")))
+        {
+            Assert.Equal(4, server.Requests);
+            Assert.Equal(17, data.Count);                                    // 12 training + 5 test images
+            Assert.Equal(new long[] { 1, 28, 28 }, data.ExampleShape);
+            Assert.Equal(10, data.ClassCount);
+            Assert.Equal(200 / 255f, data.Inputs[0, 0, 0, 0].item<float>(), 5);
+            Assert.Equal(100 / 255f, data.Inputs[16, 0, 0, 0].item<float>(), 5);
+        }
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(cache, "fashion-mnist"), "*.gz").Length);
+        Assert.Empty(Directory.GetFiles(Path.Combine(cache, "fashion-mnist"), "*.part"));
+
+        // Second time: from the cache, with no server at all.
+        using var again = FashionMnistFull.Load(cache, "http://127.0.0.1:1/", Expected, systemFolder: Path.Combine(dir.Path, "no-system-copy"));
+        Assert.Equal(17, again.Count);
+    }
+
+    [Fact]
+    public void A_file_whose_content_differs_is_refused_and_not_kept()
+    {
+        var served = Raw.ToDictionary(f => f.Name, f => Gzip(f.Raw));
+        served["t10k-images-idx3-ubyte.gz"] = Gzip(Images(5, 101));      // one pixel value off: another SHA-256
+        using var server = new LoopbackServer(served);
+        var e = Assert.Throws<FileNotFoundException>(() =>
+            FashionMnistFull.Load(dir.Path, server.Url, Expected, systemFolder: Path.Combine(dir.Path, "no-system-copy")));
+        Assert.Contains("t10k-images-idx3-ubyte.gz", e.Message);
+        Assert.Contains("SHA-256 check failed", e.Message);
+        Assert.Contains("dataset-fashion-mnist", e.Message);           // says how to get it
+        Assert.False(File.Exists(Path.Combine(dir.Path, "fashion-mnist", "t10k-images-idx3-ubyte.gz")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(dir.Path, "fashion-mnist"), "*.part"));
+    }
+}
