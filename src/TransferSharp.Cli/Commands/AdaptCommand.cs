@@ -177,20 +177,8 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         internal static AdaptationMethod? ParseMethod(string s) => OptionValues.ParseEnum<AdaptationMethod>(s);
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
-    {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            return Adapt(settings, cancel.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        CtrlC.Run(cancellationToken, token => Adapt(settings, token));
 
     private static string MethodName(AdaptationMethod m) => m switch
     {

@@ -136,22 +136,19 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
     /// <summary>One task's data after splitting, relabelling and taking shots.</summary>
     internal sealed record PreparedTask(TaskArgument Argument, Dataset Train, Dataset? Validation, Dataset Test, string Provenance);
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
-    {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        var owned = new List<Dataset>();
-        try
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        CtrlC.Run(cancellationToken, token =>
         {
-            return Run(settings, owned, cancel.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-            foreach (var d in owned) d.Dispose();
-        }
-    }
+            var owned = new List<Dataset>();
+            try
+            {
+                return Run(settings, owned, token);
+            }
+            finally
+            {
+                foreach (var d in owned) d.Dispose();
+            }
+        });
 
     private static int Run(Settings settings, List<Dataset> owned, CancellationToken cancellation)
     {

@@ -40,20 +40,8 @@ internal sealed class SelfTaughtClusterCommand : Command<SelfTaughtClusterComman
             new() { Clusters = clusters, Restarts = Restarts, MaxIterations = MaxIterations, Seed = Seed };
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
-    {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            return Cluster(settings, cancel.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        CtrlC.Run(cancellationToken, token => Cluster(settings, token));
 
     private static int Cluster(Settings settings, CancellationToken cancellation)
     {

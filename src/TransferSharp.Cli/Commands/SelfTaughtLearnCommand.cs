@@ -70,20 +70,8 @@ internal sealed class SelfTaughtLearnCommand : Command<SelfTaughtLearnCommand.Se
         };
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
-    {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            return Learn(settings, cancel.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        CtrlC.Run(cancellationToken, token => Learn(settings, token));
 
     private static int Learn(Settings settings, CancellationToken cancellation)
     {

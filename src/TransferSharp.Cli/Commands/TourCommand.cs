@@ -43,20 +43,8 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
         public TourScale Scale => Tiny ? TourScale.Tiny : Quick ? TourScale.Quick : TourScale.Full;
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
-    {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            return Run(settings, cancel.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        CtrlC.Run(cancellationToken, token => Run(settings, token));
 
     private static int Run(Settings settings, CancellationToken cancellation)
     {

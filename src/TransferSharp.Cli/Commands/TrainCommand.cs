@@ -116,20 +116,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     internal sealed record RunSettings(string Data, string Model, int Size, int? Resize, int? Channels, double TestFraction,
         double ValidationFraction, TrainingOptions Options, bool Stream = false, int? DecodeThreads = null);
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
-    {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            return Train(settings, context.Arguments, cancel.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        CtrlC.Run(cancellationToken, token => Train(settings, context.Arguments, token));
 
     private static int Train(Settings settings, IReadOnlyList<string> arguments, CancellationToken cancellation)
     {

@@ -41,10 +41,10 @@ public static class Catalog
         options ??= new DataOptions();
         Training.NativeLibraryCheck.EnsureLoaded();
         if (string.IsNullOrWhiteSpace(spec)) throw new ArgumentException("no dataset given");
-        var (source, filter) = SplitFilter(spec);
+        var (source, filter) = ParseSpec(spec);
         var data = LoadSource(source, options);
         if (filter is null) return data;
-        using (data) return data.SelectClasses(ParseClassFilter(filter, data));
+        using (data) return FilterClasses(data, filter);
     }
 
     /// <summary>
@@ -52,19 +52,17 @@ public static class Catalog
     /// no filter gives null. Lets callers split one source once and filter the parts, so that tasks naming the same
     /// source with different filters share one train/test split.
     /// </summary>
-    public static (string Source, string? Filter) ParseSpec(string spec) => SplitFilter(spec);
-
-    /// <summary>The classes a filter (<c>0-4</c>, <c>3,5,7</c>, <c>Sandal,Bag</c>) names, relabelled 0..k-1; a new dataset.</summary>
-    /// <exception cref="ArgumentException">A class the dataset does not have.</exception>
-    public static Dataset FilterClasses(Dataset data, string filter) => data.SelectClasses(ParseClassFilter(filter, data));
-
-    private static (string Source, string? Filter) SplitFilter(string spec)
+    public static (string Source, string? Filter) ParseSpec(string spec)
     {
         if (IsKnown(spec)) return (spec, null);
         int colon = spec.LastIndexOf(':');
         if (colon > 0 && IsKnown(spec[..colon])) return (spec[..colon], spec[(colon + 1)..]);
         return (spec, null);
     }
+
+    /// <summary>The classes a filter (<c>0-4</c>, <c>3,5,7</c>, <c>Sandal,Bag</c>) names, relabelled 0..k-1; a new dataset.</summary>
+    /// <exception cref="ArgumentException">A class the dataset does not have.</exception>
+    public static Dataset FilterClasses(Dataset data, string filter) => data.SelectClasses(ParseClassFilter(filter, data));
 
     private static bool IsKnown(string s) => Entries.Any(e => e.Name == s) || File.Exists(s) || Directory.Exists(s);
 

@@ -144,24 +144,22 @@ public static class Checkpoint
         CheckpointInfo? info;
         try
         {
-            var text = File.ReadAllText(sidecar);
-            // The format first, so that another kind of sidecar gets a clear answer rather than a deserialisation error.
-            string? format = null;
-            using (var doc = JsonDocument.Parse(text))
-                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String)
-                    format = f.GetString();
+            // The format first, from the parsed document, so that another kind of sidecar gets a clear answer rather
+            // than a deserialisation error; then the same document is bound.
+            using var doc = JsonDocument.Parse(File.ReadAllText(sidecar));
+            string? format = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("format", out var f)
+                             && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
             if (format?.StartsWith("transfersharp-multitask/", StringComparison.Ordinal) == true) // MultiTask/MultiTaskCheckpoint
                 throw new InvalidDataException($"{sidecar}: a multitask checkpoint (one trunk, several heads); use one task's " +
                                                "checkpoint instead: transfer multitask writes them as tasks/<task>.pt in its run folder");
             if (format != FormatTag) throw new InvalidDataException($"{sidecar}: format '{format}' is not {FormatTag}");
-            info = JsonSerializer.Deserialize<CheckpointInfo>(text, Json);
+            info = doc.RootElement.Deserialize<CheckpointInfo>(Json);
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{sidecar}: not a valid checkpoint sidecar: {e.Message}");
         }
-        if (info is null || info.Format != FormatTag)
-            throw new InvalidDataException($"{sidecar}: format '{info?.Format}' is not {FormatTag}");
+        if (info is null) throw new InvalidDataException($"{sidecar}: not a valid checkpoint sidecar");
         var errors = info.Spec.Validate().ToList();
         if (!InputPreprocessing.Names.Contains(info.Preprocessing))
             errors.Add($"preprocessing '{info.Preprocessing}' is unknown (choose {string.Join(", ", InputPreprocessing.Names)})");

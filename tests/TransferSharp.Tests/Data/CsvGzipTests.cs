@@ -11,12 +11,7 @@ public sealed class CsvGzipTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    private static byte[] Gzip(string text)
-    {
-        using var output = new MemoryStream();
-        using (var gz = new GZipStream(output, CompressionLevel.Optimal)) gz.Write(Encoding.UTF8.GetBytes(text));
-        return output.ToArray();
-    }
+    private static byte[] Gzip(string text) => TestBytes.Gzip(Encoding.UTF8.GetBytes(text));
 
     /// <summary>200 rows "i,i/2,label" with labels a, b, c in turn.</summary>
     private static string Table() =>

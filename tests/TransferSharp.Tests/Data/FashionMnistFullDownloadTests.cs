@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -18,32 +16,9 @@ public sealed class FashionMnistFullDownloadTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    private static byte[] Images(int n, byte fill)
-    {
-        var bytes = new byte[16 + n * 28 * 28];
-        BinaryPrimitives.WriteUInt32BigEndian(bytes, 0x00000803);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), n);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), 28);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(12), 28);
-        bytes.AsSpan(16).Fill(fill);
-        return bytes;
-    }
+    private static byte[] Images(int n, byte fill) => TestBytes.IdxImages(n, 28, 28, (_, _) => fill);
 
-    private static byte[] Labels(int n)
-    {
-        var bytes = new byte[8 + n];
-        BinaryPrimitives.WriteUInt32BigEndian(bytes, 0x00000801);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), n);
-        for (int i = 0; i < n; i++) bytes[8 + i] = (byte)(i % 10);
-        return bytes;
-    }
-
-    private static byte[] Gzip(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var gz = new GZipStream(output, CompressionLevel.Fastest)) gz.Write(data);
-        return output.ToArray();
-    }
+    private static byte[] Labels(int n) => TestBytes.IdxLabels(Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray());
 
     // The four files as (name, raw content): 12 training and 5 test images.
     private static readonly (string Name, byte[] Raw)[] Raw =
@@ -104,7 +79,7 @@ public sealed class FashionMnistFullDownloadTests : IDisposable
     public void Downloads_checks_and_reads_the_four_files_then_uses_the_cache()
     {
         var cache = dir.Path;
-        using (var server = new LoopbackServer(Raw.ToDictionary(f => f.Name, f => Gzip(f.Raw))))
+        using (var server = new LoopbackServer(Raw.ToDictionary(f => f.Name, f => TestBytes.Gzip(f.Raw))))
         using (var data = FashionMnistFull.Load(cache, server.Url, Expected, systemFolder: Path.Combine(dir.Path, "no-system-copy")))
         {
             Assert.Equal(4, server.Requests);
@@ -125,8 +100,8 @@ public sealed class FashionMnistFullDownloadTests : IDisposable
     [Fact]
     public void A_file_whose_content_differs_is_refused_and_not_kept()
     {
-        var served = Raw.ToDictionary(f => f.Name, f => Gzip(f.Raw));
-        served["t10k-images-idx3-ubyte.gz"] = Gzip(Images(5, 101));      // one pixel value off: another SHA-256
+        var served = Raw.ToDictionary(f => f.Name, f => TestBytes.Gzip(f.Raw));
+        served["t10k-images-idx3-ubyte.gz"] = TestBytes.Gzip(Images(5, 101));      // one pixel value off: another SHA-256
         using var server = new LoopbackServer(served);
         var e = Assert.Throws<FileNotFoundException>(() =>
             FashionMnistFull.Load(dir.Path, server.Url, Expected, systemFolder: Path.Combine(dir.Path, "no-system-copy")));

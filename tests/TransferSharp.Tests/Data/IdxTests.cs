@@ -13,33 +13,11 @@ public sealed class IdxTests : IDisposable
     public void Dispose() => dir.Dispose();
 
     // 3 images of 2x4; pixel i of image k is 10k + i, so values are easy to check.
-    private static byte[] Images(int n = 3, int h = 2, int w = 4)
-    {
-        var bytes = new byte[16 + n * h * w];
-        BinaryPrimitives.WriteUInt32BigEndian(bytes, 0x00000803);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), n);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), h);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(12), w);
-        for (int k = 0; k < n; k++)
-            for (int i = 0; i < h * w; i++) bytes[16 + k * h * w + i] = (byte)(10 * k + i);
-        return bytes;
-    }
+    private static byte[] Images(int n = 3, int h = 2, int w = 4) => TestBytes.IdxImages(n, h, w, (k, i) => (byte)(10 * k + i));
 
-    private static byte[] Labels(params byte[] labels)
-    {
-        var bytes = new byte[8 + labels.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(bytes, 0x00000801);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), labels.Length);
-        labels.CopyTo(bytes, 8);
-        return bytes;
-    }
+    private static byte[] Labels(params byte[] labels) => TestBytes.IdxLabels(labels);
 
-    private static byte[] Gzip(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var gz = new GZipStream(output, CompressionLevel.Optimal)) gz.Write(data);
-        return output.ToArray();
-    }
+    private static byte[] Gzip(byte[] data) => TestBytes.Gzip(data);
 
     private string Write(string name, byte[] data)
     {
