@@ -1,0 +1,47 @@
+namespace TransferSharp.Training;
+
+/// <summary>
+/// The settings every trainer shares, declared once: epochs, batch size, optimiser, learning-rate schedule, seed,
+/// threads. Each family's options record derives from it (so <c>options.Epochs</c> and <c>options with { Seed = 2 }</c>
+/// work on all of them) and sets its own defaults in its constructor; the training loop reads only these.
+/// </summary>
+public abstract record TrainerOptions
+{
+    /// <summary>Passes over the training data. Default 10.</summary>
+    public int Epochs { get; init; } = 10;
+    /// <summary>Examples per step. Default 32 (families may set another).</summary>
+    public int BatchSize { get; init; } = 32;
+    /// <summary>Base learning rate. Default 3e-3 (families may set another).</summary>
+    public double LearningRate { get; init; } = 3e-3;
+    /// <summary>Default Adam.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+    /// <summary>SGD momentum. Default 0.9.</summary>
+    public double Momentum { get; init; } = 0.9;
+    /// <summary>L2 weight decay (decoupled for AdamW). Default 0.</summary>
+    public double WeightDecay { get; init; }
+    /// <summary>Learning-rate schedule over training progress. Default cosine decay (families may set another).</summary>
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
+    /// <summary>Seeds initialisation and shuffles. Default 0.</summary>
+    public int Seed { get; init; }
+    /// <summary>CPU threads; 0 = all cores.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Names every bad field; empty when usable. Derived records add their own fields' errors.</summary>
+    public virtual IReadOnlyList<OptionError> Validate()
+    {
+        var e = new List<OptionError>();
+        if (Epochs < 1) e.Add(new(nameof(Epochs), $"epochs must be at least 1, got {Epochs}"));
+        if (BatchSize < 1) e.Add(new(nameof(BatchSize), $"batch size must be at least 1, got {BatchSize}"));
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
+            e.Add(new(nameof(LearningRate), $"learning rate must be positive, got {LearningRate}"));
+        if (!Enum.IsDefined(Optimizer)) e.Add(new(nameof(Optimizer), $"optimizer {Optimizer} is unknown"));
+        if (Momentum is < 0 or >= 1 || double.IsNaN(Momentum)) e.Add(new(nameof(Momentum), $"momentum must be in [0, 1), got {Momentum}"));
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) e.Add(new(nameof(WeightDecay), $"weight decay must be non-negative, got {WeightDecay}"));
+        if (!Enum.IsDefined(Schedule)) e.Add(new(nameof(Schedule), $"schedule {Schedule} is unknown"));
+        if (Threads < 0) e.Add(new(nameof(Threads), $"threads must be non-negative, got {Threads}"));
+        return e;
+    }
+
+    /// <summary>Throws <see cref="InvalidOptionsException"/> naming every bad field.</summary>
+    public void ThrowIfInvalid() => InvalidOptionsException.ThrowIfAny(Validate());
+}
