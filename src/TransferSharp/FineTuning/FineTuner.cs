@@ -21,7 +21,7 @@ public sealed record FineTuningOptions
 
     /// <summary>Names every bad field; empty when usable.</summary>
     public IReadOnlyList<string> Validate() =>
-        [.. Training.Validate(), .. Transfer.Validate(), .. Conservative.Validate()];
+        [.. Training.Validate().Select(e => e.Message), .. Transfer.Validate(), .. Conservative.Validate()];
 }
 
 /// <summary>The outcome of <see cref="FineTuner.Fit"/>: the target model, its history and what was transferred.</summary>

@@ -22,7 +22,7 @@ public sealed record TransferabilityOptions
     /// <summary>Names every bad field; empty when usable.</summary>
     public IReadOnlyList<string> Validate()
     {
-        var e = new List<string>(Training.Validate());
+        var e = new List<string>(Training.Validate().Select(x => x.Message));
         if (!ModelZoo.Architectures.Contains(Architecture)) e.Add($"architecture '{Architecture}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
         if (Seeds.Count == 0) e.Add("at least one seed is needed");
         if (Seeds.Distinct().Count() != Seeds.Count) e.Add("seeds repeat");

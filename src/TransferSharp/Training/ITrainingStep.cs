@@ -24,7 +24,17 @@ public sealed record StepContext(int Epoch, int Step, double Progress, IReadOnly
 /// labelled examples it saw and how many it classified correctly, and any method-specific values (e.g.
 /// "alignment", "domain_accuracy"), averaged per epoch by the loop.
 /// </summary>
-public readonly record struct StepOutcome(double Loss, long Examples, long Correct, IReadOnlyDictionary<string, double>? Extra = null);
+/// <param name="Loss">The batch's mean loss (the value the loop sums, weighted by <paramref name="Examples"/>, and checks
+/// for NaN and infinity).</param>
+/// <param name="Examples">Examples in the batch.</param>
+/// <param name="Correct">Correct predictions among <see cref="Predictions"/>.</param>
+/// <param name="Extra">Method-specific values of this step, averaged over the epoch's steps; null for none.</param>
+public readonly record struct StepOutcome(double Loss, long Examples, long Correct, IReadOnlyDictionary<string, double>? Extra = null)
+{
+    /// <summary>How many predictions <see cref="Correct"/> counts from; null = one per example (DAP scores every
+    /// attribute of every example); 0 = the step predicts nothing, and the accuracy is NaN.</summary>
+    public long? Predictions { get; init; }
+}
 
 /// <summary>
 /// One training method's work for one batch: forward, losses, backward and one optimiser step per phase. The loop

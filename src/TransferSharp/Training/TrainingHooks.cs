@@ -2,8 +2,9 @@ using TorchSharp.Modules;
 
 namespace TransferSharp.Training;
 
-/// <summary>Parameters trained at <c>LearningRateScale</c> times the base learning rate.</summary>
-public sealed record ParameterGroupSpec(IReadOnlyList<Parameter> Parameters, double LearningRateScale = 1.0);
+/// <summary>Parameters trained at <c>LearningRateScale</c> times the base learning rate and <c>WeightDecayScale</c>
+/// times the weight decay (0 for biases or learnt loss weights that decay must not pull towards zero).</summary>
+public sealed record ParameterGroupSpec(IReadOnlyList<Parameter> Parameters, double LearningRateScale = 1.0, double WeightDecayScale = 1.0);
 
 /// <summary>Where a resumed run picks up: the epochs already done and the optimiser state saved with them.</summary>
 public sealed record ResumePoint(IReadOnlyList<EpochMetrics> History, string? OptimizerStatePath);

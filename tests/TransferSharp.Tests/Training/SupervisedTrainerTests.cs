@@ -165,7 +165,8 @@ public sealed class SupervisedTrainerTests
     [Fact]
     public void Invalid_options_name_every_bad_field()
     {
-        var e = Assert.Throws<ArgumentException>(() => new SupervisedTrainer(new TrainingOptions { Epochs = 0, BatchSize = -1, LearningRate = 0 }));
+        var e = Assert.Throws<InvalidOptionsException>(() => new SupervisedTrainer(new TrainingOptions { Epochs = 0, BatchSize = -1, LearningRate = 0 }));
+        Assert.Equal(["Epochs", "BatchSize", "LearningRate"], e.Errors.Select(x => x.Field));
         Assert.Contains("epochs", e.Message);
         Assert.Contains("batch size", e.Message);
         Assert.Contains("learning rate", e.Message);
