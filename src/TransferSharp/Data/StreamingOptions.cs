@@ -1,3 +1,5 @@
+using TransferSharp.Training;
+
 namespace TransferSharp.Data;
 
 /// <summary>How a <see cref="StreamingImageFolder"/> decodes: worker threads and how far they may run ahead.</summary>
@@ -16,18 +18,14 @@ public sealed record StreamingOptions
     public int QueueCapacity { get; init; } = 4;
 
     /// <summary>Every problem with these options, one message each; empty when they are usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<OptionError> Validate()
     {
-        var e = new List<string>();
-        if (DecodeThreads is < 1 or > 256) e.Add($"decode threads must be in 1..256, got {DecodeThreads}");
-        if (QueueCapacity is < 1 or > 1024) e.Add($"queue capacity must be in 1..1024 batches, got {QueueCapacity}");
+        var e = new List<OptionError>();
+        if (DecodeThreads is < 1 or > 256) e.Add(new(nameof(DecodeThreads), $"decode threads must be in 1..256, got {DecodeThreads}"));
+        if (QueueCapacity is < 1 or > 1024) e.Add(new(nameof(QueueCapacity), $"queue capacity must be in 1..1024 batches, got {QueueCapacity}"));
         return e;
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> listing every problem, if any.</summary>
-    public void ThrowIfInvalid()
-    {
-        var e = Validate();
-        if (e.Count > 0) throw new ArgumentException(string.Join("; ", e));
-    }
+    /// <summary>Throws <see cref="InvalidOptionsException"/> naming every bad field.</summary>
+    public void ThrowIfInvalid() => InvalidOptionsException.ThrowIfAny(Validate());
 }

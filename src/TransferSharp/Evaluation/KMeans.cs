@@ -1,3 +1,5 @@
+using TransferSharp.Training;
+
 namespace TransferSharp.Evaluation;
 
 /// <summary>Settings of <see cref="KMeans"/>.</summary>
@@ -15,15 +17,18 @@ public sealed record KMeansOptions
     public int Seed { get; init; }
 
     /// <summary>Names every bad field; empty when usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<OptionError> Validate()
     {
-        var e = new List<string>();
-        if (Clusters < 1) e.Add($"clusters must be at least 1, got {Clusters}");
-        if (Restarts < 1) e.Add($"restarts must be at least 1, got {Restarts}");
-        if (MaxIterations < 1) e.Add($"max iterations must be at least 1, got {MaxIterations}");
-        if (!(Tolerance >= 0) || double.IsInfinity(Tolerance)) e.Add($"tolerance must be finite and non-negative, got {Tolerance}");
+        var e = new List<OptionError>();
+        if (Clusters < 1) e.Add(new(nameof(Clusters), $"clusters must be at least 1, got {Clusters}"));
+        if (Restarts < 1) e.Add(new(nameof(Restarts), $"restarts must be at least 1, got {Restarts}"));
+        if (MaxIterations < 1) e.Add(new(nameof(MaxIterations), $"max iterations must be at least 1, got {MaxIterations}"));
+        if (!(Tolerance >= 0) || double.IsInfinity(Tolerance)) e.Add(new(nameof(Tolerance), $"tolerance must be finite and non-negative, got {Tolerance}"));
         return e;
     }
+    /// <summary>Throws <see cref="InvalidOptionsException"/> naming every bad field.</summary>
+    public void ThrowIfInvalid() => InvalidOptionsException.ThrowIfAny(Validate());
+
 }
 
 /// <summary>The best of the starts of a k-means run.</summary>
@@ -51,8 +56,7 @@ public sealed class KMeans
     /// <summary>Creates the clusterer; the options are validated here.</summary>
     public KMeans(KMeansOptions options)
     {
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+        options.ThrowIfInvalid();
         this.options = options;
     }
 

@@ -1,3 +1,5 @@
+using TransferSharp.Training;
+
 namespace TransferSharp.Evaluation;
 
 /// <summary>Settings of <see cref="Tsne"/>; the defaults are van der Maaten's.</summary>
@@ -17,16 +19,19 @@ public sealed record TsneOptions
     public int Seed { get; init; }
 
     /// <summary>Names every bad field; empty when usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<OptionError> Validate()
     {
-        var e = new List<string>();
-        if (!(Perplexity >= 1)) e.Add($"perplexity must be at least 1, got {Perplexity}");
-        if (Iterations < 1) e.Add($"iterations must be at least 1, got {Iterations}");
-        if (!(LearningRate > 0)) e.Add($"learning rate must be positive, got {LearningRate}");
-        if (!(EarlyExaggeration >= 1)) e.Add($"early exaggeration must be at least 1, got {EarlyExaggeration}");
-        if (ExaggerationIterations < 0) e.Add($"exaggeration iterations must be non-negative, got {ExaggerationIterations}");
+        var e = new List<OptionError>();
+        if (!(Perplexity >= 1)) e.Add(new(nameof(Perplexity), $"perplexity must be at least 1, got {Perplexity}"));
+        if (Iterations < 1) e.Add(new(nameof(Iterations), $"iterations must be at least 1, got {Iterations}"));
+        if (!(LearningRate > 0)) e.Add(new(nameof(LearningRate), $"learning rate must be positive, got {LearningRate}"));
+        if (!(EarlyExaggeration >= 1)) e.Add(new(nameof(EarlyExaggeration), $"early exaggeration must be at least 1, got {EarlyExaggeration}"));
+        if (ExaggerationIterations < 0) e.Add(new(nameof(ExaggerationIterations), $"exaggeration iterations must be non-negative, got {ExaggerationIterations}"));
         return e;
     }
+    /// <summary>Throws <see cref="InvalidOptionsException"/> naming every bad field.</summary>
+    public void ThrowIfInvalid() => InvalidOptionsException.ThrowIfAny(Validate());
+
 }
 
 /// <summary>
@@ -45,8 +50,7 @@ public static class Tsne
     public static double[,] Embed(float[,] x, TsneOptions? options = null)
     {
         options ??= new TsneOptions();
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+        options.ThrowIfInvalid();
         int n = x.GetLength(0), d = x.GetLength(1);
         if (n < 4) throw new ArgumentException($"t-SNE needs at least 4 points, got {n}");
         double perplexity = Math.Min(options.Perplexity, (n - 1) / 3.0);

@@ -38,8 +38,7 @@ public sealed record ConservativeOptions
                 var k => throw new ArgumentException($"'{k}' is not a conservative term (keys: l2sp, l2sp-beta, distill, temperature)"),
             };
         }
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+        options.ThrowIfInvalid();
         return options;
     }
 
@@ -54,15 +53,18 @@ public sealed record ConservativeOptions
     public bool Enabled => StartingPointAlpha > 0 || StartingPointBeta > 0 || DistillationWeight > 0;
 
     /// <summary>Names every bad field; empty when usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<OptionError> Validate()
     {
-        var e = new List<string>();
-        if (StartingPointAlpha < 0 || !double.IsFinite(StartingPointAlpha)) e.Add($"L2-SP alpha must be finite and non-negative, got {StartingPointAlpha}");
-        if (StartingPointBeta < 0 || !double.IsFinite(StartingPointBeta)) e.Add($"L2-SP beta must be finite and non-negative, got {StartingPointBeta}");
-        if (DistillationWeight < 0 || !double.IsFinite(DistillationWeight)) e.Add($"distillation weight must be finite and non-negative, got {DistillationWeight}");
-        if (!(Temperature > 0) || double.IsInfinity(Temperature)) e.Add($"temperature must be positive, got {Temperature}");
+        var e = new List<OptionError>();
+        if (StartingPointAlpha < 0 || !double.IsFinite(StartingPointAlpha)) e.Add(new(nameof(StartingPointAlpha), $"L2-SP alpha must be finite and non-negative, got {StartingPointAlpha}"));
+        if (StartingPointBeta < 0 || !double.IsFinite(StartingPointBeta)) e.Add(new(nameof(StartingPointBeta), $"L2-SP beta must be finite and non-negative, got {StartingPointBeta}"));
+        if (DistillationWeight < 0 || !double.IsFinite(DistillationWeight)) e.Add(new(nameof(DistillationWeight), $"distillation weight must be finite and non-negative, got {DistillationWeight}"));
+        if (!(Temperature > 0) || double.IsInfinity(Temperature)) e.Add(new(nameof(Temperature), $"temperature must be positive, got {Temperature}"));
         return e;
     }
+    /// <summary>Throws <see cref="InvalidOptionsException"/> naming every bad field.</summary>
+    public void ThrowIfInvalid() => InvalidOptionsException.ThrowIfAny(Validate());
+
 }
 
 /// <summary>
@@ -94,8 +96,7 @@ public sealed class ConservativeTraining : IDisposable
     /// <summary>Prepares the terms <paramref name="options"/> turn on, for a model built by <see cref="LayerTransfer"/>.</summary>
     public ConservativeTraining(TransferredModel target, StagedModel source, ConservativeOptions options)
     {
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+        options.ThrowIfInvalid();
         this.options = options;
         this.target = target;
         if (options.StartingPointAlpha > 0 || options.StartingPointBeta > 0)

@@ -20,8 +20,15 @@ public sealed record FineTuningOptions
     public bool CacheFrozenFeatures { get; init; } = true;
 
     /// <summary>Names every bad field; empty when usable.</summary>
-    public IReadOnlyList<string> Validate() =>
-        [.. Training.Validate().Select(e => e.Message), .. Transfer.Validate(), .. Conservative.Validate()];
+    public IReadOnlyList<OptionError> Validate() =>
+    [
+        .. InvalidOptionsException.Nest(nameof(Training), Training.Validate()),
+        .. InvalidOptionsException.Nest(nameof(Transfer), Transfer.Validate()),
+        .. InvalidOptionsException.Nest(nameof(Conservative), Conservative.Validate()),
+    ];
+
+    /// <summary>Throws <see cref="InvalidOptionsException"/> naming every bad field.</summary>
+    public void ThrowIfInvalid() => InvalidOptionsException.ThrowIfAny(Validate());
 }
 
 /// <summary>The outcome of <see cref="FineTuner.Fit"/>: the target model, its history and what was transferred.</summary>
@@ -57,8 +64,7 @@ public sealed class FineTuner
     /// <summary>Creates the fine-tuner; the options are validated here.</summary>
     public FineTuner(FineTuningOptions options)
     {
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+        options.ThrowIfInvalid();
         this.options = options;
     }
 

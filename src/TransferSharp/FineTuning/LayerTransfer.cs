@@ -24,17 +24,20 @@ public sealed record LayerTransferOptions
     public double CopiedLearningRateScale { get; init; } = 1.0;
 
     /// <summary>Names every bad field; empty when usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<OptionError> Validate()
     {
-        var e = new List<string>();
+        var e = new List<OptionError>();
         if (!(CopiedLearningRateScale > 0) || double.IsInfinity(CopiedLearningRateScale))
-            e.Add($"copied learning-rate scale must be positive, got {CopiedLearningRateScale}");
+            e.Add(new(nameof(CopiedLearningRateScale), $"copied learning-rate scale must be positive, got {CopiedLearningRateScale}"));
         if (Copy.Kind is StageSelectionKind.First or StageSelectionKind.Last && Copy.Count is < 1)
-            e.Add($"copy count must be at least 1, got {Copy.Count}");
-        if (Copy.Kind == StageSelectionKind.Named && Copy.Names.Count == 0) e.Add("copy names no stages");
-        if (Copy.Kind == StageSelectionKind.None && Mode == CopiedStageMode.Frozen) e.Add("copy is none, so there is nothing to freeze");
+            e.Add(new(nameof(Copy), $"copy count must be at least 1, got {Copy.Count}"));
+        if (Copy.Kind == StageSelectionKind.Named && Copy.Names.Count == 0) e.Add(new(nameof(Copy), "copy names no stages"));
+        if (Copy.Kind == StageSelectionKind.None && Mode == CopiedStageMode.Frozen) e.Add(new(nameof(Copy), "copy is none, so there is nothing to freeze"));
         return e;
     }
+    /// <summary>Throws <see cref="InvalidOptionsException"/> naming every bad field.</summary>
+    public void ThrowIfInvalid() => InvalidOptionsException.ThrowIfAny(Validate());
+
 }
 
 /// <summary>A target model built by layer transfer, and which of its stages came from the source.</summary>
@@ -97,8 +100,7 @@ public static class LayerTransfer
     /// </summary>
     public static TransferredModel Build(StagedModel source, ModelSpec target, LayerTransferOptions options)
     {
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+        options.ThrowIfInvalid();
         if (target.Architecture != source.Spec.Architecture)
             throw new ArgumentException($"the source is a {source.Spec.Architecture} but the target model is a {target.Architecture}; layer transfer copies between the same architecture");
         var copied = options.Copy.Resolve(source, target);

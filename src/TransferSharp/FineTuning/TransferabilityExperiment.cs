@@ -20,16 +20,20 @@ public sealed record TransferabilityOptions
     public double TestFraction { get; init; } = 0.2;
 
     /// <summary>Names every bad field; empty when usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<OptionError> Validate()
     {
-        var e = new List<string>(Training.Validate().Select(x => x.Message));
-        if (!ModelZoo.Architectures.Contains(Architecture)) e.Add($"architecture '{Architecture}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
-        if (Seeds.Count == 0) e.Add("at least one seed is needed");
-        if (Seeds.Distinct().Count() != Seeds.Count) e.Add("seeds repeat");
-        if (TrainPerClass is < 1) e.Add($"training examples per class must be at least 1, got {TrainPerClass}");
-        if (TestFraction is <= 0 or >= 1) e.Add($"test fraction must be in (0, 1), got {TestFraction}");
+        var e = new List<OptionError>(InvalidOptionsException.Nest(nameof(Training), Training.Validate()));
+        if (!ModelZoo.Architectures.Contains(Architecture))
+            e.Add(new(nameof(Architecture), $"architecture '{Architecture}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})"));
+        if (Seeds.Count == 0) e.Add(new(nameof(Seeds), "at least one seed is needed"));
+        if (Seeds.Distinct().Count() != Seeds.Count) e.Add(new(nameof(Seeds), "seeds repeat"));
+        if (TrainPerClass is < 1) e.Add(new(nameof(TrainPerClass), $"training examples per class must be at least 1, got {TrainPerClass}"));
+        if (TestFraction is <= 0 or >= 1) e.Add(new(nameof(TestFraction), $"test fraction must be in (0, 1), got {TestFraction}"));
         return e;
     }
+
+    /// <summary>Throws <see cref="InvalidOptionsException"/> naming every bad field.</summary>
+    public void ThrowIfInvalid() => InvalidOptionsException.ThrowIfAny(Validate());
 }
 
 /// <summary>The four transferred networks of the experiment.</summary>
@@ -110,8 +114,7 @@ public sealed class TransferabilityExperiment
     /// <summary>Creates the experiment; the options are validated here.</summary>
     public TransferabilityExperiment(TransferabilityOptions options)
     {
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+        options.ThrowIfInvalid();
         this.options = options;
     }
 

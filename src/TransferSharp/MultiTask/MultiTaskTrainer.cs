@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using TorchSharp.Modules;
 using TransferSharp.Evaluation;
 using TransferSharp.Training;
 
@@ -34,86 +32,47 @@ public sealed class MultiTaskTrainer
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         Check(model, tasks);
-        Seeding.SetThreads(options.Threads);
         int n = tasks.Count;
         var names = tasks.Select(t => t.Name).ToArray();
         using var lossModule = new MultiTaskLoss(options.Weighting, tasks.Select(t => t.LossWeight).ToArray(), options.InitialLogVariance);
         var networkParameters = model.parameters().Where(p => p.requires_grad).ToArray();
         if (networkParameters.Length == 0) throw new ArgumentException("no trainable parameters: every parameter is frozen");
-        using var optimizer = CreateOptimizer(networkParameters, lossModule.parameters().ToArray());
-        var baseRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
 
         var sampler = new TaskSampler(options.Sampling, tasks.Select(t => t.Train.Count).ToArray(), tasks.Select(t => t.SamplingWeight).ToArray(), options.Seed);
         var streams = tasks.Select((t, i) => new BatchStream(t.Train, options.BatchSize, (ulong)options.Seed * 1_000_003UL + 7919UL * (ulong)(i + 1))).ToArray();
         int stepsPerEpoch = options.StepsPerEpoch > 0 ? options.StepsPerEpoch
             : options.Sampling == TaskSampling.AllTasks ? tasks.Max(t => Batches(t.Train.Count))
             : tasks.Sum(t => Batches(t.Train.Count));
-        long totalSteps = (long)stepsPerEpoch * options.Epochs, done = 0;
 
         var history = names.ToDictionary(x => x, _ => new List<EpochMetrics>());
         var epochs = new List<MultiTaskEpoch>();
-        var clock = Stopwatch.StartNew();
+        var step = new MultiTaskStep(model, lossModule, sampler, streams, names, networkParameters);
+        EpochValidation? EpochTrained(EpochSummary e)
+        {
+            double rate = e.Examples / Math.Max(1e-9, e.Seconds);
+            for (int t = 0; t < n; t++)
+            {
+                var val = tasks[t].Validation is { } v ? Metrics.Evaluate(model.TaskPath(names[t]), v) : null;
+                long seen = step.Seen[t];
+                history[names[t]].Add(new EpochMetrics(e.Epoch,
+                    seen == 0 ? double.NaN : step.LossSum[t] / seen, seen == 0 ? double.NaN : step.Correct[t] / (double)seen,
+                    val?.Loss, val?.Accuracy, e.LearningRate, rate, e.Seconds));
+            }
+            var w = lossModule.Weights();
+            var s = lossModule.LogVariances();
+            epochs.Add(new MultiTaskEpoch(e.Epoch,
+                names.Select((x, i) => (x, w[i])).ToDictionary(p => p.x, p => p.Item2),
+                s.Length == 0 ? new Dictionary<string, double>() : names.Select((x, i) => (x, s[i])).ToDictionary(p => p.x, p => p.Item2),
+                names.Select((x, i) => (x, step.Steps[i])).ToDictionary(p => p.x, p => p.Item2),
+                rate, e.Seconds));
+            step.ResetSums();
+            return null;   // several tasks, no single score: no early stopping
+        }
         try
         {
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
-            {
-                model.train();
-                var epochClock = Stopwatch.StartNew();
-                var lossSum = new double[n];
-                var correct = new long[n];
-                var seen = new long[n];
-                var steps = new int[n];
-                double allLoss = 0;
-                long allCorrect = 0, allSeen = 0;
-                for (int step = 1; step <= stepsPerEpoch; step++)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    double factor = Schedules.LearningRateFactor(options.Schedule, done / (double)totalSteps);
-                    for (int g = 0; g < baseRates.Length; g++) optimizer.ParamGroups.ElementAt(g).LearningRate = baseRates[g] * factor;
-
-                    using var scope = NewDisposeScope();
-                    optimizer.zero_grad();
-                    var losses = new Tensor?[n];
-                    foreach (int t in sampler.Next())
-                    {
-                        var batch = streams[t].Next();
-                        var logits = model.Forward(batch.Inputs, names[t]);              // (B, K_t)
-                        losses[t] = functional.cross_entropy(logits, batch.Labels!);
-                        long b = batch.Inputs.shape[0];
-                        double l = losses[t]!.item<float>();
-                        long c = logits.argmax(1).eq(batch.Labels!).sum().item<long>();
-                        lossSum[t] += l * b; correct[t] += c; seen[t] += b; steps[t]++;
-                        allLoss += l * b; allCorrect += c; allSeen += b;
-                    }
-                    lossModule.Combine(losses).backward();
-                    optimizer.step();
-                    done++;
-                    if (progress is not null)
-                    {
-                        double perStep = clock.Elapsed.TotalSeconds / done;
-                        progress.Report(new TrainingProgress(epoch, options.Epochs, step, stepsPerEpoch, allLoss / allSeen,
-                            allCorrect / (double)allSeen, allSeen / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), clock.Elapsed,
-                            TimeSpan.FromSeconds(perStep * (totalSteps - done))));
-                    }
-                }
-                double seconds = epochClock.Elapsed.TotalSeconds;
-                double lr = optimizer.ParamGroups.First().LearningRate;
-                for (int t = 0; t < n; t++)
-                {
-                    var val = tasks[t].Validation is { } v ? Metrics.Evaluate(model.TaskPath(names[t]), v) : null;
-                    history[names[t]].Add(new EpochMetrics(epoch,
-                        seen[t] == 0 ? double.NaN : lossSum[t] / seen[t], seen[t] == 0 ? double.NaN : correct[t] / (double)seen[t],
-                        val?.Loss, val?.Accuracy, lr, allSeen / Math.Max(1e-9, seconds), seconds));
-                }
-                var w = lossModule.Weights();
-                var s = lossModule.LogVariances();
-                epochs.Add(new MultiTaskEpoch(epoch,
-                    names.Select((x, i) => (x, w[i])).ToDictionary(p => p.x, p => p.Item2),
-                    s.Length == 0 ? new Dictionary<string, double>() : names.Select((x, i) => (x, s[i])).ToDictionary(p => p.x, p => p.Item2),
-                    names.Select((x, i) => (x, steps[i])).ToDictionary(p => p.x, p => p.Item2),
-                    allSeen / Math.Max(1e-9, seconds), seconds));
-                NativeMemory.ReleaseFinalizable();
-            }
+            // The "batches" are step numbers: the step draws its tasks and their batches inside its dispose scope.
+            new TrainingLoop(options).Run(step, _ => Enumerable.Range(1, stepsPerEpoch), stepsPerEpoch,
+                new LoopHooks { EpochTrained = EpochTrained }, progress, cancellation);
         }
         finally
         {
@@ -155,15 +114,5 @@ public sealed class MultiTaskTrainer
             }
         }
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
-    }
-
-    private OptimizerHelper CreateOptimizer(Parameter[] network, Parameter[] logVariances)
-    {
-        double lr = options.LearningRate, wd = options.WeightDecay;
-        // The log variances are a separate group without weight decay: decay would pull every weight towards 1.
-        OptimizerGroup[] groups = logVariances.Length == 0
-            ? [new(network, lr, wd)]
-            : [new(network, lr, wd), new(logVariances, lr, 0)];
-        return Optimizers.Create(options.Optimizer, groups, options.Momentum);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using TorchSharp.Modules;
 using TransferSharp.Data;
 using TransferSharp.Losses;
 using TransferSharp.Training;
@@ -27,8 +25,8 @@ public sealed record AutoencoderResult(Autoencoder Model, IReadOnlyList<Autoenco
 /// <remarks>
 /// Minimises J = (1/B) Σ_b ½‖x_b − g(f(x̃_b))‖² + β Σ_j KL(ρ ‖ ρ̂_j) + λ/2 Σ‖W‖², the sparse autoencoder objective of
 /// the UFLDL tutorial, with x̃ = x with a random fraction of values zeroed when denoising is on (Vincent et al. 2008)
-/// and ρ̂_j the batch mean of code unit j. Adam; weight decay on weights only. Synchronous on the calling thread,
-/// one dispose scope per step.
+/// and ρ̂_j the batch mean of code unit j. Adam at a constant rate by default (the options' optimiser and schedule);
+/// weight decay on weights only. Runs on <see cref="TrainingLoop"/>: synchronous, one dispose scope per step.
 /// </remarks>
 public sealed class AutoencoderTrainer
 {
@@ -63,64 +61,76 @@ public sealed class AutoencoderTrainer
 
     private List<AutoencoderEpoch> Train(Autoencoder model, Dataset source, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
-        var parameters = model.parameters().ToArray();
-        var weights = parameters.Where(p => p.dim() > 1).ToArray();
-        var biases = parameters.Where(p => p.dim() <= 1).ToArray();
-        using var optimizer = Optimizers.Create(OptimizerKind.Adam,
-            [new OptimizerGroup(weights, options.LearningRate, options.WeightDecay), new OptimizerGroup(biases, options.LearningRate)]);
-        using var noise = new Generator((ulong)options.Seed * 7_919UL + 17UL);
-        int stepsPerEpoch = (source.Count + options.BatchSize - 1) / options.BatchSize;
-        long totalSteps = (long)stepsPerEpoch * options.Epochs, done = 0;
-        var clock = Stopwatch.StartNew();
+        using var step = new AutoencoderStep(model, options);
         var history = new List<AutoencoderEpoch>();
-        model.train();
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
-        {
-            var epochClock = Stopwatch.StartNew();
-            double reconSum = 0, sparseSum = 0, activationSum = 0;
-            long seen = 0;
-            int step = 0;
-            using var shuffle = new Generator((ulong)options.Seed * 1_000_003UL + (ulong)epoch);
-            foreach (var batch in Batches.Of(source, options.BatchSize, shuffle: true, generator: shuffle))
+        int stepsPerEpoch = (source.Count + options.BatchSize - 1) / options.BatchSize;
+        new TrainingLoop(options).Run(step, epoch => ((IBatchSource)source).Batches(options.BatchSize, shuffle: true, seed: TrainingLoop.ShuffleSeed(options.Seed, epoch)),
+            stepsPerEpoch, new LoopHooks
             {
-                cancellation.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var x = batch.Inputs;
-                var input = options.Corruption > 0
-                    ? x * rand(x.shape, generator: noise).ge(options.Corruption).to_type(x.dtype)
-                    : x;
-                optimizer.zero_grad();
-                var code = model.EncodeRaw(input);
-                var recon = ReconstructionLoss(model.Decode(code), x);
-                var loss = recon;
-                Tensor? sparse = null;
-                if (options.SparsityWeight > 0)
+                EpochTrained = e =>
                 {
-                    sparse = options.SparsityWeight * Sparsity.KlDivergence(code, options.SparsityTarget);
-                    loss = loss + sparse;
-                }
-                loss.backward();
-                optimizer.step();
-
-                long b = x.shape[0];
-                reconSum += recon.item<float>() * b;
-                sparseSum += (sparse?.item<float>() ?? 0) * b;
-                activationSum += code.detach().mean().item<float>() * b;
-                seen += b;
-                step++;
-                done++;
-                if (progress is not null)
-                {
-                    double perStep = clock.Elapsed.TotalSeconds / done;
-                    progress.Report(new TrainingProgress(epoch, options.Epochs, step, stepsPerEpoch, reconSum / seen, double.NaN,
-                        seen / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), clock.Elapsed, TimeSpan.FromSeconds(perStep * (totalSteps - done))));
-                }
-            }
-            history.Add(new AutoencoderEpoch(epoch, reconSum / seen, sparseSum / seen, activationSum / seen, epochClock.Elapsed.TotalSeconds));
-            NativeMemory.ReleaseFinalizable();
-        }
+                    history.Add(new AutoencoderEpoch(e.Epoch, e.Loss, step.SparsitySum / e.Examples, step.ActivationSum / e.Examples, e.Seconds));
+                    (step.SparsitySum, step.ActivationSum) = (0, 0);
+                    return null;
+                },
+            }, progress, cancellation);
         model.eval();
         return history;
+    }
+
+    /// <summary>
+    /// One step of the sparse (denoising) autoencoder: reconstruction of the clean input from the corrupted one, plus
+    /// the KL sparsity penalty; one optimiser, weight decay on the weights only. The loop sums the reconstruction loss;
+    /// the step sums the sparsity term and the mean activation per example for the epoch's record.
+    /// </summary>
+    private sealed class AutoencoderStep : ITrainingStep<Batch>, IDisposable
+    {
+        private readonly Autoencoder model;
+        private readonly AutoencoderOptions options;
+        private readonly Generator noise;
+        public double SparsitySum, ActivationSum;
+
+        public AutoencoderStep(Autoencoder model, AutoencoderOptions options)
+        {
+            (this.model, this.options) = (model, options);
+            var parameters = model.parameters().ToArray();
+            Phases = [new TrainingPhase("all", [
+                new ParameterGroupSpec(parameters.Where(p => p.dim() > 1).ToArray()),
+                new ParameterGroupSpec(parameters.Where(p => p.dim() <= 1).ToArray(), WeightDecayScale: 0)])];
+            noise = new Generator((ulong)options.Seed * 7_919UL + 17UL);
+        }
+
+        public IReadOnlyList<TrainingPhase> Phases { get; }
+
+        public void SetTraining(bool training) => model.train(training);
+
+        public StepOutcome Run(Batch batch, StepContext context)
+        {
+            var optimizer = context.Optimizers[0];
+            var x = batch.Inputs;
+            var input = options.Corruption > 0
+                ? x * rand(x.shape, generator: noise).ge(options.Corruption).to_type(x.dtype)
+                : x;
+            optimizer.zero_grad();
+            var code = model.EncodeRaw(input);
+            var recon = ReconstructionLoss(model.Decode(code), x);
+            var loss = recon;
+            Tensor? sparse = null;
+            if (options.SparsityWeight > 0)
+            {
+                sparse = options.SparsityWeight * Sparsity.KlDivergence(code, options.SparsityTarget);
+                loss = loss + sparse;
+            }
+            loss.backward();
+            optimizer.step();
+
+            long b = x.shape[0];
+            SparsitySum += (sparse?.item<float>() ?? 0) * b;
+            ActivationSum += code.detach().mean().item<float>() * b;
+            return new StepOutcome(recon.item<float>(), b, 0) { Predictions = 0 };   // predicts no classes: accuracy NaN
+        }
+
+        public void Dispose() => noise.Dispose();
     }
 
     /// <summary>Mean over the batch of ½‖x − x̂‖² (a scalar tensor).</summary>

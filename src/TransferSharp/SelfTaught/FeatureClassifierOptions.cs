@@ -12,46 +12,38 @@ public enum FeatureClassifierKind
 }
 
 /// <summary>
-/// Settings of the classifier <see cref="SelfTaughtLearner"/> trains on features. Training runs a fixed number of
-/// optimiser steps whatever the number of labelled examples (1 per class or thousands), with Adam and L2 weight decay.
+/// Settings of the classifier <see cref="SelfTaughtLearner"/> trains on features: the <see cref="TrainerOptions"/>
+/// (defaults: batches of 128, Adam at 0.01 with cosine decay, L2 weight decay 1e-4, the UFLDL softmax's λ) and the
+/// classifier. Training runs a fixed number of optimiser steps whatever the number of labelled examples (1 per class
+/// or thousands).
 /// </summary>
-public sealed record FeatureClassifierOptions
+public sealed record FeatureClassifierOptions : TrainerOptions
 {
+    /// <summary>The defaults: batches of 128 (capped at the training set size), learning rate 0.01, weight decay 1e-4.</summary>
+    public FeatureClassifierOptions()
+    {
+        BatchSize = 128;
+        LearningRate = 0.01;
+        WeightDecay = 1e-4;
+    }
+
     /// <summary>Default <see cref="FeatureClassifierKind.Softmax"/>.</summary>
     public FeatureClassifierKind Kind { get; init; } = FeatureClassifierKind.Softmax;
-    /// <summary>Optimiser steps in total (epochs are derived from it). Default 600.</summary>
+    /// <summary>Optimiser steps in total: the epochs are derived from it (so 1 example per class and thousands train
+    /// alike); 0 = train for <see cref="TrainerOptions.Epochs"/> instead. Default 600.</summary>
     public int Steps { get; init; } = 600;
-    /// <summary>Examples per step (capped at the training set size). Default 128.</summary>
-    public int BatchSize { get; init; } = 128;
-    /// <summary>Adam learning rate, decayed by a cosine. Default 0.01.</summary>
-    public double LearningRate { get; init; } = 0.01;
-    /// <summary>L2 weight decay. Default 1e-4 (the UFLDL softmax's λ).</summary>
-    public double WeightDecay { get; init; } = 1e-4;
     /// <summary>Centre the features on the training mean and divide them by one global standard deviation (so that
     /// pixels, PCA projections and codes reach the classifier on the same scale). Default true.</summary>
     public bool Standardize { get; init; } = true;
-    /// <summary>Seeds the classifier's weights and shuffles. Default 0.</summary>
-    public int Seed { get; init; }
-    /// <summary>CPU threads; 0 = all cores.</summary>
-    public int Threads { get; init; }
 
-    /// <summary>Names every bad field; empty when usable.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <inheritdoc/>
+    public override IReadOnlyList<OptionError> Validate()
     {
-        var e = new List<string>();
-        if (Steps < 1) e.Add($"classifier steps must be at least 1, got {Steps}");
-        if (BatchSize < 1) e.Add($"classifier batch size must be at least 1, got {BatchSize}");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) e.Add($"classifier learning rate must be positive, got {LearningRate}");
-        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) e.Add($"classifier weight decay must be finite and non-negative, got {WeightDecay}");
-        if (Threads < 0) e.Add($"threads must be non-negative, got {Threads}");
+        var e = new List<OptionError>();
+        if (Steps < 0) e.Add(new(nameof(Steps), $"classifier steps must be 0 (use epochs) or more, got {Steps}"));
+        // "classifier ..." as these settings sit beside the autoencoder's in the self-taught commands.
+        e.AddRange(base.Validate().Select(x => x.Field == nameof(Threads) ? x : x with { Message = "classifier " + x.Message }));
         return e;
-    }
-
-    /// <summary>Throws <see cref="ArgumentException"/> listing every bad field.</summary>
-    public void ThrowIfInvalid()
-    {
-        var e = Validate();
-        if (e.Count > 0) throw new ArgumentException(string.Join("; ", e));
     }
 
     internal TrainingOptions ToTrainingOptions(int trainCount)
@@ -60,12 +52,13 @@ public sealed record FeatureClassifierOptions
         int stepsPerEpoch = (trainCount + batch - 1) / batch;
         return new TrainingOptions
         {
-            Epochs = Math.Max(1, (Steps + stepsPerEpoch - 1) / stepsPerEpoch),
+            Epochs = Steps == 0 ? Epochs : Math.Max(1, (Steps + stepsPerEpoch - 1) / stepsPerEpoch),
             BatchSize = batch,
             LearningRate = LearningRate,
-            Optimizer = OptimizerKind.Adam,
+            Optimizer = Optimizer,
+            Momentum = Momentum,
             WeightDecay = WeightDecay,
-            Schedule = ScheduleKind.Cosine,
+            Schedule = Schedule,
             Seed = Seed,
             Threads = Threads,
         };

@@ -28,8 +28,7 @@ public sealed class SelfTaughtClustering
     /// <summary>Creates the clusterer; the options are validated here.</summary>
     public SelfTaughtClustering(KMeansOptions options)
     {
-        var e = options.Validate();
-        if (e.Count > 0) throw new ArgumentException(string.Join("; ", e));
+        options.ThrowIfInvalid();
         this.options = options;
     }
 

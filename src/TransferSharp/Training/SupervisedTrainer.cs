@@ -41,7 +41,7 @@ public sealed class SupervisedTrainer
         if (step.Phases[0].Groups.Sum(g => g.Parameters.Count) == 0) throw new ArgumentException("no trainable parameters: every parameter is frozen");
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var r = new TrainingLoop(options).Run(step,
-            epoch => train.Batches(options.BatchSize, shuffle: true, seed: (ulong)options.Seed * 1_000_003UL + (ulong)epoch),
+            epoch => train.Batches(options.BatchSize, shuffle: true, seed: TrainingLoop.ShuffleSeed(options.Seed, epoch)),
             stepsPerEpoch,
             new LoopHooks
             {

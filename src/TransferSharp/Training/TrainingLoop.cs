@@ -185,6 +185,10 @@ public sealed class TrainingLoop
         }
     }
 
+    /// <summary>The shuffle seed of a 1-based epoch: derived from the seed and the epoch alone, so a resumed run
+    /// shuffles its epochs as an uninterrupted one does.</summary>
+    public static ulong ShuffleSeed(int seed, int epoch) => (ulong)seed * 1_000_003UL + (ulong)epoch;
+
     private static double Ratio(long correct, long predictions) => predictions == 0 ? double.NaN : correct / (double)predictions;
 
     /// <summary>The best validation accuracy's epoch of a resumed history (the last when none was validated).</summary>

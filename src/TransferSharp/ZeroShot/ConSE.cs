@@ -33,7 +33,7 @@ public sealed class ConSETrainer
         var network = ModelZoo.Create(new ModelSpec(options.Architecture, seenTrain.ExampleShape, seen.Count));
         try
         {
-            var history = ZeroShotLoop.Run(network, network.parameters().ToArray(), seenTrain, options, (x, y) =>
+            var history = ZeroShotStep.Train(network, network.parameters().ToArray(), seenTrain, options, (x, y) =>
             {
                 var logits = network.call(x);                                                    // (B, S)
                 var loss = functional.cross_entropy(logits, y);

@@ -45,7 +45,7 @@ public sealed class DapTrainer
         {
             using var classAttributes = seen.ToTensor().DetachFromDisposeScope();                  // (S, A)
             using var keep = tensor(informative.Select(i => (long)i).ToArray()).DetachFromDisposeScope();
-            var history = ZeroShotLoop.Run(network, network.parameters().ToArray(), seenTrain, options, (x, y) =>
+            var history = ZeroShotStep.Train(network, network.parameters().ToArray(), seenTrain, options, (x, y) =>
             {
                 var logits = network.call(x).index_select(1, keep);                               // (B, A')
                 var targets = classAttributes.index_select(0, y).index_select(1, keep);          // (B, A')

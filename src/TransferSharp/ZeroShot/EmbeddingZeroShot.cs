@@ -40,7 +40,7 @@ public sealed class EmbeddingZeroShotTrainer
         try
         {
             using var classDescriptions = seen.ToTensor().DetachFromDisposeScope();              // (S, D)
-            var history = ZeroShotLoop.Run(network, network.parameters().ToArray(), seenTrain, options, (x, y) =>
+            var history = ZeroShotStep.Train(network, network.parameters().ToArray(), seenTrain, options, (x, y) =>
             {
                 var scores = network.Scores(x, classDescriptions);                               // (B, S)
                 var loss = MaxMarginEmbedding.Loss(scores, y, options.Margin, options.MarginLoss);

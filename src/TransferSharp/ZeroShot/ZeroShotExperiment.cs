@@ -14,13 +14,16 @@ public sealed record ZeroShotEvaluationOptions
     public double Calibration { get; init; }
 
     /// <summary>Names every bad field; empty when usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<OptionError> Validate()
     {
-        var e = new List<string>();
-        if (!(SeenTestFraction is > 0 and < 1)) e.Add($"seen test fraction must be in (0, 1), got {SeenTestFraction}");
-        if (!double.IsFinite(Calibration)) e.Add($"calibration must be a finite number, got {Calibration}");
+        var e = new List<OptionError>();
+        if (!(SeenTestFraction is > 0 and < 1)) e.Add(new(nameof(SeenTestFraction), $"seen test fraction must be in (0, 1), got {SeenTestFraction}"));
+        if (!double.IsFinite(Calibration)) e.Add(new(nameof(Calibration), $"calibration must be a finite number, got {Calibration}"));
         return e;
     }
+
+    /// <summary>Throws <see cref="InvalidOptionsException"/> naming every bad field.</summary>
+    public void ThrowIfInvalid() => InvalidOptionsException.ThrowIfAny(Validate());
 }
 
 /// <summary>A finished experiment: the trained model, its evaluation and the split's sizes.</summary>
@@ -70,8 +73,7 @@ public static class ZeroShotExperiment
     private static void RequireValid(ZeroShotOptions options, ZeroShotEvaluationOptions evaluation)
     {
         options.ThrowIfInvalid();
-        var bad = evaluation.Validate();
-        if (bad.Count > 0) throw new ArgumentException(string.Join("; ", bad));
+        evaluation.ThrowIfInvalid();
     }
 
     /// <summary>

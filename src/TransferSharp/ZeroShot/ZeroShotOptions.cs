@@ -1,5 +1,6 @@
 using TransferSharp.Losses;
 using TransferSharp.Models;
+using TransferSharp.Training;
 
 namespace TransferSharp.ZeroShot;
 
@@ -23,19 +24,23 @@ public enum DapScoring
     Nearest,
 }
 
-/// <summary>Settings of the zero-shot trainers. Defaults suit 28x28 images on CPU (measured in bench/zeroshot.md).</summary>
-public sealed record ZeroShotOptions
+/// <summary>
+/// Settings of the zero-shot trainers: the <see cref="TrainerOptions"/> with defaults for 28x28 images on CPU (4
+/// epochs of 64, Adam at 2e-3 with cosine decay, weight decay 1e-4; measured in bench/zeroshot.md) and the methods' own.
+/// </summary>
+public sealed record ZeroShotOptions : TrainerOptions
 {
+    /// <summary>The defaults: 4 epochs, batches of 64, learning rate 2e-3, weight decay 1e-4; the rest as <see cref="TrainerOptions"/>.</summary>
+    public ZeroShotOptions()
+    {
+        Epochs = 4;
+        BatchSize = 64;
+        LearningRate = 2e-3;
+        WeightDecay = 1e-4;
+    }
+
     /// <summary>Image network f(x): a <see cref="ModelZoo"/> architecture whose head becomes the method's output layer. Default lenet.</summary>
     public string Architecture { get; init; } = "lenet";
-    /// <summary>Passes over the seen-class training images. Default 4.</summary>
-    public int Epochs { get; init; } = 4;
-    /// <summary>Examples per step. Default 64.</summary>
-    public int BatchSize { get; init; } = 64;
-    /// <summary>Adam learning rate, with cosine decay. Default 2e-3.</summary>
-    public double LearningRate { get; init; } = 2e-3;
-    /// <summary>L2 weight decay. Default 1e-4.</summary>
-    public double WeightDecay { get; init; } = 1e-4;
     /// <summary>Size of the joint space of the embedding method. Default 64.</summary>
     public int EmbeddingSize { get; init; } = 64;
     /// <summary>The margin k of the max-margin loss. Default 1.</summary>
@@ -46,32 +51,20 @@ public sealed record ZeroShotOptions
     public int ConseTop { get; init; } = 3;
     /// <summary>DAP's rule from attributes to classes. Default probabilistic.</summary>
     public DapScoring DapScoring { get; init; } = DapScoring.Probabilistic;
-    /// <summary>Seeds initialisation and shuffles. Default 0.</summary>
-    public int Seed { get; init; }
-    /// <summary>CPU threads; 0 = all cores.</summary>
-    public int Threads { get; init; }
 
-    /// <summary>Names every bad field; empty when usable.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <inheritdoc/>
+    public override IReadOnlyList<OptionError> Validate()
     {
-        var e = new List<string>();
+        var e = base.Validate().ToList();
         if (!ModelZoo.Architectures.Contains(Architecture))
-            e.Add($"architecture '{Architecture}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
-        if (Epochs < 1) e.Add($"epochs must be at least 1, got {Epochs}");
-        if (BatchSize < 2) e.Add($"batch size must be at least 2, got {BatchSize}");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) e.Add($"learning rate must be positive, got {LearningRate}");
-        if (!(WeightDecay >= 0)) e.Add($"weight decay must be non-negative, got {WeightDecay}");
-        if (EmbeddingSize < 2) e.Add($"embedding size must be at least 2, got {EmbeddingSize}");
-        if (!(Margin > 0) || double.IsInfinity(Margin)) e.Add($"margin must be positive, got {Margin}");
-        if (ConseTop < 1) e.Add($"ConSE top T must be at least 1, got {ConseTop}");
-        if (Threads < 0) e.Add($"threads must be non-negative, got {Threads}");
+            e.Insert(0, new(nameof(Architecture), $"architecture '{Architecture}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})"));
+        // The max-margin and batch-norm paths need two examples per batch.
+        int batch = e.FindIndex(x => x.Field == nameof(BatchSize));
+        if (batch >= 0) e.RemoveAt(batch);
+        if (BatchSize < 2) e.Add(new(nameof(BatchSize), $"batch size must be at least 2, got {BatchSize}"));
+        if (EmbeddingSize < 2) e.Add(new(nameof(EmbeddingSize), $"embedding size must be at least 2, got {EmbeddingSize}"));
+        if (!(Margin > 0) || double.IsInfinity(Margin)) e.Add(new(nameof(Margin), $"margin must be positive, got {Margin}"));
+        if (ConseTop < 1) e.Add(new(nameof(ConseTop), $"ConSE top T must be at least 1, got {ConseTop}"));
         return e;
-    }
-
-    /// <summary>Throws <see cref="ArgumentException"/> listing every bad field.</summary>
-    public void ThrowIfInvalid()
-    {
-        var e = Validate();
-        if (e.Count > 0) throw new ArgumentException(string.Join("; ", e));
     }
 }

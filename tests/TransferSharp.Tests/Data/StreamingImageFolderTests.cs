@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TransferSharp.Data;
+using TransferSharp.Training;
 
 namespace TransferSharp.Tests.Data;
 
@@ -132,7 +133,7 @@ public sealed class StreamingImageFolderTests : IDisposable
         Directory.CreateDirectory(Path.Combine(dir.Path, "empty"));
         Assert.Equal(Assert.Throws<InvalidDataException>(() => ImageFolder.Read(dir.Path, 8, 8)).Message,
             Assert.Throws<InvalidDataException>(() => StreamingImageFolder.Open(dir.Path, 8, 8)).Message);
-        Assert.Throws<ArgumentException>(() => StreamingImageFolder.Open(missing, 8, 8, options: Threads(0)));
+        Assert.Equal("DecodeThreads", Assert.Single(Assert.Throws<InvalidOptionsException>(() => StreamingImageFolder.Open(missing, 8, 8, options: Threads(0))).Errors).Field);
     }
 
     [Fact]

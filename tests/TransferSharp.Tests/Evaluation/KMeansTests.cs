@@ -1,4 +1,5 @@
 using TransferSharp.Evaluation;
+using TransferSharp.Training;
 
 namespace TransferSharp.Tests.Evaluation;
 
@@ -58,9 +59,10 @@ public sealed class KMeansTests
     [Fact]
     public void Bad_input_is_refused_with_a_clear_message()
     {
-        Assert.Contains("clusters must be at least 1", Assert.Throws<ArgumentException>(() => new KMeans(new KMeansOptions { Clusters = 0 })).Message);
-        var e = Assert.Throws<ArgumentException>(() => new KMeans(new KMeansOptions { Restarts = 0, MaxIterations = 0 }));
+        Assert.Contains("clusters must be at least 1", Assert.Throws<InvalidOptionsException>(() => new KMeans(new KMeansOptions { Clusters = 0 })).Message);
+        var e = Assert.Throws<InvalidOptionsException>(() => new KMeans(new KMeansOptions { Restarts = 0, MaxIterations = 0 }));
         Assert.Contains("restarts", e.Message);
+        Assert.Equal(["Restarts", "MaxIterations"], e.Errors.Select(x => x.Field));
         Assert.Contains("max iterations", e.Message);
         using var few = zeros(3, 2);
         Assert.Contains("cannot form 5 clusters", Assert.Throws<ArgumentException>(() => new KMeans(new KMeansOptions { Clusters = 5 }).Fit(few)).Message);

@@ -71,8 +71,9 @@ public sealed class TsneTests
     [Fact]
     public void Bad_options_are_named()
     {
-        var e = Assert.Throws<ArgumentException>(() => Tsne.Embed(new float[10, 2], new TsneOptions { Perplexity = 0, Iterations = 0 }));
+        var e = Assert.Throws<InvalidOptionsException>(() => Tsne.Embed(new float[10, 2], new TsneOptions { Perplexity = 0, Iterations = 0 }));
         Assert.Contains("perplexity", e.Message);
+        Assert.Equal(["Perplexity", "Iterations"], e.Errors.Select(x => x.Field));
         Assert.Contains("iterations", e.Message);
     }
 }

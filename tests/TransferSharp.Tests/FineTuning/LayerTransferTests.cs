@@ -69,7 +69,8 @@ public sealed class LayerTransferTests
         foreach (var (k, v) in Values(built, built.StageNames)) Assert.Equal(expected[k], v);
         Assert.NotEqual(Values(source, ["conv1"])["conv1.0.weight"], Values(built, ["conv1"])["conv1.0.weight"]);
         var e = new LayerTransferOptions { Copy = StageSelection.Nothing, Mode = CopiedStageMode.Frozen }.Validate();
-        Assert.Contains("nothing to freeze", Assert.Single(e));
+        Assert.Contains("nothing to freeze", Assert.Single(e).Message);
+        Assert.Equal("Copy", e[0].Field);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using TransferSharp.Data;
 using TransferSharp.SelfTaught;
+using TransferSharp.Training;
 
 namespace TransferSharp.Tests.SelfTaught;
 
@@ -63,7 +64,7 @@ public sealed class AutoencoderTests
         // The one-layer default keeps its state-dict keys, so earlier checkpoints still load.
         using var shallow = Autoencoder.Create([1, 8, 8], new AutoencoderOptions { HiddenUnits = 8 });
         Assert.Equal(["encoder.1.weight", "encoder.1.bias", "decoder.0.weight", "decoder.0.bias"], shallow.state_dict().Keys);
-        Assert.Contains("dense layers", new AutoencoderOptions { DenseLayers = [0] }.Validate().Single());
+        Assert.Equal("DenseLayers", new AutoencoderOptions { DenseLayers = [0] }.Validate().Single().Field);
     }
 
     [Fact]
@@ -83,12 +84,13 @@ public sealed class AutoencoderTests
     public void Bad_options_and_shapes_give_clean_errors()
     {
         var e = new AutoencoderOptions { HiddenUnits = 0, Corruption = 1, SparsityTarget = 0, Epochs = 0, LearningRate = -1 }.Validate();
-        Assert.Contains(e, m => m.Contains("hidden units"));
-        Assert.Contains(e, m => m.Contains("corruption"));
-        Assert.Contains(e, m => m.Contains("sparsity target"));
-        Assert.Contains(e, m => m.Contains("epochs"));
-        Assert.Contains(e, m => m.Contains("learning rate"));
-        Assert.Throws<ArgumentException>(() => new AutoencoderTrainer(new AutoencoderOptions { BatchSize = 0 }));
+        Assert.Equal(["HiddenUnits", "Corruption", "SparsityTarget", "Epochs", "LearningRate"], e.Select(x => x.Field));
+        Assert.Contains(e, m => m.Message.Contains("hidden units"));
+        Assert.Contains(e, m => m.Message.Contains("corruption"));
+        Assert.Contains(e, m => m.Message.Contains("sparsity target"));
+        Assert.Contains(e, m => m.Message.Contains("epochs"));
+        Assert.Contains(e, m => m.Message.Contains("learning rate"));
+        Assert.Equal("BatchSize", Assert.Single(Assert.Throws<InvalidOptionsException>(() => new AutoencoderTrainer(new AutoencoderOptions { BatchSize = 0 })).Errors).Field);
 
         var conv = new AutoencoderOptions { Kind = AutoencoderKind.Conv };
         Assert.Contains("divisible by 4", Assert.Throws<ArgumentException>(() => Autoencoder.Create([1, 10, 10], conv)).Message);

@@ -60,9 +60,10 @@ public sealed class SelfTaughtTests
         Assert.Contains("has no labels", Assert.Throws<ArgumentException>(() => learner.Fit(FeatureMap.Raw(), unlabelled, labelled)).Message);
         using var other = TestData.Blobs(perClass: 5, classes: 3, dims: 3, seed: 0);
         Assert.Contains("different classes", Assert.Throws<ArgumentException>(() => learner.Fit(FeatureMap.Raw(), labelled, other)).Message);
-        var e = new FeatureClassifierOptions { Steps = 0, LearningRate = 0 }.Validate();
-        Assert.Contains(e, m => m.Contains("steps"));
-        Assert.Contains(e, m => m.Contains("learning rate"));
+        var e = new FeatureClassifierOptions { Steps = -1, LearningRate = 0 }.Validate();
+        Assert.Equal(["Steps", "LearningRate"], e.Select(x => x.Field));
+        Assert.Contains(e, m => m.Message.Contains("classifier steps"));
+        Assert.Contains(e, m => m.Message.Contains("classifier learning rate"));
         var clustering = new SelfTaughtClustering(new KMeansOptions { Clusters = 50 });
         Assert.Contains("fewer than the 50 clusters", Assert.Throws<ArgumentException>(() => clustering.Cluster(FeatureMap.Raw(), labelled)).Message);
     }

@@ -58,20 +58,6 @@ public sealed class SupervisedTrainerTests
     }
 
     [Fact]
-    public void The_live_tensor_count_stays_flat_over_many_steps()
-    {
-        using var data = TestData.Squares(40, 4, 1, 28, seed: 2);
-        Seeding.SeedEverything(0);
-        using var model = ModelZoo.Create(new ModelSpec("lenet", [1, 28, 28], 4));
-        var counts = new List<long>();
-        var progress = new SyncProgress<TrainingProgress>(_ => counts.Add(DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount));
-        new SupervisedTrainer(new TrainingOptions { Epochs = 8, BatchSize = 16, Threads = 2 }).Fit(model, data, data, progress);
-        Assert.Equal(80, counts.Count);
-        // After warm-up (optimizer state created on the first step), the count is the same at every step.
-        Assert.Single(counts.Skip(2).Distinct());
-    }
-
-    [Fact]
     public void Resuming_from_a_checkpoint_reproduces_the_uninterrupted_run()
     {
         using var dir = new TestData.TempFolder();
@@ -170,11 +156,5 @@ public sealed class SupervisedTrainerTests
         Assert.Contains("epochs", e.Message);
         Assert.Contains("batch size", e.Message);
         Assert.Contains("learning rate", e.Message);
-    }
-
-    /// <summary>Reports synchronously on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -30,6 +30,8 @@ public sealed class TrainingLoopTests
         public double LossOverride = double.NaN;
         public int NanAtStep = -1;
         public int Steps;
+        /// <summary>Scale the inputs by the batch number, so that different batch orders give different numbers.</summary>
+        public bool Scaled;
 
         public ToyStep(bool twoPhases)
         {
@@ -47,7 +49,8 @@ public sealed class TrainingLoopTests
             Steps++;
             var o = context.Optimizers[0];
             o.zero_grad();
-            var loss = functional.mse_loss(A.call(x), x * 3);
+            var input = Scaled ? x * (1 + 0.2 * batch) : x;
+            var loss = functional.mse_loss(A.call(input), input * 3);
             loss.backward();
             o.step();
             if (context.Optimizers.Count > 1)
@@ -118,5 +121,82 @@ public sealed class TrainingLoopTests
         }
         Assert.Throws<OperationCanceledException>(() => new TrainingLoop(new ToyOptions()).Run(step, Batches, 5, cancellation: cts.Token));
         Assert.Equal(8, step.Steps);                            // 5 in epoch 1, 3 in epoch 2
+    }
+
+    [Fact]
+    public void Resuming_gives_the_same_numbers_as_an_uninterrupted_run()
+    {
+        // SGD with momentum and cosine decay: the resumed run needs the optimiser state and the schedule position.
+        var options = new ToyOptions { Momentum = 0.9, Schedule = ScheduleKind.Cosine, LearningRate = 0.02 };
+        // Each epoch's batches differ (scale factors), derived from the epoch alone as the trainers' shuffles are.
+        IEnumerable<int> Batches(int epoch) => Enumerable.Range(0, 5).Select(i => (epoch * 7 + i) % 5);
+
+        Seeding.SeedEverything(3);
+        using var full = new ToyStep(twoPhases: false) { Scaled = true };
+        var uninterrupted = new TrainingLoop(options).Run(full, Batches, 5);
+
+        using var dir = new TestData.TempFolder();
+        string statePath = dir.File("optimizer.pt");
+        Seeding.SeedEverything(3);
+        using var first = new ToyStep(twoPhases: false) { Scaled = true };
+        IReadOnlyList<EpochMetrics>? saved = null;
+        float savedWeight = 0;
+        var stop = new LoopHooks
+        {
+            EpochEnded = e =>
+            {
+                if (e.Epoch != 2) return;
+                e.Optimizer.save_state_dict(statePath);
+                (saved, savedWeight) = (e.History, first.A.weight!.item<float>());
+                throw new OperationCanceledException();   // interrupted after epoch 2's checkpoint
+            },
+        };
+        Assert.Throws<OperationCanceledException>(() => new TrainingLoop(options).Run(first, Batches, 5, stop));
+
+        using var second = new ToyStep(twoPhases: false) { Scaled = true };
+        using (no_grad()) second.A.weight!.fill_(savedWeight);
+        var resumed = new TrainingLoop(options).Run(second, Batches, 5, new LoopHooks { Resume = new ResumePoint(saved!, statePath) });
+
+        Assert.Equal(10, resumed.Steps);
+        Assert.Equal(uninterrupted.History.Select(h => (h.TrainLoss, h.LearningRate)), resumed.History.Select(h => (h.TrainLoss, h.LearningRate)));
+        Assert.Equal(full.A.weight!.item<float>(), second.A.weight!.item<float>());
+    }
+
+    [Fact]
+    public void Early_stopping_restores_the_best_epoch()
+    {
+        Seeding.SeedEverything(1);
+        using var step = new ToyStep(twoPhases: false);
+        double[] accuracies = [0.5, 0.8, 0.7, 0.6, 0.9, 0.95];
+        var weights = new List<float>();
+        var hooks = new LoopHooks
+        {
+            // A scripted validation: best at epoch 2, then two epochs without improvement.
+            EpochTrained = e =>
+            {
+                weights.Add(step.A.weight!.item<float>());
+                return new EpochValidation(1 - accuracies[e.Epoch - 1], accuracies[e.Epoch - 1]);
+            },
+            Patience = 2,
+            Model = step.A,
+        };
+        var r = new TrainingLoop(new ToyOptions { Epochs = 6, LearningRate = 0.01 }).Run(step, _ => Enumerable.Range(0, 3), 3, hooks);
+
+        Assert.True(r.StoppedEarly);
+        Assert.Equal(4, r.History.Count);
+        Assert.Equal(2, r.BestEpoch);
+        Assert.Equal([0.5, 0.8, 0.7, 0.6], r.History.Select(h => h.ValidationAccuracy!.Value));
+        Assert.NotEqual(weights[1], weights[3]);
+        Assert.Equal(weights[1], step.A.weight!.item<float>());   // epoch 2's weights are back
+    }
+
+    [Fact]
+    public void Without_a_validation_score_the_last_epoch_is_the_best()
+    {
+        Seeding.SeedEverything(1);
+        using var step = new ToyStep(twoPhases: false);
+        var r = new TrainingLoop(new ToyOptions()).Run(step, _ => Enumerable.Range(0, 2), 2);
+        Assert.Equal((4, false), (r.BestEpoch, r.StoppedEarly));
+        Assert.All(r.History, h => Assert.Null(h.ValidationAccuracy));
     }
 }
