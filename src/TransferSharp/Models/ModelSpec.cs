@@ -1,3 +1,5 @@
+using TransferSharp.Training;
+
 namespace TransferSharp.Models;
 
 /// <summary>What is needed to rebuild a model: its architecture, the shape of one input and the class count.</summary>
@@ -7,14 +9,14 @@ namespace TransferSharp.Models;
 public sealed record ModelSpec(string Architecture, long[] InputShape, int ClassCount)
 {
     /// <summary>Names every bad field; empty when the spec is usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<OptionError> Validate()
     {
-        var errors = new List<string>();
+        var errors = new List<OptionError>();
         if (!ModelZoo.Architectures.Contains(Architecture))
-            errors.Add($"model '{Architecture}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
+            errors.Add(new(nameof(Architecture), $"model '{Architecture}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})"));
         if (InputShape.Length is not (1 or 3) || InputShape.Any(d => d <= 0))
-            errors.Add($"input shape [{string.Join(", ", InputShape)}] must be [C, H, W] or [D] with positive sizes");
-        if (ClassCount < 2) errors.Add($"class count must be at least 2, got {ClassCount}");
+            errors.Add(new(nameof(InputShape), $"input shape [{string.Join(", ", InputShape)}] must be [C, H, W] or [D] with positive sizes"));
+        if (ClassCount < 2) errors.Add(new(nameof(ClassCount), $"class count must be at least 2, got {ClassCount}"));
         return errors;
     }
 

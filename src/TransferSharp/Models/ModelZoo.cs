@@ -9,7 +9,7 @@ public static class ModelZoo
     /// <summary>A freshly initialised model. Seed TorchSharp first for reproducible weights.</summary>
     public static StagedModel Create(ModelSpec spec)
     {
-        var errors = spec.Validate();
+        var errors = spec.Validate().Select(e => e.Message).ToList();
         Training.NativeLibraryCheck.EnsureLoaded();
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
         return spec.Architecture switch

@@ -97,7 +97,7 @@ public static class MultiTaskCheckpoint
         }
         if (info is null || info.Format != FormatTag)
             throw new InvalidDataException($"{sidecar}: format '{info?.Format}' is not {FormatTag}");
-        var errors = info.ToSpec().Validate().ToList();
+        var errors = info.ToSpec().Validate().Select(e => e.Message).ToList();
         foreach (var t in info.Tasks.Skip(1))
             if (!t.InputShape.SequenceEqual(info.Tasks[0].InputShape)) errors.Add($"task '{t.Name}' has another input shape than '{info.Tasks[0].Name}'");
         if (errors.Count > 0) throw new InvalidDataException($"{sidecar}: {string.Join("; ", errors)}");

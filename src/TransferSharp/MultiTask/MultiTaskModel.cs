@@ -58,7 +58,7 @@ public sealed class MultiTaskModel : Module
     /// <exception cref="ArgumentException">A bad spec, naming every problem.</exception>
     public static MultiTaskModel Create(MultiTaskSpec spec)
     {
-        var errors = spec.Validate().ToList();
+        var errors = spec.Validate().Select(e => e.Message).ToList();
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
         var donors = new List<StagedModel>();
         try

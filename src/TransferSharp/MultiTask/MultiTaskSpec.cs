@@ -1,4 +1,5 @@
 using TransferSharp.Models;
+using TransferSharp.Training;
 
 namespace TransferSharp.MultiTask;
 
@@ -44,20 +45,20 @@ public sealed record MultiTaskSpec(string Architecture, long[] InputShape, int S
     }
 
     /// <summary>Names every bad field; empty when usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<OptionError> Validate()
     {
-        var e = new List<string>();
+        var e = new List<OptionError>();
         if (!ModelZoo.Architectures.Contains(Architecture))
-            e.Add($"model '{Architecture}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
-        if (Tasks.Count == 0) e.Add("no tasks");
+            e.Add(new(nameof(Architecture), $"model '{Architecture}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})"));
+        if (Tasks.Count == 0) e.Add(new(nameof(Tasks), "no tasks"));
         foreach (var t in Tasks)
         {
-            if (!TaskSpec.IsValidName(t.Name)) e.Add($"task name '{t.Name}' must be non-empty letters, digits, '-' or '_'");
-            if (t.ClassCount < 2) e.Add($"task '{t.Name}' needs at least 2 classes, got {t.ClassCount}");
+            if (!TaskSpec.IsValidName(t.Name)) e.Add(new(nameof(Tasks), $"task name '{t.Name}' must be non-empty letters, digits, '-' or '_'"));
+            if (t.ClassCount < 2) e.Add(new(nameof(Tasks), $"task '{t.Name}' needs at least 2 classes, got {t.ClassCount}"));
         }
         foreach (var dup in Tasks.GroupBy(t => t.Name).Where(g => g.Count() > 1))
-            e.Add($"task name '{dup.Key}' is used {dup.Count()} times");
-        if (SharedStages < 1) e.Add($"shared stages must be at least 1, got {SharedStages}");
+            e.Add(new(nameof(Tasks), $"task name '{dup.Key}' is used {dup.Count()} times"));
+        if (SharedStages < 1) e.Add(new(nameof(SharedStages), $"shared stages must be at least 1, got {SharedStages}"));
         return e;
     }
 }

@@ -88,7 +88,7 @@ public sealed class MultiTaskTrainer
     {
         ArgumentNullException.ThrowIfNull(model);
         if (tasks is null || tasks.Count == 0) throw new ArgumentException("no tasks to train");
-        var errors = tasks.SelectMany(t => t.Validate()).ToList();
+        var errors = tasks.SelectMany(t => t.Validate()).Select(e => e.Message).ToList();
         foreach (var dup in tasks.GroupBy(t => t.Name).Where(g => g.Count() > 1))
             errors.Add($"task name '{dup.Key}' is used {dup.Count()} times");
         var missing = tasks.Select(t => t.Name).Where(x => !model.TaskNames.Contains(x)).ToArray();

@@ -1,4 +1,5 @@
 using TransferSharp.Data;
+using TransferSharp.Training;
 
 namespace TransferSharp.MultiTask;
 
@@ -22,24 +23,24 @@ public sealed record TaskSpec(string Name, Dataset Train, Dataset? Validation = 
         !string.IsNullOrEmpty(name) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     /// <summary>Names every problem with this task; empty when usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<OptionError> Validate()
     {
-        var e = new List<string>();
+        var e = new List<OptionError>();
         string n = Name ?? "";
-        if (!IsValidName(Name)) e.Add($"task name '{n}' must be non-empty letters, digits, '-' or '_'");
-        if (Train is null) e.Add($"task '{n}': no training data");
+        if (!IsValidName(Name)) e.Add(new(nameof(Name), $"task name '{n}' must be non-empty letters, digits, '-' or '_'"));
+        if (Train is null) e.Add(new(nameof(Train), $"task '{n}': no training data"));
         else
         {
-            if (!Train.HasLabels) e.Add($"task '{n}': training set '{Train.Name}' has no labels");
-            if (Train.Count == 0) e.Add($"task '{n}': training set '{Train.Name}' is empty");
+            if (!Train.HasLabels) e.Add(new(nameof(Train), $"task '{n}': training set '{Train.Name}' has no labels"));
+            if (Train.Count == 0) e.Add(new(nameof(Train), $"task '{n}': training set '{Train.Name}' is empty"));
         }
-        if (Validation is { HasLabels: false }) e.Add($"task '{n}': validation set '{Validation.Name}' has no labels");
+        if (Validation is { HasLabels: false }) e.Add(new(nameof(Validation), $"task '{n}': validation set '{Validation.Name}' has no labels"));
         if (Validation is not null && Train is not null && !Validation.ExampleShape.SequenceEqual(Train.ExampleShape))
-            e.Add($"task '{n}': validation examples are {Shape(Validation)} but training examples are {Shape(Train)}");
+            e.Add(new(nameof(Validation), $"task '{n}': validation examples are {Shape(Validation)} but training examples are {Shape(Train)}"));
         if (Validation is { HasLabels: true } && Train is { HasLabels: true } && Validation.ClassCount != Train.ClassCount)
-            e.Add($"task '{n}': validation has {Validation.ClassCount} classes, training has {Train.ClassCount}");
-        if (!(LossWeight >= 0) || double.IsInfinity(LossWeight)) e.Add($"task '{n}': loss weight must be finite and non-negative, got {LossWeight}");
-        if (!(SamplingWeight >= 0) || double.IsInfinity(SamplingWeight)) e.Add($"task '{n}': sampling weight must be finite and non-negative, got {SamplingWeight}");
+            e.Add(new(nameof(Validation), $"task '{n}': validation has {Validation.ClassCount} classes, training has {Train.ClassCount}"));
+        if (!(LossWeight >= 0) || double.IsInfinity(LossWeight)) e.Add(new(nameof(LossWeight), $"task '{n}': loss weight must be finite and non-negative, got {LossWeight}"));
+        if (!(SamplingWeight >= 0) || double.IsInfinity(SamplingWeight)) e.Add(new(nameof(SamplingWeight), $"task '{n}': sampling weight must be finite and non-negative, got {SamplingWeight}"));
         return e;
     }
 

@@ -160,7 +160,7 @@ public static class Checkpoint
             throw new InvalidDataException($"{sidecar}: not a valid checkpoint sidecar: {e.Message}");
         }
         if (info is null) throw new InvalidDataException($"{sidecar}: not a valid checkpoint sidecar");
-        var errors = info.Spec.Validate().ToList();
+        var errors = info.Spec.Validate().Select(e => e.Message).ToList();
         if (!InputPreprocessing.Names.Contains(info.Preprocessing))
             errors.Add($"preprocessing '{info.Preprocessing}' is unknown (choose {string.Join(", ", InputPreprocessing.Names)})");
         if (info.Bottleneck < 0) errors.Add($"bottleneck must be 0 (none) or positive, got {info.Bottleneck}");

@@ -89,6 +89,7 @@ public sealed class TrainingLoop
     {
         hooks ??= new LoopHooks();
         if (hooks.Patience > 0 && hooks.Model is null) throw new ArgumentException("early stopping needs the model whose best weights it keeps");
+        if (stepsPerEpoch < 1) throw new ArgumentException($"an epoch needs at least one step, got {stepsPerEpoch} (is the training set empty?)");
         Seeding.SetThreads(options.Threads);
         var optimizers = new List<OptimizerHelper>();
         Dictionary<string, Tensor>? bestState = null;
