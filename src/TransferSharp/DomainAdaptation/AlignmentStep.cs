@@ -81,6 +81,9 @@ internal abstract class AlignmentStep : ITrainingStep<AdaptationBatch>, IDisposa
 /// <summary>Settings shared by MMD and CORAL: a loss weight on a schedule, and the optional target-entropy term.</summary>
 public abstract record WeightedAlignmentOptions : AdaptationMethodOptions
 {
+    /// <summary>Settings of <paramref name="method"/> (MMD or CORAL).</summary>
+    protected WeightedAlignmentOptions(IAdaptationMethod method) : base(method) { }
+
     /// <summary>Cap of the alignment loss weight: the schedule's value is multiplied by this. Default 0.3.</summary>
     public double AlignmentWeight { get; init; } = 0.3;
     /// <summary>Shape of the weight over training. Default <see cref="AdaptationSchedule.Ganin"/>.</summary>

@@ -51,9 +51,12 @@ public interface IAdaptationMethod
 /// </summary>
 public abstract record AdaptationMethodOptions
 {
+    /// <summary>Settings of <paramref name="method"/>.</summary>
+    protected AdaptationMethodOptions(IAdaptationMethod method) => Method = method;
+
     /// <summary>The method these settings belong to.</summary>
     [JsonIgnore]
-    public abstract IAdaptationMethod Method { get; }
+    public IAdaptationMethod Method { get; }
 
     /// <summary>The method's name (<see cref="IAdaptationMethod.Name"/>), serialised first.</summary>
     [JsonPropertyOrder(-1)]

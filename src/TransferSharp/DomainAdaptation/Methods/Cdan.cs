@@ -18,8 +18,8 @@ public sealed class Cdan : AdaptationMethod<Cdan.Options>
     /// <summary>CDAN's settings (DANN's: reversal coefficient, its schedule, the discriminator).</summary>
     public sealed record Options : AdversarialOptions
     {
-        /// <inheritdoc />
-        public override IAdaptationMethod Method => Cdan.Method;
+        /// <summary>Cdan's defaults.</summary>
+        public Options() : base(Cdan.Method) { }
     }
 
     /// <inheritdoc />

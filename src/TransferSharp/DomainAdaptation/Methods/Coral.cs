@@ -16,8 +16,8 @@ public sealed class Coral : AdaptationMethod<Coral.Options>
     /// <summary>CORAL's settings: the loss weight, its schedule, the entropy term.</summary>
     public sealed record Options : WeightedAlignmentOptions
     {
-        /// <inheritdoc />
-        public override IAdaptationMethod Method => Coral.Method;
+        /// <summary>Coral's defaults.</summary>
+        public Options() : base(Coral.Method) { }
     }
 
     /// <inheritdoc />

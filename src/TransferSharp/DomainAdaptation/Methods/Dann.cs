@@ -25,8 +25,8 @@ public sealed class Dann : AdaptationMethod<Dann.Options>
     /// <summary>DANN's settings.</summary>
     public sealed record Options : AdversarialOptions
     {
-        /// <inheritdoc />
-        public override IAdaptationMethod Method => Dann.Method;
+        /// <summary>Dann's defaults.</summary>
+        public Options() : base(Dann.Method) { }
     }
 
     /// <inheritdoc />
@@ -44,6 +44,9 @@ public sealed class Dann : AdaptationMethod<Dann.Options>
 /// <summary>Settings shared by <see cref="Dann"/> and <see cref="Cdan"/>: the reversal coefficient's schedule and the discriminator.</summary>
 public abstract record AdversarialOptions : AdaptationMethodOptions
 {
+    /// <summary>Settings of <paramref name="method"/> (DANN or CDAN).</summary>
+    protected AdversarialOptions(IAdaptationMethod method) : base(method) { }
+
     /// <summary>
     /// Cap of the gradient reversal coefficient λ: the schedule's value is multiplied by this (1 = the paper). The
     /// features receive −λ times the domain loss's gradient; the discriminator always learns at full weight. Default 0.3.

@@ -30,8 +30,8 @@ public sealed class Mcd : AdaptationMethod<Mcd.Options>
     /// <summary>MCD's settings.</summary>
     public sealed record Options : AdaptationMethodOptions
     {
-        /// <inheritdoc />
-        public override IAdaptationMethod Method => Mcd.Method;
+        /// <summary>Mcd's defaults.</summary>
+        public Options() : base(Mcd.Method) { }
 
         /// <summary>Generator updates per batch in phase C (the paper's and TLlib's n = 4). Default 4.</summary>
         public int GeneratorSteps { get; init; } = 4;

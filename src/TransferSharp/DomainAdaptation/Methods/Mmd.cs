@@ -16,8 +16,8 @@ public sealed class Mmd : AdaptationMethod<Mmd.Options>
     /// <summary>MMD's settings: the loss weight, its schedule, the entropy term.</summary>
     public sealed record Options : WeightedAlignmentOptions
     {
-        /// <inheritdoc />
-        public override IAdaptationMethod Method => Mmd.Method;
+        /// <summary>Mmd's defaults.</summary>
+        public Options() : base(Mmd.Method) { }
     }
 
     /// <inheritdoc />

@@ -13,8 +13,8 @@ public sealed class SourceOnly : AdaptationMethod<SourceOnly.Options>
     /// <summary>Source-only training has no settings of its own.</summary>
     public sealed record Options : AdaptationMethodOptions
     {
-        /// <inheritdoc />
-        public override IAdaptationMethod Method => SourceOnly.Method;
+        /// <summary>SourceOnly's defaults.</summary>
+        public Options() : base(SourceOnly.Method) { }
     }
 
     /// <inheritdoc />

@@ -16,8 +16,8 @@ public sealed class TargetOnly : AdaptationMethod<TargetOnly.Options>
     /// <summary>Trained-on-target has no settings of its own.</summary>
     public sealed record Options : AdaptationMethodOptions
     {
-        /// <inheritdoc />
-        public override IAdaptationMethod Method => TargetOnly.Method;
+        /// <summary>TargetOnly's defaults.</summary>
+        public Options() : base(TargetOnly.Method) { }
     }
 
     /// <inheritdoc />
