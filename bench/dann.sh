@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Domain adaptation benchmark: source only, DANN, MMD, CORAL and trained on target, on MNIST -> MNIST-M and
+# Domain adaptation benchmark: source only, DANN, CDAN, MMD, CORAL, MCD and trained on target, on MNIST -> MNIST-M and
 # MNIST -> optdigits (upsampled to 28x28), several seeds; prints a markdown table (mean ± std of the target's
 # held-out accuracy, and the fraction of the source-only -> trained-on-target gap each method closes).
 # Usage: bench/dann.sh            (env: SEEDS="0 1 2" EPOCHS=1 STEPS=300 BATCH=32 THREADS=1 PAIRS="mnist-m optdigits")
@@ -8,15 +8,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SEEDS=${SEEDS:-"0 1 2"} EPOCHS=${EPOCHS:-1} STEPS=${STEPS:-300} BATCH=${BATCH:-32} THREADS=${THREADS:-1}
 PAIRS=${PAIRS:-"mnist-m optdigits"}
-# Rows: the five methods, plus plain DANN (no CDAN conditioning) and a control: the default DANN network trained with
-# lambda = 0, i.e. target batches pass through the batch-norm bottleneck but no gradient aligns the domains. The gain of
-# an aligning method over this control is what alignment itself gives; over source only it also includes the target's
-# batch statistics.
-METHODS=${METHODS:-"source-only dann dann-plain dann-lambda0 mmd coral target-only"}
+# Rows: the methods (cdan is the default; until the methods were separated, `--method dann` ran it and plain DANN was
+# `--method dann --no-conditioning`), plus a control: the CDAN network trained with reversal coefficient 0, i.e. target
+# batches pass through the batch-norm bottleneck but no gradient aligns the domains. The gain of an aligning method
+# over this control is what alignment itself gives; over source only it also includes the target's batch statistics.
+METHODS=${METHODS:-"source-only cdan dann cdan-lambda0 mmd coral mcd target-only"}
 method_args() {
   case $1 in
-    dann-plain) echo "--method dann --no-conditioning" ;;
-    dann-lambda0) echo "--method dann --max-lambda 0" ;;
+    cdan-lambda0) echo "--method cdan --max-lambda 0" ;;
     *) echo "--method $1" ;;
   esac
 }
@@ -49,10 +48,10 @@ python3 - "$out" "$EPOCHS" "$STEPS" "$BATCH" "$THREADS" "$elapsed" "$*" <<'PY'
 import json, glob, statistics as st, sys, os, platform
 out, epochs, steps, batch, threads, elapsed, extra = sys.argv[1:]
 cpu = next((l.split(":")[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-methods = ["source-only", "dann", "dann-plain", "dann-lambda0", "mmd", "coral", "target-only"]
-labels = {"dann": "DANN (default: CDAN-conditioned)", "dann-plain": "DANN, plain (--no-conditioning)",
-          "dann-lambda0": "control: DANN network, lambda = 0", "mmd": "MMD", "coral": "Deep CORAL",
-          "source-only": "source only", "target-only": "trained on target"}
+methods = ["source-only", "cdan", "dann", "cdan-lambda0", "mmd", "coral", "mcd", "target-only"]
+labels = {"cdan": "CDAN (default)", "dann": "DANN, plain",
+          "cdan-lambda0": "control: CDAN network, lambda = 0", "mmd": "MMD", "coral": "Deep CORAL",
+          "mcd": "MCD (F1 head)", "source-only": "source only", "target-only": "trained on target"}
 print(f"`transfer adapt --source mnist --target T --method M --epochs {epochs} --steps-per-epoch {steps} --batch-size {batch} "
       f"--threads {threads} --tsne 0 --no-baseline {extra}`, {int(epochs)*int(steps)} steps of {batch} source + {batch} target, "
       f"{os.cpu_count()} x {cpu}, total {int(elapsed)//60} min {int(elapsed)%60} s\n")
@@ -69,12 +68,12 @@ for pair in sorted(os.listdir(out)):
         d = [r["metrics"]["domain_accuracy"] * 100 for r in runs if "domain_accuracy" in r["metrics"]]
         acc[m] = st.mean(t)
         rows[m] = (t, s, d, [r["seed"] for r in runs])
-    lo, hi, ctl = acc.get("source-only"), acc.get("target-only"), acc.get("dann-lambda0")
+    lo, hi, ctl = acc.get("source-only"), acc.get("target-only"), acc.get("cdan-lambda0")
     for m, (t, s, d, seeds) in rows.items():
         sd = st.stdev(t) if len(t) > 1 else 0
         gain = f"{acc[m] - lo:+.2f}" if lo is not None and m != "source-only" else "-"
         gap = f"{(acc[m] - lo) / (hi - lo) * 100:.0f} %" if lo is not None and hi is not None and hi > lo and m not in ("source-only", "target-only") else "-"
         dom = f"{st.mean(d):.1f} %" if d else "-"
-        over_ctl = f"{acc[m] - ctl:+.2f}" if ctl is not None and m in ("dann", "dann-plain", "mmd", "coral") else "-"
+        over_ctl = f"{acc[m] - ctl:+.2f}" if ctl is not None and m in ("cdan", "dann", "mmd", "coral", "mcd") else "-"
         print(f"| mnist → {pair} | {labels.get(m, m)} | {acc[m]:.2f} ± {sd:.2f} % | {', '.join(f'{x:.2f}' for x in t)} | {gain} | {gap} | {over_ctl} | {st.mean(s):.2f} % | {dom} |")
 PY

@@ -28,7 +28,7 @@ app.Configure(config =>
         x.SetDescription("Run a published experiment and compare with the paper.");
         x.AddCommand<TransferabilityCommand>("transferability").WithDescription("Yosinski et al. 2014: how transferable each stage is (BnB, BnB+, AnB, AnB+).");
     });
-    config.AddCommand<AdaptCommand>("adapt").WithDescription("Domain adaptation from a labelled source to an unlabelled target (DANN, MMD, CORAL, baselines).");
+    config.AddCommand<AdaptCommand>("adapt").WithDescription("Domain adaptation from a labelled source to an unlabelled target (DANN, CDAN, MMD, CORAL, MCD, baselines; see --method).");
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a checkpoint on a labelled dataset.");
     config.AddCommand<MultiTaskCommand>("multitask")
         .WithDescription("Train one shared trunk with a head per task on several tasks together; evaluate each task.")

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TransferSharp.Cli.Rendering;
@@ -17,8 +18,8 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
     internal sealed class Settings : CommonSettings
     {
         [CommandOption("--method <METHOD>")]
-        [Description("dann (default), mmd, coral, source-only or target-only (the upper bound: trains on target labels).")]
-        public string Method { get; init; } = "dann";
+        [MethodHelp]
+        public string Method { get; init; } = "cdan";
 
         [CommandOption("-s|--source <DATA>")]
         [Description("Labelled source: built-in name or path, e.g. mnist.")]
@@ -65,11 +66,11 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         public string Schedule { get; init; } = "inverse-decay";
 
         [CommandOption("--lambda-schedule <NAME>")]
-        [Description("ganin (default: 2/(1+exp(-10p))-1) or constant.")]
+        [Description("Schedule of the --max-lambda coefficient: ganin (default: 2/(1+exp(-10p))-1) or constant.")]
         public string LambdaSchedule { get; init; } = "ganin";
 
         [CommandOption("--max-lambda <L>")]
-        [Description("Cap (scale) of the adaptation weight lambda. Default 0.3; the paper's is 1.")]
+        [Description("dann, cdan: cap of the gradient reversal coefficient (ReversalCoefficient; the paper's is 1). mmd, coral: cap of the alignment loss weight (AlignmentWeight). Default 0.3.")]
         public double? MaxLambda { get; init; }
 
         [CommandOption("--bottleneck <N>")]
@@ -77,24 +78,20 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         public int? Bottleneck { get; init; }
 
         [CommandOption("--discriminator-width <N>")]
-        [Description("Hidden units per domain-classifier layer. Default 1024 (the paper: 100).")]
+        [Description("dann, cdan: hidden units per domain-classifier layer. Default 1024 (the paper: 100).")]
         public int? DiscriminatorWidth { get; init; }
 
         [CommandOption("--discriminator-layers <N>")]
-        [Description("Hidden layers of the domain classifier. Default 2 (the paper: 1).")]
+        [Description("dann, cdan: hidden layers of the domain classifier. Default 2 (the paper: 1).")]
         public int? DiscriminatorLayers { get; init; }
 
         [CommandOption("--no-discriminator-bn")]
-        [Description("No batch norm in the domain classifier.")]
+        [Description("dann, cdan: no batch norm in the domain classifier.")]
         public bool NoDiscriminatorBatchNorm { get; init; }
 
-        [CommandOption("--no-conditioning")]
-        [Description("Plain DANN: do not condition the domain classifier on the predictions (CDAN, the default).")]
-        public bool NoConditioning { get; init; }
-
         [CommandOption("--entropy <W>")]
-        [Description("Weight of the target-entropy term. Default 0.")]
-        public double Entropy { get; init; }
+        [Description("Weight of the target-entropy term (dann, cdan, mmd, coral: default 0; mcd: default 0.01).")]
+        public double? Entropy { get; init; }
 
         [CommandOption("--held-out-fraction <F>")]
         [Description("Fraction of each domain held out: source for validation, target for the (evaluation-only) test. Default 0.2.")]
@@ -118,7 +115,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             if (!b.Successful) return b;
             if (string.IsNullOrWhiteSpace(Source)) return ValidationResult.Error("--source is required");
             if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required");
-            if (ParseMethod(Method) is null) return ValidationResult.Error($"--method '{Method}' is unknown (choose dann, mmd, coral, source-only, target-only)");
+            if (AdaptationMethods.Find(Method) is null) return ValidationResult.Error($"--method '{Method}' is unknown (choose {AdaptationMethods.Names})");
             if (!ModelZoo.Architectures.Contains(Model)) return ValidationResult.Error($"--model '{Model}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
             if (OptionValues.OptimizerError(Optimizer, Schedule, "inverse-decay, cosine, constant, step") is { } optimizerError) return ValidationResult.Error(optimizerError);
             if (OptionValues.ParseEnum<AdaptationSchedule>(LambdaSchedule) is null) return ValidationResult.Error($"--lambda-schedule '{LambdaSchedule}' is unknown (choose ganin, constant)");
@@ -128,75 +125,93 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             if (Tsne is < 0 or 1 or 2 or 3) return ValidationResult.Error($"--tsne must be 0 (off) or at least 4, got {Tsne}");
             if (Tsne > MaxTsne) return ValidationResult.Error($"--tsne must be at most {MaxTsne} per domain (exact t-SNE needs memory and time growing with the square), got {Tsne}");
             var errors = ToOptions().Validate();
-            return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors.Select(OptionName)));
+            return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors.Select(OptionMessage)));
         }
 
         /// <summary>Exact t-SNE over both domains keeps a few (2N)² double matrices: 3,000 per domain is about 0.9 GB.</summary>
         internal const int MaxTsne = 3000;
 
-        // The library names its fields in words ("max lambda must ..."); say it with the option's own name.
-        private static readonly (string Field, string Option)[] FieldOptions =
-        [
-            ("steps per epoch", "--steps-per-epoch"), ("batch size", "--batch-size"), ("learning rate", "--lr"),
-            ("max lambda", "--max-lambda"), ("discriminator width", "--discriminator-width"),
-            ("discriminator layers", "--discriminator-layers"), ("entropy weight", "--entropy"), ("epochs", "--epochs"),
-            ("bottleneck", "--bottleneck"), ("threads", "--threads"),
-        ];
+        // The library's errors name their field (OptionError.Field); say it with the option's own name.
+        private static readonly Dictionary<string, string> FieldOptions = new()
+        {
+            ["Epochs"] = "--epochs", ["StepsPerEpoch"] = "--steps-per-epoch", ["BatchSize"] = "--batch-size", ["LearningRate"] = "--lr",
+            ["Threads"] = "--threads", ["Bottleneck"] = "--bottleneck", ["Method.ReversalCoefficient"] = "--max-lambda",
+            ["Method.AlignmentWeight"] = "--max-lambda", ["Method.DiscriminatorWidth"] = "--discriminator-width",
+            ["Method.DiscriminatorLayers"] = "--discriminator-layers", ["Method.EntropyWeight"] = "--entropy",
+        };
 
-        internal static string OptionName(string error) =>
-            FieldOptions.FirstOrDefault(f => error.StartsWith(f.Field + " ", StringComparison.Ordinal)) is { Field: not null } m
-                ? m.Option + error[m.Field.Length..]
-                : error;
+        /// <summary>"--max-lambda must be non-negative, got -1" for the error of field Method.ReversalCoefficient.</summary>
+        internal static string OptionMessage(OptionError error)
+        {
+            if (!FieldOptions.TryGetValue(error.Field, out var option)) return error.Message;
+            int must = error.Message.IndexOf(" must ", StringComparison.Ordinal);
+            return must > 0 ? option + error.Message[must..] : $"{option}: {error.Message}";
+        }
 
         public AdaptationOptions ToOptions()
         {
             var d = new AdaptationOptions();
             var optimizer = OptionValues.Optimizer(Optimizer);
+            var schedule = OptionValues.ParseEnum<AdaptationSchedule>(LambdaSchedule);
+            // The method's own settings: each option applies to the methods that have the setting, and is ignored by the others.
+            AdaptationMethodOptions method = (AdaptationMethods.Find(Method) ?? AdaptationMethods.Default).DefaultOptions;
+            method = method switch
+            {
+                AdversarialOptions a => a with
+                {
+                    ReversalCoefficient = MaxLambda ?? a.ReversalCoefficient,
+                    ReversalSchedule = schedule ?? a.ReversalSchedule,
+                    DiscriminatorWidth = DiscriminatorWidth ?? a.DiscriminatorWidth,
+                    DiscriminatorLayers = DiscriminatorLayers ?? a.DiscriminatorLayers,
+                    DiscriminatorBatchNorm = !NoDiscriminatorBatchNorm && a.DiscriminatorBatchNorm,
+                    EntropyWeight = Entropy ?? a.EntropyWeight,
+                },
+                WeightedAlignmentOptions w => w with
+                {
+                    AlignmentWeight = MaxLambda ?? w.AlignmentWeight,
+                    WeightSchedule = schedule ?? w.WeightSchedule,
+                    EntropyWeight = Entropy ?? w.EntropyWeight,
+                },
+                Mcd.Options m => m with { EntropyWeight = Entropy ?? m.EntropyWeight },
+                _ => method,
+            };
             return d with
             {
-                Method = ParseMethod(Method) ?? AdaptationMethod.Dann,
+                Method = method,
                 Epochs = Epochs,
                 StepsPerEpoch = StepsPerEpoch,
                 BatchSize = BatchSize,
                 Optimizer = optimizer,
                 LearningRate = OptionValues.LearningRate(LearningRate, optimizer, d.LearningRate),
                 Schedule = OptionValues.ParseEnum<ScheduleKind>(Schedule) ?? d.Schedule,
-                LambdaSchedule = OptionValues.ParseEnum<AdaptationSchedule>(LambdaSchedule) ?? d.LambdaSchedule,
-                MaxLambda = MaxLambda ?? d.MaxLambda,
                 Bottleneck = Bottleneck ?? d.Bottleneck,
-                DiscriminatorWidth = DiscriminatorWidth ?? d.DiscriminatorWidth,
-                DiscriminatorLayers = DiscriminatorLayers ?? d.DiscriminatorLayers,
-                DiscriminatorBatchNorm = !NoDiscriminatorBatchNorm,
-                Conditional = !NoConditioning,
-                EntropyWeight = Entropy,
                 Seed = Seed,
                 Threads = Threads,
             };
         }
+    }
 
-        internal static AdaptationMethod? ParseMethod(string s) => OptionValues.ParseEnum<AdaptationMethod>(s);
+    /// <summary>The <c>--method</c> help, built from the registry (a subclass, because an attribute's arguments must be constants).</summary>
+    [AttributeUsage(AttributeTargets.Property)]
+    internal sealed class MethodHelpAttribute : DescriptionAttribute
+    {
+        public override string Description =>
+            $"{string.Join("; ", AdaptationMethods.All.Select(m => $"{m.Name}: {m.Description}"))}. Default {AdaptationMethods.Default.Name}.";
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         CtrlC.Run(cancellationToken, token => Adapt(settings, token));
-
-    private static string MethodName(AdaptationMethod m) => m switch
-    {
-        AdaptationMethod.SourceOnly => "source-only",
-        AdaptationMethod.TargetOnly => "target-only",
-        _ => m.ToString().ToLowerInvariant(),
-    };
 
     private static int Adapt(Settings settings, CancellationToken cancellation)
     {
         var options = settings.ToOptions();
         int threads = Seeding.SetThreads(options.Threads);
         Seeding.SeedEverything(options.Seed);
-        using var pair = LoadPair(settings);
+        using var pair = LoadPair(settings, options);
         var spec = new ModelSpec(settings.Model, pair.ExampleShape, pair.SourceTrain.ClassCount);
         ModelZoo.Create(spec).Dispose();   // a model that cannot take these inputs fails here, before a run folder exists
         var run = RunFolder.Create(settings.Runs, "adapt");
-        string method = MethodName(options.Method);
+        string method = options.Method.Name;
         AnsiConsole.MarkupLine($"[bold]adapt[/] {Markup.Escape(method)}: {Markup.Escape(settings.Source!)} -> {Markup.Escape(settings.Target!)}; " +
             $"source train {pair.SourceTrain.Count}, source validation {pair.SourceHeldOut.Count}, target train {pair.TargetTrain.Count} " +
             (pair.TargetLabelled ? $"(labels unused), target test {pair.TargetHeldOut.Count};" : $"(unlabelled), target held out {pair.TargetHeldOut.Count} (unlabelled);") +
@@ -204,23 +219,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         var notes = pair.Notes.ToList();
         if (!pair.TargetLabelled) notes.Add("target unlabelled: no target accuracy can be measured; its held-out part is split at random and serves the t-SNE pictures only");
         foreach (var note in notes) AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(note)}[/]");
-        // Target accuracy is measured only on a labelled target's held-out part.
-        var targetEvaluation = pair.TargetLabelled ? pair.TargetHeldOut : null;
 
-        bool adapts = options.Method is AdaptationMethod.Dann or AdaptationMethod.Mmd or AdaptationMethod.Coral;
-        AdaptationResult? baseline = null;
-        Seeding.SeedEverything(options.Seed);
-        using var baselineModel = adapts && !settings.NoBaseline ? ModelZoo.Create(spec) : null;
-        if (baselineModel is not null)
-        {
-            var baseOptions = options with { Method = AdaptationMethod.SourceOnly };
-            baseline = TrainingProgressBar.Run("source-only baseline",
-                progress => new DomainAdaptationTrainer(baseOptions).Fit(baselineModel, pair.SourceTrain, pair.TargetTrain,
-                    pair.SourceHeldOut, targetEvaluation, progress, cancellation));
-        }
-
-        Seeding.SeedEverything(options.Seed);
-        using var model = ModelZoo.Create(spec);
         var info = new CheckpointInfo
         {
             Architecture = spec.Architecture,
@@ -228,102 +227,82 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             ClassNames = pair.ClassNames.ToArray(),
             Data = $"{method}: {settings.Source} ({pair.SourceTrain.Provenance}) -> {settings.Target} ({pair.TargetTrain.Provenance})",
         };
-        var trainer = new DomainAdaptationTrainer(options);
-        var result = TrainingProgressBar.Run($"{method} {settings.Source} -> {settings.Target}",
-            progress => trainer.Fit(model, pair.SourceTrain, pair.TargetTrain, pair.SourceHeldOut, targetEvaluation, progress, cancellation,
-                (e, network) => Checkpoint.Save(run.Checkpoint, network.Classifier, info with { Epoch = e.Epoch, Bottleneck = network.BottleneckWidth })));
-
-        var source = Metrics.Evaluate(result.Network, pair.SourceHeldOut);
-        var target = targetEvaluation is null ? null : Metrics.Evaluate(result.Network, targetEvaluation);
-        double? baselineTarget = baseline is null || targetEvaluation is null ? null : Metrics.Evaluate(baseline.Network, targetEvaluation).Accuracy;
-        var metrics = new Dictionary<string, double>
-        {
-            ["source_accuracy"] = source.Accuracy,
-            ["steps"] = result.Steps,
-        };
-        if (target is not null) metrics["target_accuracy"] = target.Accuracy;
-        if (baselineTarget is { } bt && target is not null)
-        {
-            metrics["source_only_target_accuracy"] = bt;
-            metrics["gain_over_source_only"] = target.Accuracy - bt;
-        }
-        if (!double.IsNaN(result.Final.DomainAccuracy)) metrics["domain_accuracy"] = result.Final.DomainAccuracy;
-        Checkpoint.Save(run.Checkpoint, result.Network.Classifier,
-            info with { Epoch = result.History.Count, Metrics = metrics, Bottleneck = result.Network.BottleneckWidth });
+        var experiment = new AdaptationExperimentOptions { Training = options, Baseline = !settings.NoBaseline, FeatureMapPoints = settings.Tsne };
+        if (settings.Tsne > 0) AnsiConsole.MarkupLine("[grey]t-SNE of the features follows the training...[/]");
+        using var report = AdaptationExperiment.Run(pair, spec, experiment,
+            (r, train) => TrainingProgressBar.Run(r == AdaptationRun.Baseline ? "source-only baseline" : $"{method} {settings.Source} -> {settings.Target}", train),
+            cancellation,
+            (e, network) => Checkpoint.Save(run.Checkpoint, network.Classifier, info with { Epoch = e.Epoch, Bottleneck = network.BottleneckWidth }));
+        var m = report.Metrics;
+        // The checkpoint's metrics: today's keys, from the report.
+        var checkpointMetrics = new Dictionary<string, double> { ["source_accuracy"] = m.SourceAccuracy, ["steps"] = m.Steps };
+        if (m.TargetAccuracy is { } ta) checkpointMetrics["target_accuracy"] = ta;
+        if (m.SourceOnlyTargetAccuracy is { } bt) checkpointMetrics["source_only_target_accuracy"] = bt;
+        if (m.GainOverSourceOnly is { } g) checkpointMetrics["gain_over_source_only"] = g;
+        if (m.DomainAccuracy is { } da) checkpointMetrics["domain_accuracy"] = da;
+        Checkpoint.Save(run.Checkpoint, report.Network.Classifier,
+            info with { Epoch = report.History.Count, Metrics = checkpointMetrics, Bottleneck = report.Network.BottleneckWidth });
 
         var pictures = new List<string>();
-        if (settings.Tsne > 0)
+        var names = new[] { $"source ({settings.Source})", $"target ({settings.Target})" };
+        if (report.FeaturesBefore is { } before)
         {
-            var tsne = new TsneOptions { Seed = options.Seed };
-            var names = new[] { $"source ({settings.Source})", $"target ({settings.Target})" };
-            AnsiConsole.MarkupLine("[grey]t-SNE of the features...[/]");
-            if (baseline is not null)
-            {
-                Draw(Path.Combine(run.Path, "tsne-before.png"), FeatureEmbedding.Compute(baseline.Network, pair.SourceHeldOut, pair.TargetHeldOut, settings.Tsne, tsne),
-                    pair.ClassNames, names, $"before adaptation (source only): {TargetAccuracyText(baselineTarget)}");
-                pictures.Add("tsne-before.png");
-            }
-            Draw(Path.Combine(run.Path, adapts ? "tsne-after.png" : "tsne.png"),
-                FeatureEmbedding.Compute(result.Network, pair.SourceHeldOut, pair.TargetHeldOut, settings.Tsne, tsne),
-                pair.ClassNames, names, $"{(adapts ? "after adaptation" : "features")} ({method}): {TargetAccuracyText(target?.Accuracy)}");
-            pictures.Add(adapts ? "tsne-after.png" : "tsne.png");
+            Draw(Path.Combine(run.Path, "tsne-before.png"), before, pair.ClassNames, names, $"before adaptation (source only): {TargetAccuracyText(m.SourceOnlyTargetAccuracy)}");
+            pictures.Add("tsne-before.png");
         }
-        SaveCurves(Path.Combine(run.Path, "curves.png"), result.History, baseline?.History, pair.TargetLabelled,
+        if (report.FeaturesAfter is { } after)
+        {
+            string file = report.Adapts ? "tsne-after.png" : "tsne.png";
+            Draw(Path.Combine(run.Path, file), after, pair.ClassNames, names, $"{(report.Adapts ? "after adaptation" : "features")} ({method}): {TargetAccuracyText(m.TargetAccuracy)}");
+            pictures.Add(file);
+        }
+        SaveCurves(Path.Combine(run.Path, "curves.png"), report.History, report.SourceOnlyHistory, pair.TargetLabelled,
             $"{method}: {settings.Source} -> {settings.Target}{(pair.TargetLabelled ? "" : " (target unlabelled)")}");
         pictures.Add("curves.png");
 
-        run.WriteJson(run.Metrics, new
-        {
-            command = "adapt",
-            method,
-            source = settings.Source,
-            target = settings.Target,
-            model = settings.Model,
-            seed = options.Seed,
-            threads,
-            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
-            options,
-            notes,
-            target_labelled = pair.TargetLabelled,
-            split = new { source_train = pair.SourceTrain.Count, source_validation = pair.SourceHeldOut.Count, target_train = pair.TargetTrain.Count, target_test = pair.TargetHeldOut.Count },
-            target_accuracy_note = target is null ? "target unlabelled: not measured" : null,
-            metrics,
-            per_class_target_accuracy = target is null ? null : pair.TargetHeldOut.ClassNames.Zip(target.PerClassAccuracy()).ToDictionary(p => p.First, p => p.Second),
-            history = result.History,
-            source_only_history = baseline?.History,
-        });
+        // metrics.json: the report (schema transfersharp.adapt/1, docs/metrics/adapt.md) plus what only the command knows.
+        var json = JsonSerializer.SerializeToNode(report, Checkpoint.Json)!.AsObject();
+        json.Insert(1, "command", "adapt");
+        json.Insert(3, "source", settings.Source);
+        json.Insert(4, "target", settings.Target);
+        json.Insert(5, "model", settings.Model);
+        json.Insert(7, "threads", threads);
+        json.Insert(8, "machine", JsonSerializer.SerializeToNode(new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription }, Checkpoint.Json));
+        json.Insert(10, "notes", JsonSerializer.SerializeToNode(notes, Checkpoint.Json));
+        json.Insert(13, "target_accuracy_note", m.TargetAccuracy is null ? "target unlabelled: not measured" : null);
+        run.WriteJson(run.Metrics, json);
 
         // An unlabelled target has no accuracy column rather than a column of dashes.
         var table = new Table().Title("training").AddColumns(
             ["epoch", "class loss", "align loss", "domain acc", "source acc", .. pair.TargetLabelled ? new[] { "target acc" } : [], "lambda", "lr", "s"]);
-        foreach (var h in result.History)
+        foreach (var h in report.History)
             table.AddRow([$"{h.Epoch}", $"{h.ClassificationLoss:0.0000}", Num(h.AlignmentLoss, "0.0000"), Pct(h.DomainAccuracy), Pct(h.SourceAccuracy),
-                .. pair.TargetLabelled ? new[] { Pct(h.TargetAccuracy) } : [], $"{h.Lambda:0.000}", $"{h.LearningRate:0.######}", $"{h.Seconds:0.0}"]);
+                .. pair.TargetLabelled ? new[] { Pct(h.TargetAccuracy) } : [], Num(h.Lambda, "0.000"), $"{h.LearningRate:0.######}", $"{h.Seconds:0.0}"]);
         AnsiConsole.Write(table);
         var rows = new List<(string, string)>
         {
-            ("method", $"{method} ({result.Steps} steps of {options.BatchSize} + {options.BatchSize})"),
-            ("target accuracy", target is null ? $"not measured: the target is unlabelled ({pair.TargetHeldOut.Count} held-out target examples)"
-                : $"{target.Accuracy:P2} ({target.Count} held-out target examples)"),
-            ("source accuracy", $"{source.Accuracy:P2} ({source.Count} held-out source examples)"),
+            ("method", $"{method} ({m.Steps} steps of {options.BatchSize} + {options.BatchSize})"),
+            ("target accuracy", m.TargetAccuracy is not { } t ? $"not measured: the target is unlabelled ({pair.TargetHeldOut.Count} held-out target examples)"
+                : $"{t:P2} ({pair.TargetHeldOut.Count} held-out target examples)"),
+            ("source accuracy", $"{m.SourceAccuracy:P2} ({pair.SourceHeldOut.Count} held-out source examples)"),
         };
-        if (baselineTarget is { } b2 && target is not null)
-            rows.Add(("source-only target accuracy", $"{b2:P2} (gain {100 * (target.Accuracy - b2):+0.00;-0.00} points)"));
-        if (!double.IsNaN(result.Final.DomainAccuracy)) rows.Add(("domain classifier accuracy", $"{result.Final.DomainAccuracy:P1} (last epoch; 50 % = fooled)"));
+        if (m.SourceOnlyTargetAccuracy is { } b2 && m.GainOverSourceOnly is { } gain)
+            rows.Add(("source-only target accuracy", $"{b2:P2} (gain {100 * gain:+0.00;-0.00} points)"));
+        if (m.DomainAccuracy is { } d2) rows.Add(("domain classifier accuracy", $"{d2:P1} (last epoch; 50 % = fooled)"));
         rows.Add(("pictures", string.Join(", ", pictures)));
         rows.Add(("run folder", run.Path));
         Tables.KeyValues("result", rows);
         return 0;
     }
 
-    private static DomainPair LoadPair(Settings settings)
+    private static DomainPair LoadPair(Settings settings, AdaptationOptions options)
     {
         var dataOptions = new DataOptions { ImageSize = settings.Size };
         using var source = Prepare(Catalog.Load(settings.Source!, dataOptions), settings.Resize);
         using var target = Prepare(Catalog.Load(settings.Target!, dataOptions), settings.Resize);
         if (!source.HasLabels) throw new ArgumentException($"--source {settings.Source}: the dataset has no labels");
-        if (!target.HasLabels && settings.ToOptions().Method == AdaptationMethod.TargetOnly)
-            throw new ArgumentException($"--target {settings.Target}: the dataset has no labels, which --method target-only trains on");
+        if (!target.HasLabels && options.Method.Method.UsesTargetLabels)
+            throw new ArgumentException($"--target {settings.Target}: the dataset has no labels, which --method {options.Method.Name} trains on");
         // An unlabelled target is taken to have the source's classes; only two labelled sets can disagree.
         if (target.HasLabels && !source.ClassNames.SequenceEqual(target.ClassNames, StringComparer.OrdinalIgnoreCase))
             throw new ArgumentException($"--source {settings.Source} and --target {settings.Target} have different classes; select the shared ones (e.g. mnist:0-4)");

@@ -3,13 +3,15 @@ namespace TransferSharp.DomainAdaptation;
 /// <summary>What one epoch of domain adaptation measured. Accuracies are fractions; NaN where not measured.</summary>
 /// <param name="Epoch">1-based epoch.</param>
 /// <param name="ClassificationLoss">Mean source cross-entropy over the epoch's steps (target cross-entropy for target-only).</param>
-/// <param name="AlignmentLoss">Mean alignment loss: domain BCE (DANN), MMD² (MMD), CORAL; NaN for the baselines.</param>
-/// <param name="EntropyLoss">Mean target prediction entropy (measured whatever the method; a training term only when weighted).</param>
+/// <param name="AlignmentLoss">Mean alignment loss, unweighted: domain BCE (DANN, CDAN), MMD² (MMD), CORAL, the classifier
+/// discrepancy after the generator steps (MCD); NaN for the baselines.</param>
+/// <param name="EntropyLoss">Mean target prediction entropy (measured by every method that reads the target; a training term only when weighted); NaN for the baselines.</param>
 /// <param name="TrainAccuracy">Accuracy on the labelled training batches.</param>
-/// <param name="DomainAccuracy">Domain classifier accuracy on the training batches (DANN only).</param>
+/// <param name="DomainAccuracy">Domain classifier accuracy on the training batches (DANN and CDAN only; NaN otherwise).</param>
 /// <param name="SourceAccuracy">Accuracy on the source validation set, when given.</param>
 /// <param name="TargetAccuracy">Accuracy on the labelled target evaluation set, when given (evaluation only, never used for training or selection).</param>
-/// <param name="Lambda">λ at the end of the epoch.</param>
+/// <param name="Lambda">The method's scheduled coefficient at the epoch's last step (<see cref="AdaptationMethodOptions.CoefficientAt"/>:
+/// the gradient reversal coefficient of DANN/CDAN, the alignment loss weight of MMD/CORAL); NaN for methods without one.</param>
 /// <param name="LearningRate">Learning rate at the end of the epoch.</param>
 /// <param name="Seconds">Wall time of the epoch's training steps.</param>
 public sealed record AdaptationEpoch(

@@ -42,6 +42,33 @@ public sealed class AdaptCliTests
         Assert.InRange(m.GetProperty("target_accuracy").GetDouble(), 0, 1);
         Assert.True(m.TryGetProperty("source_only_target_accuracy", out _));
         Assert.Equal(2, json.RootElement.GetProperty("history").GetArrayLength());
+        Assert.Equal("transfersharp.adapt/1", json.RootElement.GetProperty("schema").GetString());
+        Assert.Equal("cdan", json.RootElement.GetProperty("method").GetString());
+        Assert.Equal("cdan", json.RootElement.GetProperty("options").GetProperty("method").GetProperty("name").GetString());
+        Assert.Equal(32, json.RootElement.GetProperty("options").GetProperty("method").GetProperty("discriminator_width").GetInt32());
+    }
+
+    [Fact]
+    public void The_method_help_lists_every_registered_method()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "adapt", "--help");
+        var help = string.Join(" ", r.Stdout.Split((char[])[' ', '\n', '\r', '│'], StringSplitOptions.RemoveEmptyEntries));
+        foreach (var m in TransferSharp.DomainAdaptation.AdaptationMethods.All)
+            Assert.Contains($"{m.Name}:", help);
+    }
+
+    [Fact]
+    public void Mcd_runs_from_the_command_line()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "adapt", "--source", "mnist:0-1", "--target", "mnist-m:0-1", "--method", "mcd", "--epochs", "1",
+            "--steps-per-epoch", "2", "--batch-size", "16", "--tsne", "0", "--no-baseline", "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        Assert.Equal("mcd", json.RootElement.GetProperty("method").GetString());
+        Assert.Equal(4, json.RootElement.GetProperty("options").GetProperty("method").GetProperty("generator_steps").GetInt32());
     }
 
     [Fact]

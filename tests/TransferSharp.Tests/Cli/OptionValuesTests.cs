@@ -24,7 +24,7 @@ public sealed class OptionValuesTests
 
     [Fact]
     public void Every_kebab_spelling_of_a_multi_word_value_parses() =>
-        Assert.Equal(AdaptationMethod.SourceOnly, OptionValues.ParseEnum<AdaptationMethod>("source-only"));
+        Assert.Equal(ScheduleKind.InverseDecay, OptionValues.ParseEnum<ScheduleKind>("inverse-decay"));
 
     [Theory]
     [InlineData("1")]      // Enum.TryParse: Adam

@@ -143,7 +143,7 @@ public sealed class TourTests
         Assert.True(baselines["transferability"] > 0.4);                                                        // (20 %) 61.7 %
         Assert.True(methods["transferability/AnB+ (fine-tuned), mean over n"] > 0.4);                           // (20 %) 56.8 %
         Assert.True(methods["multitask/multitask with digits 5-9"] > 0.7);                                      // (20 %) 93.0 %
-        Assert.True(methods["dann/DANN"] > 0.2);                                                                // (10 %) 33.8 %
+        Assert.True(methods["dann/CDAN"] > 0.2);                                                                // (10 %) 33.8 %
         Assert.Equal(1 / 3.0, baselines["zeroshot"], 3);
         Assert.True(methods["zeroshot/DAP (attribute prediction)"] > 0.55);                                    // (33 %) 82.7 %
         Assert.True(methods["selftaught-learn/autoencoder features"] > 0.7);                                    // (20 %) 94.0 %
@@ -152,7 +152,7 @@ public sealed class TourTests
         double nmi = stages["selftaught-cluster"].GetProperty("details").GetProperty("NMI raw").GetDouble();
         Assert.Contains($"<td>NMI raw</td><td>{nmi.ToString("0.000", CultureInfo.InvariantCulture)}</td>", html);
 
-        // Pictures: the learning curves of fine-tuning, multitask, DANN and both autoencoders, t-SNE, confusion, grid.
+        // Pictures: the learning curves of fine-tuning, multitask, CDAN and both autoencoders, t-SNE, confusion, grid.
         Assert.DoesNotContain("picture missing", html);
         Assert.Equal(10, Regex.Matches(html, "src=\"data:image/png;base64,").Count);
         foreach (var png in new[] { "finetune/learning-curves.png", "multitask/learning-curves.png", "dann/learning-curves.png",

@@ -50,7 +50,7 @@ public sealed class UnlabelledTargetTests
         using var source = TestData.Blobs(60, 2, 4, seed: 1);
         using var target = TestData.Blobs(60, 2, 4, seed: 2);
         using var unlabelled = target.WithoutLabels();
-        var options = new AdaptationOptions { Epochs = 2, StepsPerEpoch = 5, BatchSize = 16, Bottleneck = 16, DiscriminatorWidth = 16, Threads = 1 };
+        var options = new AdaptationOptions { Epochs = 2, StepsPerEpoch = 5, BatchSize = 16, Bottleneck = 16, Method = new Cdan.Options { DiscriminatorWidth = 16 }, Threads = 1 };
 
         AdaptationResult Fit(Dataset t)
         {

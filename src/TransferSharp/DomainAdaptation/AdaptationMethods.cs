@@ -1,0 +1,30 @@
+namespace TransferSharp.DomainAdaptation;
+
+/// <summary>
+/// Every domain-adaptation method, once: the CLI's <c>--method</c> choices and help, the tour and the contract tests
+/// read this list. Adding a method = its file in <c>Methods/</c> + one line here.
+/// </summary>
+public static class AdaptationMethods
+{
+    /// <summary>The methods, baselines first.</summary>
+    public static IReadOnlyList<IAdaptationMethod> All { get; } =
+    [
+        SourceOnly.Method,
+        TargetOnly.Method,
+        Dann.Method,
+        Cdan.Method,
+        Mmd.Method,
+        Coral.Method,
+        Mcd.Method,
+    ];
+
+    /// <summary>The method <see cref="AdaptationOptions"/> uses unless told otherwise: CDAN.</summary>
+    public static IAdaptationMethod Default => Cdan.Method;
+
+    /// <summary>The method called <paramref name="name"/> (case-insensitive); null when there is none.</summary>
+    public static IAdaptationMethod? Find(string name) =>
+        All.FirstOrDefault(m => string.Equals(m.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The names, comma-separated, for messages.</summary>
+    public static string Names => string.Join(", ", All.Select(m => m.Name));
+}
