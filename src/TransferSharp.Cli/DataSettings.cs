@@ -34,18 +34,8 @@ internal class DataSettings : CommonSettings
         return ValidationResult.Success();
     }
 
-    public Dataset LoadData()
-    {
-        var data = Catalog.Load(Data!, new DataOptions { ImageSize = Size, Rgb = Channels != 1 });
-        if (Resize is { } r) data = Replace(data, data.Resize(r, r));
-        if (Channels == 1) data = Replace(data, data.ToGrey());
-        if (Channels == 3) data = Replace(data, data.ToRgb());
-        return data;
-    }
+    public Dataset LoadData() => Catalog.Load(Data!, ToDataOptions());
 
-    private static Dataset Replace(Dataset old, Dataset replacement)
-    {
-        old.Dispose();
-        return replacement;
-    }
+    /// <summary>How to read and shape the images: --size, --resize, --channels.</summary>
+    public DataOptions ToDataOptions() => new() { ImageSize = Size, Rgb = Channels != 1, Resize = Resize, Channels = Channels };
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TransferSharp.Cli.Evidence;
 using TransferSharp.Cli.Rendering;
 using TransferSharp.Data;
 using TransferSharp.Evaluation;
@@ -107,6 +108,10 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         [Description("Where run folders go. Default runs.")]
         public string Runs { get; init; } = "runs";
 
+        [CommandOption("--baseline <none|scratch>")]
+        [Description("scratch: also train the source's architecture from scratch on the same split, shots and schedule, and report the gain over it (gain_over_scratch in metrics.json); doubles the training time. Default none.")]
+        public string Baseline { get; init; } = "none";
+
         [CommandOption("--stream")]
         [Description("Stream an image folder (--target PATH) from disk: background threads decode and resize the next batches; memory stays bounded. Validation and test parts are streamed too.")]
         public bool Stream { get; init; }
@@ -126,6 +131,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             if (Channels is not (null or 1 or 3)) return ValidationResult.Error($"--channels must be 1 or 3, got {Channels}");
             if (!ModelZoo.Architectures.Contains(SourceModel))
                 return ValidationResult.Error($"--source-model '{SourceModel}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
+            if (Baseline is not ("none" or "scratch")) return ValidationResult.Error($"--baseline must be none or scratch, got '{Baseline}'");
             if (Freeze && FineTune) return ValidationResult.Error("--freeze and --finetune exclude each other");
             if (Freeze && Copy.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)) return ValidationResult.Error("--copy none copies nothing for --freeze to keep fixed");
             if (Shots is < 1) return ValidationResult.Error($"--shots must be at least 1, got {Shots}");
@@ -187,49 +193,55 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         int threads = Seeding.SetThreads(options.Training.Threads);
         Seeding.SeedEverything(options.Training.Seed);
 
-        if (SourceModels.IsImageNet(settings.Source!) && options.Conservative.DistillationWeight > 0)
+        string sourceName = settings.Source!;
+        if (SourceModel.IsImageNet(sourceName) && options.Conservative.DistillationWeight > 0)
             throw new ArgumentException($"--conservative distill needs a source with a trained head; --source {ImageNetResNet18.SourceName} has none (ML.NET ships only its features)");
         var dataSettings = new DataSettings { Data = settings.Target, Size = settings.Size, Resize = settings.Resize, Channels = settings.Channels };
         int seed = options.Training.Seed;
         using var data = settings.Stream
-            ? TrainingData.Streamed(settings.Target!, settings.Size, rgb: settings.Channels != 1,
-                StreamChoice.Options(settings.DecodeThreads),
-                settings.TestFraction, settings.ValidationFraction, seed, "--target", part => SourceModels.PrepareTarget(settings.Source!, part))
-            : TrainingData.InMemory(dataSettings, settings.TestFraction, settings.ValidationFraction, seed, "--target",
-                all => SourceModels.PrepareTarget(settings.Source!, all), settings.Shots);
+            ? TrainingParts.Streamed(settings.Target!, settings.Size, rgb: settings.Channels != 1, StreamChoice.Options(settings.DecodeThreads),
+                settings.TestFraction, settings.ValidationFraction, seed, "--target", part => SourceModel.PrepareTarget(sourceName, part))
+            : TrainingParts.InMemory(dataSettings, settings.TestFraction, settings.ValidationFraction, seed, "--target",
+                all => SourceModel.PrepareTarget(sourceName, all), settings.Shots);
         var (train, validation, test) = (data.Train, data.Validation, data.Test);
-        var (source, sourceInfo) = SourceModels.Load(settings.Source!, train, settings.SourceModel, settings.AllowPickle);
+        var (source, sourceInfo) = SourceModel.Load(sourceName, data.ExampleShape, settings.SourceModel, settings.AllowPickle);
         using var _source = source;
-        SourceModels.CheckCompatible(source, train, settings.Source!, settings.Target!);
+        SourceModel.CheckCompatible(source, data.ExampleShape, sourceName, settings.Target!);
         // Resolve the copy now, so that a bad --copy fails before any folder is created.
         IReadOnlyList<string> copied;
         try { copied = options.Transfer.Copy.Resolve(source, new ModelSpec(source.Spec.Architecture, data.ExampleShape, data.ClassNames.Count)); }
         catch (ArgumentException e) { throw new ArgumentException($"--copy {options.Transfer.Copy}: {e.Message}"); }
+        var variant = new FineTuningVariant($"copy {options.Transfer.Copy} ({options.Transfer.Mode.ToString().ToLowerInvariant()})", options.Transfer, options.Conservative);
+        var experiment = new FineTuningExperiment(new FineTuningExperimentOptions
+        {
+            Training = options.Training,
+            Scratch = settings.Baseline == "scratch",
+            Variants = [variant],
+        });
 
         var run = RunFolder.Create(settings.Runs, "finetune");
         run.WriteJson(run.Settings, new { source = settings.Source, target = settings.Target, settings.Size, settings.Resize, settings.Channels,
             copy = options.Transfer.Copy.ToString(), mode = options.Transfer.Mode, copied_lr_scale = options.Transfer.CopiedLearningRateScale,
             conservative = options.Conservative.ToString(), settings.Shots, settings.TestFraction, settings.ValidationFraction, settings.Stream,
-            settings.DecodeThreads, options = options.Training });
+            settings.DecodeThreads, settings.Baseline, options = options.Training });
 
         AnsiConsole.MarkupLine($"[bold]finetune[/] {Markup.Escape(sourceInfo)} -> {Markup.Escape(data.Summary)}{(settings.Stream ? " (streamed)" : "")}; train {train.Count}" +
                                $"{(settings.Shots is { } s ? $" ({s} per class)" : "")}, validation {validation.Count}, test {test.Count}; " +
                                (copied.Count == 0 ? "copy nothing (from scratch), " : $"copy {Markup.Escape(string.Join(", ", copied))} ({options.Transfer.Mode.ToString().ToLowerInvariant()}), ") +
                                $"{threads} threads, seed {options.Training.Seed}; run folder {Markup.Escape(run.Path)}");
-        var tuner = new FineTuner(options);
-        var result = TrainingProgressBar.Run($"{source.Spec.Architecture} -> {settings.Target}",
-            progress => tuner.Fit(source, train, validation, progress, cancellation));
-        using var model = result.Model;
-        using var oldTask = result.OldTaskModel;
+        using var outcome = RunsProgressBar.Run($"{source.Spec.Architecture} -> {settings.Target}",
+            progress => experiment.Run(source, train, validation, test, progress, cancellation));
+        var result = outcome.Report.Variants[0];
+        var model = outcome.Models[0];
+        var oldTask = outcome.OldTaskModels[0];
 
-        var score = Metrics.Evaluate(model, test);
         var metrics = new Dictionary<string, double>
         {
-            ["test_accuracy"] = score.Accuracy,
-            ["test_loss"] = score.Loss,
-            ["test_count"] = score.Count,
+            ["test_accuracy"] = result.TestAccuracy,
+            ["test_loss"] = result.TestLoss,
+            ["test_count"] = result.TestCount,
             ["train_count"] = train.Count,
-            ["best_epoch"] = result.Training.BestEpoch,
+            ["best_epoch"] = result.BestEpoch,
         };
         Checkpoint.Save(run.Checkpoint, model, new CheckpointInfo
         {
@@ -237,56 +249,41 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             InputShape = model.Spec.InputShape,
             ClassNames = data.ClassNames.ToArray(),
             Data = $"{settings.Target} ({data.Provenance}); fine-tuned from {settings.Source}",
-            Preprocessing = SourceModels.Preprocessing(settings.Source!),
+            Preprocessing = SourceModel.Preprocessing(sourceName),
             Options = options.Training,
             Epoch = result.History.Count,
             History = result.History,
             Metrics = metrics,
         });
-        if (oldTask is not null && SourceModels.ClassNames(settings.Source!) is { } sourceClasses)
+        if (oldTask is not null && SourceModel.ClassNames(sourceName) is { } sourceClasses)
             Checkpoint.Save(Path.Combine(run.Path, "old-task.pt"), oldTask, new CheckpointInfo
             {
                 Architecture = oldTask.Spec.Architecture,
                 InputShape = oldTask.Spec.InputShape,
                 ClassNames = sourceClasses,
-                Preprocessing = SourceModels.Preprocessing(settings.Source!),
+                Preprocessing = SourceModel.Preprocessing(sourceName),
                 Data = $"source task of {settings.Source}, features fine-tuned on {settings.Target} with Learning without Forgetting",
             });
-        run.WriteJson(run.Metrics, new
-        {
-            command = "finetune",
-            source = settings.Source,
-            target = settings.Target,
-            provenance = data.Provenance,
-            streamed = settings.Stream,
-            model = model.Spec.Architecture,
-            copied_stages = result.Transferred.CopiedStages,
-            new_stages = result.Transferred.NewStages,
-            mode = options.Transfer.Mode,
-            conservative = options.Conservative,
-            shots = settings.Shots,
-            seed = options.Training.Seed,
-            threads,
-            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
-            options = options.Training,
-            split = new { train = train.Count, validation = validation.Count, test = test.Count },
-            metrics,
-            per_class_test_accuracy = data.ClassNames.Zip(score.PerClassAccuracy()).ToDictionary(p => p.First, p => p.Second),
-            history = result.History,
-        });
+        var scratch = outcome.Report.Scratch;
+        run.WriteJson(run.Metrics, new FinetuneMetrics(settings.Source!, settings.Target!, data.Provenance, settings.Stream, model.Spec.Architecture,
+            result.CopiedStages, result.NewStages, result.Mode, result.Conservative, settings.Shots, options.Training.Seed, threads, Machine.Current,
+            options.Training, new SplitCounts(train.Count, validation.Count, test.Count), metrics,
+            data.ClassNames.Zip(result.PerClassTestAccuracy).ToDictionary(p => p.First, p => p.Second), result.History, scratch, result.GainOverScratch));
         run.SaveLearningCurve(result.History, $"{model.Spec.Architecture} fine-tuned on {settings.Target}");
 
         Tables.History(result.History);
         Tables.KeyValues("result",
         [
             ("source", sourceInfo),
-            ("copied stages", result.Transferred.CopiedStages.Count == 0 ? "none (trained from scratch)"
-                : $"{string.Join(", ", result.Transferred.CopiedStages)} ({options.Transfer.Mode.ToString().ToLowerInvariant()})"),
-            ("new stages", string.Join(", ", result.Transferred.NewStages)),
+            ("copied stages", result.CopiedStages.Count == 0 ? "none (trained from scratch)"
+                : $"{string.Join(", ", result.CopiedStages)} ({options.Transfer.Mode.ToString().ToLowerInvariant()})"),
+            ("new stages", string.Join(", ", result.NewStages)),
             ("conservative", options.Conservative.ToString()),
             ("training examples", settings.Shots is { } shots ? $"{train.Count} ({shots} per class)" : $"{train.Count}"),
-            ("test accuracy", $"{score.Accuracy:P2} ({score.Count} held-out examples)"),
-            ("test loss", $"{score.Loss:0.0000}"),
+            ("test accuracy", $"{result.TestAccuracy:P2} ({result.TestCount} held-out examples)"),
+            .. (scratch is null ? Array.Empty<(string, string)>()
+                : [("from scratch", $"{scratch.TestAccuracy:P2}"), ("gain over scratch", $"{result.GainOverScratch * 100:+0.00;-0.00} points")]),
+            ("test loss", $"{result.TestLoss:0.0000}"),
             ("run folder", run.Path),
         ]);
         return 0;

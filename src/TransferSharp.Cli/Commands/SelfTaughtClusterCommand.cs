@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TransferSharp.Cli.Evidence;
 using TransferSharp.Evaluation;
 using TransferSharp.SelfTaught;
 using TransferSharp.Training;
@@ -50,63 +51,36 @@ internal sealed class SelfTaughtClusterCommand : Command<SelfTaughtClusterComman
         var (source, target) = SelfTaughtRun.Load(settings);
         using var _source = source;
         using var _target = target;
-        int k = settings.Clusters ?? (target.HasLabels ? target.ClassCount
-            : throw new ArgumentException($"--target {settings.Target} has no labels: pass --clusters"));
-        if (target.Count < k) throw new ArgumentException($"--clusters {k}: --target {settings.Target} has only {target.Count} examples");
-        long dims = source.ExampleShape.Aggregate(1L, (a, b) => a * b);
-        int maxComponents = (int)Math.Min(Math.Min(source.Count, target.Count), dims);
-        if (settings.PcaComponents > maxComponents)
-            throw new ArgumentException($"--pca-components {settings.PcaComponents}: at most {maxComponents} (the examples or dimensions of source and target)");
-        var clustering = new SelfTaughtClustering(settings.ToKMeansOptions(k));
+        if (settings.Clusters is null && !target.HasLabels) throw new ArgumentException($"--target {settings.Target} has no labels: pass --clusters");
+        var experiment = OptionErrors.Named(() => new SelfTaughtClusteringExperiment(source, target, new SelfTaughtClusterOptions
+        {
+            Autoencoder = settings.ToAutoencoderOptions(),
+            KMeans = settings.ToKMeansOptions(settings.Clusters ?? target.ClassCount),
+            Clusters = settings.Clusters,
+            PcaComponents = settings.PcaComponents,
+        }), ("Clusters", "--clusters"), ("PcaComponents", "--pca-components"));
+        int k = experiment.Clusters;
 
         var run = RunFolder.Create(settings.Runs, "selftaught-cluster");
         AnsiConsole.MarkupLine($"[bold]selftaught cluster[/] source {Markup.Escape(source.ToString())}; target {Markup.Escape(target.ToString())}; " +
                                $"k = {k}; {threads} threads, seed {settings.Seed}; run folder {Markup.Escape(run.Path)}");
-        var ae = SelfTaughtRun.TrainAutoencoder(settings, source, cancellation);
+        var ae = SelfTaughtRun.TrainAutoencoder(settings, progress => experiment.TrainAutoencoder(progress, cancellation));
         using var model = ae.Model;
-        double targetRecon = model.ReconstructionLoss(target);
+        using var outcome = experiment.Run(ae, new SyncProgress<string>(SelfTaughtRun.Status), cancellation);
+        var report = outcome.Report;
 
-        using var pcaTarget = Pca.Fit(target, settings.PcaComponents);
-        using var pcaSource = Pca.Fit(source, settings.PcaComponents);
-        FeatureMap[] maps =
-        [
-            FeatureMap.Raw(),
-            FeatureMap.Pca(pcaTarget, $"pca-{settings.PcaComponents} (target)"),
-            FeatureMap.Pca(pcaSource, $"pca-{settings.PcaComponents} (source)"),
-            FeatureMap.Encoder(model),
-        ];
-        var outcomes = new List<ClusteringOutcome>();
-        foreach (var m in maps)
-        {
-            SelfTaughtRun.Status($"k-means on {m.Name} features");
-            outcomes.Add(clustering.Cluster(m, target, cancellation));
-        }
-
-        run.WriteJson(run.Metrics, new
-        {
-            command = "selftaught cluster",
-            source = settings.Source,
-            target = settings.Target,
-            source_provenance = source.Provenance,
-            target_provenance = target.Provenance,
-            seed = settings.Seed,
-            machine = SelfTaughtRun.Machine(threads),
-            autoencoder_options = settings.ToAutoencoderOptions(),
-            kmeans_options = settings.ToKMeansOptions(k),
-            counts = new { source = source.Count, target = target.Count },
-            autoencoder = new { code_size = model.CodeSize, target_reconstruction_loss = targetRecon, history = ae.History },
-            results = outcomes.Select(o => new { features = o.Features, dimension = o.FeatureDimension, inertia = o.Inertia, score = o.Score }),
-            assignments = outcomes.ToDictionary(o => o.Features, o => o.Assignments),
-        });
+        run.WriteJson(run.Metrics, new SelfTaughtClusterMetrics(settings.Source!, settings.Target!, source.Provenance, target.Provenance, settings.Seed,
+            ThreadedMachine.Current(threads), settings.ToAutoencoderOptions(), experiment.KMeans, report.Counts, report.Autoencoder, report.Results,
+            report.Assignments));
         model.save(Path.Combine(run.Path, "autoencoder.pt"));
         SelfTaughtRun.SaveReconstructions(Path.Combine(run.Path, "reconstructions.png"), model, source, target);
-        SelfTaughtRun.SaveFeatureMaps(run.Path, maps, target, settings.Tsne, settings.Seed, outcomes.Select(o => o.Assignments).ToArray());
+        SelfTaughtRun.SaveFeatureMaps(run.Path, outcome.Maps, target, settings.Tsne, settings.Seed, report.Results.Select(o => report.Assignments[o.Features]).ToArray());
 
-        SelfTaughtRun.PrintAutoencoder(ae, targetRecon);
+        SelfTaughtRun.PrintAutoencoder(ae, report.Autoencoder.TargetReconstructionLoss);
         var table = new Table().Title($"k-means (k = {k}) on {Markup.Escape(settings.Target!)} ({target.Count} examples)")
             .AddColumns("features", "dimension", "accuracy", "NMI", "ARI");
-        foreach (var o in outcomes)
-            table.AddRow(Markup.Escape(o.Features), $"{o.FeatureDimension}", Fmt(o.Score?.Accuracy, "P2"), Fmt(o.Score?.Nmi, "0.000"), Fmt(o.Score?.Ari, "0.000"));
+        foreach (var o in report.Results)
+            table.AddRow(Markup.Escape(o.Features), $"{o.Dimension}", Fmt(o.Score?.Accuracy, "P2"), Fmt(o.Score?.Nmi, "0.000"), Fmt(o.Score?.Ari, "0.000"));
         AnsiConsole.Write(table);
         if (!target.HasLabels) AnsiConsole.MarkupLine("[grey]the target has no labels: no scores, the assignments are in metrics.json[/]");
         AnsiConsole.MarkupLine($"run folder [bold]{Markup.Escape(run.Path)}[/]");

@@ -1,8 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using TransferSharp.Data;
-using TransferSharp.Evaluation;
+using TransferSharp.Cli.Evidence;
 using TransferSharp.SelfTaught;
 using TransferSharp.Training;
 
@@ -81,70 +80,35 @@ internal sealed class SelfTaughtLearnCommand : Command<SelfTaughtLearnCommand.Se
         using var _source = source;
         using var _target = target;
         if (!target.HasLabels) throw new ArgumentException($"--target {settings.Target}: the dataset has no labels to learn from");
-        var (trainPool, test) = target.StratifiedSplit(settings.TestFraction, settings.Seed);
-        using var _pool = trainPool;
-        using var _test = test;
-        int[] shots = settings.Shots is null ? [] : SelfTaughtSettings.ParseList(settings.Shots)!;
-        int smallest = trainPool.ClassCounts().Min();
-        foreach (var k in shots)
-            if (k > smallest)
-                throw new ArgumentException($"--shots {k}: the training part of --target {settings.Target} has only {smallest} examples in its smallest class");
-        int maxComponents = (int)Math.Min(source.Count, source.ExampleShape.Aggregate(1L, (a, b) => a * b));
-        if (settings.PcaComponents > maxComponents)
-            throw new ArgumentException($"--pca-components {settings.PcaComponents}: at most {maxComponents} (the source's examples or dimensions)");
-        var classifier = new SelfTaughtLearner(settings.ToClassifierOptions());
+        using var experiment = OptionErrors.Named(() => new SelfTaughtExperiment(source, target, new SelfTaughtLearnOptions
+        {
+            Autoencoder = settings.ToAutoencoderOptions(),
+            Classifier = settings.ToClassifierOptions(),
+            PcaComponents = settings.PcaComponents,
+            TestFraction = settings.TestFraction,
+            Shots = settings.Shots is null ? [] : SelfTaughtSettings.ParseList(settings.Shots)!,
+            Seed = settings.Seed,
+        }), ("Shots", "--shots"), ("PcaComponents", "--pca-components"));
 
         var run = RunFolder.Create(settings.Runs, "selftaught-learn");
         AnsiConsole.MarkupLine($"[bold]selftaught learn[/] source {Markup.Escape(source.ToString())}; target {Markup.Escape(target.ToString())} -> " +
-                               $"train pool {trainPool.Count}, test {test.Count}; {threads} threads, seed {settings.Seed}; run folder {Markup.Escape(run.Path)}");
-        var ae = SelfTaughtRun.TrainAutoencoder(settings, source, cancellation);
+                               $"train pool {experiment.TrainPool.Count}, test {experiment.Test.Count}; {threads} threads, seed {settings.Seed}; run folder {Markup.Escape(run.Path)}");
+        var ae = SelfTaughtRun.TrainAutoencoder(settings, progress => experiment.TrainAutoencoder(progress, cancellation));
         using var model = ae.Model;
-        double targetRecon = model.ReconstructionLoss(target);
+        using var outcome = experiment.Run(ae, new SyncProgress<string>(SelfTaughtRun.Status), cancellation);
+        var report = outcome.Report;
 
-        SelfTaughtRun.Status($"PCA ({settings.PcaComponents} components) on the source");
-        using var pca = Pca.Fit(source, settings.PcaComponents);
-        FeatureMap[] maps = [FeatureMap.Raw(), FeatureMap.Pca(pca), FeatureMap.Encoder(model)];
-
-        var rows = new List<(string Shots, int Train, FeatureClassifierScore[] Scores)>();
-        IEnumerable<int?> shotList = shots.Length == 0 ? [null] : shots.Select(k => (int?)k);
-        foreach (var k in shotList)
-        {
-            using var train = k is { } kk ? trainPool.TakePerClass(kk, settings.Seed) : null;
-            var trainSet = train ?? trainPool;
-            SelfTaughtRun.Status($"classifier on {trainSet.Count} labelled target examples ({(k is null ? "all" : $"{k} per class")})");
-            var scores = maps.Select(m => classifier.Fit(m, trainSet, test, cancellation)).ToArray();
-            rows.Add((k?.ToString() ?? "all", trainSet.Count, scores));
-        }
-
-        run.WriteJson(run.Metrics, new
-        {
-            command = "selftaught learn",
-            source = settings.Source,
-            target = settings.Target,
-            source_provenance = source.Provenance,
-            target_provenance = target.Provenance,
-            seed = settings.Seed,
-            machine = SelfTaughtRun.Machine(threads),
-            autoencoder_options = settings.ToAutoencoderOptions(),
-            classifier_options = settings.ToClassifierOptions(),
-            split = new { source = source.Count, train_pool = trainPool.Count, test = test.Count },
-            autoencoder = new { code_size = model.CodeSize, target_reconstruction_loss = targetRecon, history = ae.History },
-            pca = new { components = pca.Components, explained_variance = pca.ExplainedVarianceRatio.Sum() },
-            results = rows.Select(r => new
-            {
-                shots = r.Shots,
-                train = r.Train,
-                test_accuracy = r.Scores.ToDictionary(s => s.Features, s => s.TestAccuracy),
-                scores = r.Scores,
-            }),
-        });
+        run.WriteJson(run.Metrics, new SelfTaughtLearnMetrics(settings.Source!, settings.Target!, source.Provenance, target.Provenance, settings.Seed,
+            ThreadedMachine.Current(threads), settings.ToAutoencoderOptions(), settings.ToClassifierOptions(), report.Split, report.Autoencoder,
+            report.Pca, report.Results));
         model.save(Path.Combine(run.Path, "autoencoder.pt"));
         SelfTaughtRun.SaveReconstructions(Path.Combine(run.Path, "reconstructions.png"), model, source, target);
-        SelfTaughtRun.SaveFeatureMaps(run.Path, maps, target, settings.Tsne, settings.Seed);
+        SelfTaughtRun.SaveFeatureMaps(run.Path, outcome.Maps, target, settings.Tsne, settings.Seed);
 
-        SelfTaughtRun.PrintAutoencoder(ae, targetRecon);
-        var table = new Table().Title($"test accuracy on {Markup.Escape(settings.Target!)} ({test.Count} held out)")
-            .AddColumns(["shots per class", "labelled", .. maps.Select(m => $"{m.Name} ({rows[0].Scores.First(s => s.Features == m.Name).FeatureDimension})")]);
+        SelfTaughtRun.PrintAutoencoder(ae, report.Autoencoder.TargetReconstructionLoss);
+        var rows = report.Results;
+        var table = new Table().Title($"test accuracy on {Markup.Escape(settings.Target!)} ({report.Split.Test} held out)")
+            .AddColumns(["shots per class", "labelled", .. outcome.Maps.Select(m => $"{m.Name} ({rows[0].Scores.First(s => s.Features == m.Name).FeatureDimension})")]);
         foreach (var r in rows)
             table.AddRow([r.Shots, $"{r.Train}", .. r.Scores.Select(s => $"{s.TestAccuracy:P2}")]);
         AnsiConsole.Write(table);

@@ -43,13 +43,9 @@ internal static class SelfTaughtRun
         }
     }
 
-    public static AutoencoderResult TrainAutoencoder(SelfTaughtSettings settings, Dataset source, CancellationToken cancellation)
-    {
-        var options = settings.ToAutoencoderOptions();
-        var trainer = new AutoencoderTrainer(options);
-        return AutoencoderProgressBar.Run($"{settings.Autoencoder} autoencoder on {settings.Source}",
-            progress => trainer.Fit(source, progress, cancellation));
-    }
+    /// <summary>Trains the autoencoder (<paramref name="train"/>: the experiment's step) under a progress bar.</summary>
+    public static AutoencoderResult TrainAutoencoder(SelfTaughtSettings settings, Func<IProgress<TransferSharp.Training.TrainingProgress>, AutoencoderResult> train) =>
+        AutoencoderProgressBar.Run($"{settings.Autoencoder} autoencoder on {settings.Source}", train);
 
     /// <summary>reconstructions.png: rows of source and target examples, each followed by its reconstruction.</summary>
     public static void SaveReconstructions(string path, Autoencoder model, Dataset source, Dataset target, int count = 12)
@@ -112,9 +108,6 @@ internal static class SelfTaughtRun
             ("training time", $"{ae.History.Sum(h => h.Seconds):0.0} s"),
         ]);
     }
-
-    public static object Machine(int threads) =>
-        new { cores = Environment.ProcessorCount, threads, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription };
 
     public static void Status(string text) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(text)}[/]");
 

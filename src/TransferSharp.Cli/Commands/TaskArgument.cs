@@ -1,10 +1,11 @@
 using System.Globalization;
 using TransferSharp.Data;
+using TransferSharp.MultiTask;
 
 namespace TransferSharp.Cli.Commands;
 
 /// <summary>
-/// One <c>--task</c> value: <c>SOURCE[@key=value,key=value...]</c>, where SOURCE is what <c>--data</c> takes (a built-in
+/// Parses one <c>--task</c> value into a <see cref="TaskSource"/>: <c>SOURCE[@key=value,key=value...]</c>, where SOURCE is what <c>--data</c> takes (a built-in
 /// name or a path, optionally with a <c>:classes</c> filter) and the options after the last <c>@</c> are
 /// <c>name</c>, <c>labels</c>, <c>shots</c>, <c>weight</c> and <c>sample</c>.
 /// </summary>
@@ -13,12 +14,12 @@ namespace TransferSharp.Cli.Commands;
 /// is classes 0-4 of mnist with the options shots=10 and weight=2. A tail after '@' without '=' is taken as part of a
 /// path (<c>data/run@2/x.csv</c>).
 /// </remarks>
-internal sealed record TaskArgument(string Text, string Source, string Name, string? Labels, int? Shots, double Weight, double Sample)
+internal static class TaskArgument
 {
     public static readonly IReadOnlyList<string> Keys = ["name", "labels", "shots", "weight", "sample"];
 
     /// <exception cref="ArgumentException">The value and what is wrong with it.</exception>
-    public static TaskArgument Parse(string text)
+    public static TaskSource Parse(string text)
     {
         string Bad(string why) => $"--task '{text}': {why}";
         if (string.IsNullOrWhiteSpace(text)) throw new ArgumentException("--task: empty task; write NAME|PATH[:classes][@key=value,...]");
@@ -55,7 +56,7 @@ internal sealed record TaskArgument(string Text, string Source, string Name, str
             throw new ArgumentException(Bad(values.ContainsKey("name")
                 ? $"name '{name}' must be letters, digits, '-' or '_'"
                 : "cannot derive a task name from the source; give one with @name=..."));
-        return new TaskArgument(text, source, name, labels, shots, weight, sample);
+        return new TaskSource(name, source) { Labels = labels, Shots = shots, Weight = weight, Sample = sample };
 
         double Number(string key)
         {

@@ -147,10 +147,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         int threads = Seeding.SetThreads(options.Threads);
         Seeding.SeedEverything(options.Seed);
         using var data = rs.Stream
-            ? TrainingData.Streamed(rs.Data, rs.Size, rgb: rs.Channels != 1,
+            ? TrainingParts.Streamed(rs.Data, rs.Size, rgb: rs.Channels != 1,
                 StreamChoice.Options(rs.DecodeThreads),
                 rs.TestFraction, rs.ValidationFraction, options.Seed)
-            : TrainingData.InMemory(dataSettings, rs.TestFraction, rs.ValidationFraction, options.Seed);
+            : TrainingParts.InMemory(dataSettings, rs.TestFraction, rs.ValidationFraction, options.Seed);
         var (train, validation, test) = (data.Train, data.Validation, data.Test);
 
         var spec = new ModelSpec(rs.Model, data.ExampleShape, data.ClassNames.Count);

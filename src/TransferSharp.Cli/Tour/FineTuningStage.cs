@@ -1,5 +1,4 @@
 using TransferSharp.Data;
-using TransferSharp.Evaluation;
 using TransferSharp.FineTuning;
 using TransferSharp.Models;
 using TransferSharp.Training;
@@ -39,31 +38,13 @@ internal static class FineTuningStage
         using var sourceModel = ModelZoo.Create(new ModelSpec("lenet", source.ExampleShape, source.ClassCount));
         new SupervisedTrainer(sourceOptions).Fit(sourceModel, source, progress: new Scaled(progress, 0, 0.5), cancellation: cancel);
 
-        Seeding.SeedEverything(tour.Seed);
-        using var scratch = ModelZoo.Create(new ModelSpec("lenet", target.ExampleShape, target.ClassCount));
-        var scratchHistory = new SupervisedTrainer(targetOptions)
-            .Fit(scratch, targetTrain, validation, new Scaled(progress, 0.5, 0.65), cancel).History;
-        double fromScratch = Metrics.Evaluate(scratch, targetTest).Accuracy;
-        var histories = new List<(string Name, IReadOnlyList<EpochMetrics> History)> { ("from scratch", scratchHistory) };
-
-        double FineTune(string name, CopiedStageMode mode, ConservativeOptions conservative, double from, double to)
-        {
-            var options = new FineTuningOptions
-            {
-                Training = targetOptions,
-                Transfer = new LayerTransferOptions { Copy = StageSelection.AllFeatures, Mode = mode },
-                Conservative = conservative,
-            };
-            var result = new FineTuner(options).Fit(sourceModel, targetTrain, validation, new Scaled(progress, from, to), cancel);
-            histories.Add((name, result.History));
-            using var model = result.Model;
-            return Metrics.Evaluate(model, targetTest).Accuracy;
-        }
-
-        double frozen = FineTune("copied, frozen", CopiedStageMode.Frozen, new ConservativeOptions(), 0.65, 0.75);
-        double fineTuned = FineTune("copied, fine-tuned", CopiedStageMode.FineTuned, new ConservativeOptions(), 0.75, 0.87);
-        double l2sp = FineTune("copied, fine-tuned with L2-SP", CopiedStageMode.FineTuned,
-            new ConservativeOptions { StartingPointAlpha = 0.01, StartingPointBeta = 0.001 }, 0.87, 1);
+        // From scratch, then copied and frozen, copied and fine-tuned, fine-tuned with L2-SP.
+        var experiment = new FineTuningExperiment(new FineTuningExperimentOptions { Training = targetOptions });
+        using var outcome = experiment.Run(sourceModel, targetTrain, validation, targetTest, new ScaledRuns(progress, 0.5, 1), cancel);
+        var report = outcome.Report;
+        var (fromScratch, frozen, fineTuned, l2sp) = (report.Scratch!.TestAccuracy, report.Variants[0].TestAccuracy,
+            report.Variants[1].TestAccuracy, report.Variants[2].TestAccuracy);
+        var histories = report.Variants.Prepend(report.Scratch).Select(r => (r.Name, r.History)).ToArray();
 
         var curves = tour.File("finetune", "learning-curves.png");
         TourCurves.Save(curves, $"target validation accuracy ({validation.Count} images), {Shots} labels per class", "accuracy",

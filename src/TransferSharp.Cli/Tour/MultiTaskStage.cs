@@ -1,6 +1,4 @@
 using TransferSharp.Data;
-using TransferSharp.Evaluation;
-using TransferSharp.Models;
 using TransferSharp.MultiTask;
 using TransferSharp.Training;
 
@@ -29,20 +27,17 @@ internal static class MultiTaskStage
         using var smallTrain = pool.TakePerClass(Shots, tour.Seed);
         var options = new MultiTaskOptions { Epochs = tour.Epochs(5, 3, 3), StepsPerEpoch = tour.Pick(60, 60, 30), Seed = tour.Seed, Threads = tour.Threads };
 
-        (double Accuracy, IReadOnlyList<EpochMetrics> History) Train(bool together, double from, double to)
-        {
-            var tasks = new List<TaskSpec> { new("digits04", smallTrain, validation) };
-            if (together) tasks.Add(new TaskSpec("digits59", related));
-            var heads = tasks.Select(t => new TaskHeadSpec(t.Name, t.Train.ClassCount)).ToArray();
-            var stages = MultiTaskSpec.StageNames("lenet", small.ExampleShape);
-            Seeding.SeedEverything(tour.Seed);
-            using var model = MultiTaskModel.Create(new MultiTaskSpec("lenet", small.ExampleShape, stages.Count - 1, heads));
-            var result = new MultiTaskTrainer(options).Fit(model, tasks, new Scaled(progress, from, to), cancel);
-            return (Metrics.Evaluate(model.TaskPath("digits04"), smallTest).Accuracy, result.History["digits04"]);
-        }
-
-        var alone = Train(together: false, 0, 0.3);
-        var together = Train(together: true, 0.3, 1);
+        // Digits 5-9 are not scored here: their test part is their training set, only to fill the record.
+        TaskData[] tasks =
+        [
+            new(new TaskSource("digits04", "mnist:0-4"), smallTrain, validation, smallTest, "mnist:0-4"),
+            new(new TaskSource("digits59", "mnist:5-9"), related, null, related, "mnist:5-9"),
+        ];
+        var experiment = new MultiTaskExperiment(new MultiTaskExperimentOptions { Architecture = "lenet", Training = options, Alone = ["digits04"] }, tasks);
+        using var outcome = experiment.Run(new ScaledRuns(progress, 0, 1), cancel);
+        var small04 = outcome.Report.Tasks[0];
+        var alone = (Accuracy: small04.AloneTestAccuracy!.Value, History: small04.AloneHistory!);
+        var together = (Accuracy: small04.TestAccuracy, small04.History);
         var curves = tour.File("multitask", "learning-curves.png");
         TourCurves.Save(curves, $"digits 0-4: validation accuracy ({validation.Count} images), {Shots} labels per class", "accuracy",
             new TourCurves.Curve("trained alone", alone.History.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray()),
@@ -52,6 +47,12 @@ internal static class MultiTaskStage
             [(curves, "learning curves of the small task (digits 0-4), alone and trained together with digits 5-9")],
             [StageDetail.Count("labelled images of digits 0-4", smallTrain.Count), StageDetail.Count("test images", smallTest.Count)]);
     }
+}
+
+/// <summary>Maps a library experiment's progress (0..1 over its runs) into a slice of the stage's bar.</summary>
+internal sealed class ScaledRuns(IProgress<double> stage, double from, double to) : IProgress<ExperimentProgress>
+{
+    public void Report(ExperimentProgress p) => stage.Report(from + (to - from) * p.Fraction);
 }
 
 /// <summary>Maps a trainer's progress (0..1) into a slice of the stage's bar.</summary>

@@ -27,35 +27,45 @@ internal static class SelfTaughtStages
     {
         using var source = tour.Shrink(Catalog.Load("mnist:5-9"), 200);
         using var target = tour.Shrink(Catalog.Load("mnist:0-4"), 200);
-        var ae = TrainAutoencoder(tour, source, progress, 0.8, cancel);
+        using var unlabelled = source.WithoutLabels();
+        using var experiment = new SelfTaughtExperiment(unlabelled, target, new SelfTaughtLearnOptions
+        {
+            Autoencoder = AutoencoderOptions(tour, sparse: true),
+            Classifier = new FeatureClassifierOptions { Steps = tour.Pick(600, 600, 300), Seed = tour.Seed, Threads = tour.Threads },
+            PcaComponents = null,
+            TestFraction = 0.5,
+            Seed = tour.Seed,
+        });
+        var ae = experiment.TrainAutoencoder(new Scaled(progress, 0, 0.8), cancel);
         using var model = ae.Model;
-        var (train, test) = target.StratifiedSplit(0.5, tour.Seed);
-        using var _ = train;
-        using var __ = test;
-        var learner = new SelfTaughtLearner(new FeatureClassifierOptions { Steps = tour.Pick(600, 600, 300), Seed = tour.Seed, Threads = tour.Threads });
-        var raw = learner.Fit(FeatureMap.Raw(), train, test, cancel);
-        progress.Report(0.9);
-        var codes = learner.Fit(FeatureMap.Encoder(model), train, test, cancel);
+        using var outcome = experiment.Run(ae, null, cancel);
+        var row = outcome.Report.Results[0];
+        var (raw, codes) = (row.Scores[0], row.Scores[^1]);
         var grid = tour.File("selftaught", "reconstructions.png");
         SelfTaughtRun.SaveReconstructions(grid, model, source, target);
         var curves = SaveCurve(tour, "selftaught", ae, $"sparse autoencoder on {source.Count} unlabelled digits 5-9");
-        return new StageOutcome($"sparse autoencoder on unlabelled MNIST digits 5-9 -> softmax regression on digits 0-4 ({train.Count} labelled; " +
+        return new StageOutcome($"sparse autoencoder on unlabelled MNIST digits 5-9 -> softmax regression on digits 0-4 ({row.Train} labelled; " +
             "the UFLDL exercise)", "accuracy",
             "raw pixels", raw.TestAccuracy, "autoencoder features", codes.TestAccuracy,
             [(curves, "the autoencoder's learning curve on the source"), (grid, "source (5-9) and target (0-4) digits over their reconstructions")],
-            [StageDetail.Number("autoencoder reconstruction loss at the end", ae.Final.ReconstructionLoss), StageDetail.Count("test images", test.Count)]);
+            [StageDetail.Number("autoencoder reconstruction loss at the end", ae.Final.ReconstructionLoss), StageDetail.Count("test images", outcome.Report.Split.Test)]);
     }
 
     private static StageOutcome RunClustering(TourContext tour, IProgress<double> progress, CancellationToken cancel)
     {
         using var source = tour.Shrink(Catalog.Load("fashion-mnist"), 200);
         using var target = tour.Shrink(Catalog.Load("mnist"), 200);
-        var ae = TrainAutoencoder(tour, source, progress, 0.6, cancel, sparse: false);
+        using var unlabelled = source.WithoutLabels();
+        var experiment = new SelfTaughtClusteringExperiment(unlabelled, target, new SelfTaughtClusterOptions
+        {
+            Autoencoder = AutoencoderOptions(tour, sparse: false),
+            KMeans = new KMeansOptions { Restarts = tour.Pick(10, 3, 2), Seed = tour.Seed },
+            PcaComponents = null,
+        });
+        var ae = experiment.TrainAutoencoder(new Scaled(progress, 0, 0.6), cancel);
         using var model = ae.Model;
-        var clustering = new SelfTaughtClustering(new KMeansOptions { Clusters = target.ClassCount, Restarts = tour.Pick(10, 3, 2), Seed = tour.Seed });
-        var raw = clustering.Cluster(FeatureMap.Raw(), target, cancel);
-        progress.Report(0.8);
-        var codes = clustering.Cluster(FeatureMap.Encoder(model), target, cancel);
+        using var outcome = experiment.Run(ae, null, cancel);
+        var (raw, codes) = (outcome.Report.Results[0], outcome.Report.Results[^1]);
         var curves = SaveCurve(tour, "selftaught-cluster", ae, $"autoencoder on {source.Count} unlabelled Fashion-MNIST images");
         return new StageOutcome($"k-means (k = {target.ClassCount}) on {target.Count} MNIST digits, autoencoder on Fashion-MNIST", "accuracy",
             "k-means on raw pixels", raw.Score!.Accuracy, "k-means on autoencoder features", codes.Score!.Accuracy,
@@ -65,13 +75,10 @@ internal static class SelfTaughtStages
     }
 
     /// <summary>The UFLDL sparse autoencoder, or a plain one (no sparsity, light weight decay) whose codes cluster better.</summary>
-    private static AutoencoderResult TrainAutoencoder(TourContext tour, Dataset source, IProgress<double> progress, double share,
-        CancellationToken cancel, bool sparse = true)
+    private static AutoencoderOptions AutoencoderOptions(TourContext tour, bool sparse)
     {
-        using var unlabelled = source.WithoutLabels();
         var options = new AutoencoderOptions { Epochs = tour.Epochs(20, 8, 4), Seed = tour.Seed, Threads = tour.Threads };
-        if (!sparse) options = options with { SparsityWeight = 0, WeightDecay = 1e-4 };
-        return new AutoencoderTrainer(options).Fit(unlabelled, new Scaled(progress, 0, share), cancel);
+        return sparse ? options : options with { SparsityWeight = 0, WeightDecay = 1e-4 };
     }
 
     private static string SaveCurve(TourContext tour, string folder, AutoencoderResult ae, string title)

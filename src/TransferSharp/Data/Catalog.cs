@@ -12,6 +12,10 @@ public sealed record DataOptions
     public bool Rgb { get; init; } = true;
     /// <summary>Folder for downloaded data. Default: <c>$TRANSFERSHARP_CACHE</c>, else <c>~/.cache/transfersharp</c>.</summary>
     public string? CacheFolder { get; init; }
+    /// <summary>Resize every image to this square side after loading; null (default) keeps the size.</summary>
+    public int? Resize { get; init; }
+    /// <summary>Convert every image to grey (1) or RGB (3) after loading; null (default) keeps the channels.</summary>
+    public int? Channels { get; init; }
 }
 
 /// <summary>
@@ -43,8 +47,33 @@ public static class Catalog
         if (string.IsNullOrWhiteSpace(spec)) throw new ArgumentException("no dataset given");
         var (source, filter) = ParseSpec(spec);
         var data = LoadSource(source, options);
-        if (filter is null) return data;
-        using (data) return FilterClasses(data, filter);
+        if (filter is not null)
+        {
+            try { data = Replace(data, FilterClasses(data, filter)); }
+            catch { data.Dispose(); throw; }
+        }
+        return Shape(data, options);
+    }
+
+    /// <summary>
+    /// Applies <see cref="DataOptions.Resize"/> and <see cref="DataOptions.Channels"/> to <paramref name="data"/>
+    /// (which is disposed when replaced): the one place a command's <c>--resize</c> and <c>--channels</c> take effect.
+    /// </summary>
+    /// <exception cref="ArgumentException">Channels other than 1 or 3, a side below 1.</exception>
+    public static Dataset Shape(Dataset data, DataOptions options)
+    {
+        if (options.Channels is not (null or 1 or 3)) throw new ArgumentException($"channels must be 1 or 3, got {options.Channels}");
+        if (options.Resize is < 1) throw new ArgumentException($"resize must be positive, got {options.Resize}");
+        if (options.Resize is { } r) data = Replace(data, data.Resize(r, r));
+        if (options.Channels == 1) data = Replace(data, data.ToGrey());
+        if (options.Channels == 3) data = Replace(data, data.ToRgb());
+        return data;
+    }
+
+    private static Dataset Replace(Dataset old, Dataset replacement)
+    {
+        old.Dispose();
+        return replacement;
     }
 
     /// <summary>

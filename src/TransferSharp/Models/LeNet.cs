@@ -14,7 +14,7 @@ internal static class LeNet
 {
     public static StagedModel Create(ModelSpec spec)
     {
-        var (c, h, w) = ModelZoo.ImageShape(spec, minSide: 16);
+        var (c, h, w) = ModelZoo.ImageShape(spec);
         // Two 5x5 valid convolutions and two 2x2 pools: 28 -> 24 -> 12 -> 8 -> 4.
         long fh = ((h - 4) / 2 - 4) / 2, fw = ((w - 4) / 2 - 4) / 2;
         return new StagedModel(spec,
@@ -51,7 +51,7 @@ internal static class SmallCnn
 {
     public static StagedModel Create(ModelSpec spec)
     {
-        var (c, _, _) = ModelZoo.ImageShape(spec, minSide: 8);
+        var (c, _, _) = ModelZoo.ImageShape(spec);
         static Module<Tensor, Tensor> Block(long inC, long outC, bool pool) => pool
             ? nn.Sequential(nn.Conv2d(inC, outC, 3, padding: 1, bias: false), nn.BatchNorm2d(outC), nn.ReLU(), nn.MaxPool2d(2))
             : nn.Sequential(nn.Conv2d(inC, outC, 3, padding: 1, bias: false), nn.BatchNorm2d(outC), nn.ReLU());

@@ -21,7 +21,7 @@ internal static class ResNet
 
     private static StagedModel Create(ModelSpec spec, int layer4Blocks)
     {
-        var (c, _, _) = ModelZoo.ImageShape(spec, minSide: 32);
+        var (c, _, _) = ModelZoo.ImageShape(spec);
         return new StagedModel(spec,
         [
             new Stage("stem",

@@ -1,0 +1,101 @@
+namespace TransferSharp.Data;
+
+/// <summary>
+/// The train / validation / test parts a supervised experiment works on: split in memory, or (<see cref="Streamed"/>)
+/// streamed from an image folder, every part decoded on background threads batch by batch. Both split the same way
+/// (stratified; test with the seed, validation with seed + 1, shots with seed + 2), so the same folder gives the same
+/// parts either way.
+/// </summary>
+public sealed class TrainingSplit : IDisposable
+{
+    private readonly IDisposable[] owned;
+    private StreamingImageFolder? streamedTrain;
+
+    private TrainingSplit(IBatchSource train, IBatchSource validation, IBatchSource test, string summary, string provenance,
+        params IDisposable[] owned)
+    {
+        Train = train;
+        Validation = validation;
+        Test = test;
+        Summary = summary;
+        Provenance = provenance;
+        this.owned = owned;
+    }
+
+    /// <summary>The training part (only the shots, when taken).</summary>
+    public IBatchSource Train { get; }
+    /// <summary>Per-epoch validation: its own split, or the test part when the validation fraction is 0.</summary>
+    public IBatchSource Validation { get; }
+    /// <summary>The held-out test part.</summary>
+    public IBatchSource Test { get; }
+    /// <summary>The shape of one example.</summary>
+    public long[] ExampleShape => Train.ExampleShape;
+    /// <summary>The class names.</summary>
+    public IReadOnlyList<string> ClassNames => Train.ClassNames;
+    /// <summary>One line about the whole set, e.g. <c>mnist: 10000 x 1x28x28, 10 classes</c>.</summary>
+    public string Summary { get; }
+    /// <summary>Where the data came from.</summary>
+    public string Provenance { get; }
+    /// <summary>True when the validation part is the test part (validation fraction 0).</summary>
+    public bool ValidatesOnTest => ReferenceEquals(Validation, Test);
+    /// <summary>Counters of the last training epoch's stream (decode waits, queue use); null when not streamed.</summary>
+    public StreamStatistics? LastTrainingPass => streamedTrain?.LastPass;
+
+    /// <summary>Splits a labelled dataset held in memory; <paramref name="all"/> stays the caller's.</summary>
+    /// <param name="all">The whole set.</param>
+    /// <param name="testFraction">Held-out test part of every class, stratified with <paramref name="seed"/>.</param>
+    /// <param name="validationFraction">Validation part of the rest (seed + 1); 0 = validate on the test part.</param>
+    /// <param name="seed">Seeds the splits.</param>
+    /// <param name="shots">Keep only this many training examples per class (seed + 2).</param>
+    /// <exception cref="ArgumentException">No labels; or (message starting <c>shots K:</c>) a class with fewer than K training examples.</exception>
+    public static TrainingSplit InMemory(Dataset all, double testFraction, double validationFraction, int seed, int? shots = null)
+    {
+        if (!all.HasLabels) throw new ArgumentException("the dataset has no labels to train on");
+        var (rest, test) = all.StratifiedSplit(testFraction, seed);
+        var (pool, validation) = validationFraction > 0 ? rest.StratifiedSplit(validationFraction, seed + 1) : (rest, test);
+        if (validationFraction > 0) rest.Dispose();
+        var train = pool;
+        if (shots is { } k)
+        {
+            try { train = pool.TakePerClass(k, seed + 2); }
+            catch (ArgumentException e)
+            {
+                pool.Dispose(); test.Dispose(); if (validation != test) validation.Dispose();
+                throw new ArgumentException($"shots {k}: {e.Message}", e);
+            }
+            pool.Dispose();
+        }
+        return validation == test
+            ? new TrainingSplit(train, test, test, all.ToString(), all.Provenance, train, test)
+            : new TrainingSplit(train, validation, test, all.ToString(), all.Provenance, train, validation, test);
+    }
+
+    /// <summary>Lists an image folder (nothing decoded yet) and splits its file list as <see cref="InMemory"/> splits.</summary>
+    /// <param name="folder">An image folder of class subfolders.</param>
+    /// <param name="size">The side images are decoded at.</param>
+    /// <param name="rgb">RGB (true) or grey.</param>
+    /// <param name="options">Decode threads and queue.</param>
+    /// <param name="testFraction">As in <see cref="InMemory"/>.</param>
+    /// <param name="validationFraction">As in <see cref="InMemory"/>.</param>
+    /// <param name="seed">As in <see cref="InMemory"/>.</param>
+    /// <param name="prepare">Applied to each streamed part, e.g. a source model's preprocessing batch by batch.</param>
+    /// <exception cref="DirectoryNotFoundException">No such folder.</exception>
+    public static TrainingSplit Streamed(string folder, int size, bool rgb, StreamingOptions options, double testFraction,
+        double validationFraction, int seed, Func<IBatchSource, IBatchSource>? prepare = null)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: no such folder");
+        var all = StreamingImageFolder.Open(folder, size, size, rgb, options);
+        var (rest, test) = all.StratifiedSplit(testFraction, seed);
+        var (train, validation) = validationFraction > 0 ? rest.StratifiedSplit(validationFraction, seed + 1) : (rest, test);
+        prepare ??= s => s;
+        var preparedTest = prepare(test);
+        return new TrainingSplit(prepare(train), validationFraction > 0 ? prepare(validation) : preparedTest, preparedTest,
+            all.ToString(), all.Provenance) { streamedTrain = train };
+    }
+
+    /// <summary>Releases the parts held in memory.</summary>
+    public void Dispose()
+    {
+        foreach (var d in owned) d.Dispose();
+    }
+}
