@@ -58,6 +58,31 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Ctrl_C_stops_training_at_the_next_step_and_exits_130()
+    {
+        using var dir = new TestData.TempFolder();
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = dir.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "transfer.dll"), "train", "--data", "optdigits", "--model", "mlp", "--epochs", "500", "--threads", "1" })
+            psi.ArgumentList.Add(a);
+        psi.Environment["COLUMNS"] = "200";
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = new System.Text.StringBuilder();
+        // Wait until training has started (the run folder line), then send SIGINT as Ctrl+C in a terminal would.
+        while (p.StandardOutput.ReadLine() is { } line)
+        {
+            stdout.AppendLine(line);
+            if (line.Contains("run folder")) break;
+        }
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        stdout.Append(p.StandardOutput.ReadToEnd());
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(2)), "did not stop after Ctrl+C");
+        var error = await stderr;
+        Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}: {error}");
+        Assert.Contains("interrupted", stdout.ToString());
+    }
+
+    [Fact]
     public void Datasets_list_names_every_built_in()
     {
         using var dir = new TestData.TempFolder();
