@@ -2,7 +2,8 @@ namespace TransferSharp.Tests.Cli;
 
 /// <summary>
 /// The help text is a contract users read: one approved snapshot per command (Help/&lt;command&gt;.approved.txt).
-/// A change to an option's name, description or default shows up here as a diff to review and approve.
+/// A change to an option's name, description or default shows up here as a diff to review and approve
+/// (<see cref="Approval"/>: received file beside the approved one; APPROVE=1 approves).
 /// </summary>
 public sealed class HelpTests
 {
@@ -19,6 +20,7 @@ public sealed class HelpTests
         var r = InProcess.Run([.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
         Assert.Equal(0, r.ExitCode);
         Assert.Equal("", r.Error);
-        Approval.Verify("Help", command == "" ? "transfer" : command.Replace(' ', '-'), r.Output);
+        var text = string.Join('\n', r.Output.Replace("\r\n", "\n").Split('\n').Select(l => l.TrimEnd()));
+        Approval.VerifyText("Cli/Help", command == "" ? "transfer" : command.Replace(' ', '-'), text);
     }
 }
