@@ -1,15 +1,25 @@
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TransferSharp.Training;
 
 namespace TransferSharp.Cli;
 
-/// <summary>Turns any failure into one line and exit code 2; <c>--verbose</c> adds the stack trace.</summary>
+/// <summary>
+/// Exit codes and error lines. Bad input (a wrong option, a missing or malformed file) is one line and exit 2; anything
+/// else is a bug: "internal error", exit 1. <c>--verbose</c> adds the stack trace to either.
+/// </summary>
 internal static class CliErrors
 {
+    public const int Bug = 1;
     public const int BadInput = 2;
     public const int Interrupted = 130;
 
-    public static int Run(Func<int> app, bool verbose)
+    /// <summary>Runs <paramref name="app"/> and turns what it throws into an exit code and a line on <paramref name="error"/>.</summary>
+    /// <param name="app">The command line application.</param>
+    /// <param name="verbose">Whether to print stack traces.</param>
+    /// <param name="error">Where error lines go (standard error).</param>
+    /// <param name="settings">The settings type of the command that ran, to name the options of an <see cref="InvalidOptionsException"/>.</param>
+    public static int Run(Func<int> app, bool verbose, TextWriter error, Func<Type?>? settings = null)
     {
         try
         {
@@ -23,11 +33,25 @@ internal static class CliErrors
         catch (Exception e)
         {
             var root = e is CommandRuntimeException or CommandParseException ? e : Unwrap(e);
-            Console.Error.WriteLine($"error: {OneLine(root.Message)}");
-            if (verbose) Console.Error.WriteLine(e);
-            return BadInput;
+            bool badInput = IsBadInput(root);
+            var message = root is InvalidOptionsException invalid && settings?.Invoke() is { } type
+                ? string.Join("; ", invalid.Errors.Select(x => OptionNames.Message(type, x)))
+                : OneLine(root.Message);
+            error.WriteLine(badInput ? $"error: {message}" : $"internal error: {message}{(verbose ? "" : " (run with --verbose for the stack trace)")}");
+            if (verbose) error.WriteLine(e);
+            return badInput ? BadInput : Bug;
         }
     }
+
+    /// <summary>
+    /// What the user can fix: a bad option or argument (<see cref="ArgumentException"/>, which
+    /// <see cref="InvalidOptionsException"/> is, and the parser's exceptions), or a file that is missing, unreadable or
+    /// malformed (<see cref="IOException"/>, which the not-found exceptions are; <see cref="InvalidDataException"/>;
+    /// <see cref="UnauthorizedAccessException"/>). Anything else is a bug.
+    /// </summary>
+    internal static bool IsBadInput(Exception e) =>
+        e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException
+            or CommandParseException or CommandRuntimeException;
 
     /// <summary>The exception under wrappers that only say where it happened (type initialiser, reflection, tasks).</summary>
     internal static Exception Unwrap(Exception e)

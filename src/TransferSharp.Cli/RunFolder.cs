@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using TransferSharp.Reporting;
 using TransferSharp.Training;
 
@@ -30,15 +31,26 @@ internal sealed class RunFolder
         return new RunFolder(path);
     }
 
-    public void WriteJson<T>(string path, T value) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, TransferSharp.Training.Checkpoint.Json));
+    /// <summary>
+    /// How run.json and metrics.json are written: snake_case keys, kebab-case enums, NaN and infinities as strings
+    /// (the checkpoint sidecar's conventions, so the two read alike; bench/*.sh parse these keys).
+    /// </summary>
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public void WriteJson<T>(string path, T value) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, Json));
 
     public T ReadJson<T>(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: missing, so this run cannot be resumed", path);
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), TransferSharp.Training.Checkpoint.Json)
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json)
                    ?? throw new InvalidDataException($"{path}: empty");
         }
         catch (JsonException e)

@@ -24,7 +24,7 @@ internal sealed class DatasetsListCommand : Command<CommonSettings>
 /// <summary><c>transfer datasets show NAME --out grid.png</c>: a grid of random samples, one row per class.</summary>
 internal sealed class DatasetsShowCommand : Command<DatasetsShowCommand.Settings>
 {
-    internal sealed class Settings : CommonSettings
+    internal sealed class Settings : ImageSettings
     {
         [CommandArgument(0, "<DATA>")]
         [Description("Built-in name or path, optionally with :classes.")]
@@ -42,10 +42,6 @@ internal sealed class DatasetsShowCommand : Command<DatasetsShowCommand.Settings
         [Description("Pixel magnification. Default 3.")]
         public int Scale { get; init; } = 3;
 
-        [CommandOption("--size <PIXELS>")]
-        [Description("Side length image folders are read at. Default 64.")]
-        public int Size { get; init; } = 64;
-
         public override ValidationResult Validate()
         {
             if (PerClass < 1) return ValidationResult.Error($"--per-class must be positive, got {PerClass}");
@@ -57,7 +53,7 @@ internal sealed class DatasetsShowCommand : Command<DatasetsShowCommand.Settings
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var data = Catalog.Load(settings.Data, new DataOptions { ImageSize = settings.Size });
+        using var data = settings.Load(settings.Data);
         var rows = DatasetPreview.PerClass(data, settings.PerClass, settings.Seed);
         var output = settings.Out ?? $"{string.Concat(data.Name.Split(Path.GetInvalidFileNameChars().Append(':').Append(',').ToArray()))}-grid.png";
         ImageGrid.Save(output, rows.Select(r => new TransferSharp.Reporting.GridRow(r.ClassName,

@@ -18,6 +18,7 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
         [Description("Run only these stages (comma-separated ids).")]
         public string? Only { get; init; }
 
+        // Not RunFolderSettings: the tour takes no image options. The one option declared twice in the CLI.
         [CommandOption("--runs <FOLDER>")]
         [Description("Where run folders go. Default runs.")]
         public string Runs { get; init; } = "runs";

@@ -12,51 +12,11 @@ namespace TransferSharp.Cli.Commands;
 /// <summary><c>transfer train</c>: train one model on one dataset, evaluate it on a held-out split.</summary>
 internal sealed class TrainCommand : Command<TrainCommand.Settings>
 {
-    internal sealed class Settings : DataSettings
+    internal sealed class Settings : SplitSettings
     {
-        [CommandOption("-m|--model <MODEL>")]
-        [Description("lenet (default), mlp, cnn or resnet18.")]
-        public string Model { get; init; } = "lenet";
-
-        [CommandOption("-e|--epochs <N>")]
-        [Description("Epochs. Default 10.")]
-        public int? Epochs { get; init; }
-
-        [CommandOption("-b|--batch-size <N>")]
-        [Description("Minibatch size. Default 32.")]
-        public int BatchSize { get; init; } = 32;
-
-        [CommandOption("--lr <RATE>")]
-        [Description("Learning rate. Default 0.003 (Adam, AdamW) or 0.01 (SGD).")]
-        public double? LearningRate { get; init; }
-
-        [CommandOption("--optimizer <NAME>")]
-        [Description("adam (default), adamw or sgd.")]
-        public string Optimizer { get; init; } = "adam";
-
-        [CommandOption("--schedule <NAME>")]
-        [Description("cosine (default), constant, step or inverse-decay.")]
-        public string Schedule { get; init; } = "cosine";
-
-        [CommandOption("--weight-decay <W>")]
-        [Description("Weight decay. Default 0.")]
-        public double WeightDecay { get; init; }
-
         [CommandOption("--patience <N>")]
         [Description("Stop after N epochs without a better validation accuracy (0 = off, default).")]
-        public int Patience { get; init; }
-
-        [CommandOption("--test-fraction <F>")]
-        [Description("Fraction of every class held out for the final test. Default 0.2.")]
-        public double TestFraction { get; init; } = 0.2;
-
-        [CommandOption("--validation-fraction <F>")]
-        [Description("Fraction of the rest used for per-epoch validation. Default 0.1.")]
-        public double ValidationFraction { get; init; } = 0.1;
-
-        [CommandOption("--runs <FOLDER>")]
-        [Description("Where run folders go. Default runs.")]
-        public string Runs { get; init; } = "runs";
+        public int? Patience { get; init; }
 
         [CommandOption("--stream")]
         [Description("Stream an image folder (--data PATH) from disk: background threads decode and resize the next batches; memory stays bounded. Validation and test parts are streamed too.")]
@@ -75,14 +35,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (Resume is not null) return ValidateResume();
             var b = base.Validate();
             if (!b.Successful) return b;
-            if (!ModelZoo.Architectures.Contains(Model))
-                return ValidationResult.Error($"--model '{Model}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
-            if (OptionValues.OptimizerError(Optimizer, Schedule) is { } optimizerError) return ValidationResult.Error(optimizerError);
-            if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
-            if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
             if (StreamChoice.Error(Stream, DecodeThreads, "--data", Data, Resize) is { } streamError) return ValidationResult.Error(streamError);
-            var errors = ToOptions().Validate();
-            return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors));
+            return OptionNames.Check(this, ToOptions().Validate());
         }
 
         /// <summary>With --resume only the honoured options are checked here; the rest are compared with the run's (<see cref="TrainResume"/>).</summary>
@@ -96,19 +50,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         public TrainingOptions ToOptions()
         {
-            var optimizer = OptionValues.Optimizer(Optimizer);
-            return new TrainingOptions
-            {
-                Epochs = Epochs ?? 10,
-                BatchSize = BatchSize,
-                Optimizer = optimizer,
-                LearningRate = OptionValues.LearningRate(LearningRate, optimizer, new TrainingOptions().LearningRate),
-                Schedule = OptionValues.ParseEnum<ScheduleKind>(Schedule) ?? ScheduleKind.Cosine,
-                WeightDecay = WeightDecay,
-                Patience = Patience,
-                Seed = Seed,
-                Threads = Threads,
-            };
+            var options = ApplyTo(new TrainingOptions());
+            return Patience is { } patience ? options with { Patience = patience } : options;
         }
     }
 
@@ -117,9 +60,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         double ValidationFraction, TrainingOptions Options, bool Stream = false, int? DecodeThreads = null);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        CtrlC.Run(cancellationToken, token => Train(settings, context.Arguments, token));
+        CtrlC.Run(cancellationToken, token => Train(settings, token));
 
-    private static int Train(Settings settings, IReadOnlyList<string> arguments, CancellationToken cancellation)
+    private static int Train(Settings settings, CancellationToken cancellation)
     {
         RunFolder run;
         RunSettings rs;
@@ -128,7 +71,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             run = RunFolder.Open(resumeFolder);
             rs = run.ReadJson<RunSettings>(run.Settings);
-            rs = TrainResume.Apply(rs, settings, TrainResume.GivenOptions(arguments), resumeFolder);
+            rs = TrainResume.Apply(rs, settings, resumeFolder);
             resumed = Checkpoint.ReadInfo(run.Checkpoint);
             Checkpoint.Verify(run.Checkpoint, resumed);
             if (resumed.Epoch >= rs.Options.Epochs)
@@ -158,7 +101,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         if (resumed is not null) model.load(run.Checkpoint);
         else
         {
-            run = RunFolder.Create(settings.Runs, "train");
+            run = settings.CreateRun("train");
             run.WriteJson(run.Settings, rs);
         }
         var baseInfo = new CheckpointInfo

@@ -12,69 +12,52 @@ namespace TransferSharp.Cli.Commands;
 internal static class TrainResume
 {
     /// <summary>Options a resumed run takes from the command line.</summary>
-    public static readonly string[] Honoured = ["--epochs", "--threads", "--decode-threads", "--verbose", "--resume"];
-
-    /// <summary>Short aliases of train's options.</summary>
-    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
-    {
-        ["-d"] = "--data", ["-m"] = "--model", ["-e"] = "--epochs", ["-b"] = "--batch-size",
-    };
-
-    /// <summary>The long names of the options present in <paramref name="arguments"/> (<c>--x v</c>, <c>--x=v</c>, aliases).</summary>
-    public static HashSet<string> GivenOptions(IEnumerable<string> arguments)
-    {
-        var given = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var token in arguments)
-        {
-            if (!token.StartsWith('-') || double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) continue;
-            var name = token.Split('=', 2)[0];
-            given.Add(Aliases.GetValueOrDefault(name, name));
-        }
-        return given;
-    }
+    public static readonly string[] Honoured = ["--epochs", "--threads", "--decode-threads"];
 
     /// <summary>
     /// The run's settings with the honoured options applied; throws <see cref="ArgumentException"/> naming the first
     /// given option whose value differs from the run's.
     /// </summary>
-    public static TrainCommand.RunSettings Apply(TrainCommand.RunSettings run, TrainCommand.Settings given, IReadOnlySet<string> options, string folder)
+    public static TrainCommand.RunSettings Apply(TrainCommand.RunSettings run, TrainCommand.Settings given, string folder)
     {
         var o = run.Options;
-        var optimizer = OptionValues.ParseEnum<OptimizerKind>(given.Optimizer);
-        // (option, value on the command line, value the run was started with); compared only when the option was given.
-        (string Option, string Given, string Run)[] fixedOptions =
+        // (settings property, given on the command line, its value there, the run's value).
+        (string Property, bool Given, string Value, string Run)[] fixedOptions =
         [
-            ("--data", given.Data ?? "", run.Data),
-            ("--model", given.Model, run.Model),
-            ("--size", Show(given.Size), Show(run.Size)),
-            ("--resize", Show(given.Resize), Show(run.Resize)),
-            ("--channels", Show(given.Channels), Show(run.Channels)),
-            ("--test-fraction", Show(given.TestFraction), Show(run.TestFraction)),
-            ("--validation-fraction", Show(given.ValidationFraction), Show(run.ValidationFraction)),
-            ("--stream", Show(given.Stream), Show(run.Stream)),
-            ("--batch-size", Show(given.BatchSize), Show(o.BatchSize)),
-            ("--optimizer", optimizer?.ToString() ?? given.Optimizer, o.Optimizer.ToString()),
-            ("--lr", Show(given.LearningRate), Show(o.LearningRate)),
-            ("--schedule", OptionValues.ParseEnum<ScheduleKind>(given.Schedule)?.ToString() ?? given.Schedule, o.Schedule.ToString()),
-            ("--weight-decay", Show(given.WeightDecay), Show(o.WeightDecay)),
-            ("--patience", Show(given.Patience), Show(o.Patience)),
-            ("--seed", Show(given.Seed), Show(o.Seed)),
+            (nameof(given.Data), given.Data is not null, given.Data ?? "", run.Data),
+            (nameof(given.Model), given.WasGiven(nameof(given.Model)), given.Model, run.Model),
+            (nameof(given.Size), given.WasGiven(nameof(given.Size)), Show(given.Size), Show(run.Size)),
+            (nameof(given.Resize), given.Resize is not null, Show(given.Resize), Show(run.Resize)),
+            (nameof(given.Channels), given.Channels is not null, Show(given.Channels), Show(run.Channels)),
+            (nameof(given.TestFraction), given.WasGiven(nameof(given.TestFraction)), Show(given.TestFraction), Show(run.TestFraction)),
+            (nameof(given.ValidationFraction), given.WasGiven(nameof(given.ValidationFraction)), Show(given.ValidationFraction), Show(run.ValidationFraction)),
+            (nameof(given.Stream), given.Stream, Show(given.Stream), Show(run.Stream)),
+            (nameof(given.BatchSize), given.BatchSize is not null, Show(given.BatchSize), Show(o.BatchSize)),
+            (nameof(given.Optimizer), given.Optimizer is not null, given.GivenOptimizer?.ToString() ?? given.Optimizer ?? "", o.Optimizer.ToString()),
+            (nameof(given.LearningRate), given.LearningRate is not null, Show(given.LearningRate), Show(o.LearningRate)),
+            (nameof(given.Momentum), given.Momentum is not null, Show(given.Momentum), Show(o.Momentum)),
+            (nameof(given.Schedule), given.Schedule is not null, given.GivenSchedule?.ToString() ?? given.Schedule ?? "", o.Schedule.ToString()),
+            (nameof(given.WeightDecay), given.WeightDecay is not null, Show(given.WeightDecay), Show(o.WeightDecay)),
+            (nameof(given.Patience), given.Patience is not null, Show(given.Patience), Show(o.Patience)),
+            (nameof(given.Seed), given.WasGiven(nameof(given.Seed)), Show(given.Seed), Show(o.Seed)),
         ];
-        foreach (var (option, value, original) in fixedOptions)
-            if (options.Contains(option) && value != original)
-                throw Conflict(folder, $"{option} {value} differs from the run's {(original.Length == 0 ? "(none)" : original)}");
-        if (options.Contains("--runs"))
+        foreach (var (property, isGiven, value, original) in fixedOptions)
+            if (isGiven && value != original)
+                throw Conflict(folder, $"{Option(property)} {value} differs from the run's {(original.Length == 0 ? "(none)" : original)}");
+        if (given.WasGiven(nameof(given.Runs)))
             throw Conflict(folder, "--runs does not apply: a resumed run continues in its own folder");
 
-        if (options.Contains("--epochs") && given.Epochs is { } epochs) o = o with { Epochs = epochs };
-        if (options.Contains("--threads")) o = o with { Threads = given.Threads };
+        if (given.Epochs is { } epochs) o = o with { Epochs = epochs };
+        if (given.WasGiven(nameof(given.Threads))) o = o with { Threads = given.Threads };
         var resumed = run with { Options = o };
-        if (options.Contains("--decode-threads")) resumed = resumed with { DecodeThreads = given.DecodeThreads };
+        if (given.DecodeThreads is not null) resumed = resumed with { DecodeThreads = given.DecodeThreads };
         return resumed;
     }
 
+    private static string Option(string property) => OptionNames.OfProperty(typeof(TrainCommand.Settings), property) ?? property;
+
     private static ArgumentException Conflict(string folder, string what) =>
-        new($"--resume {folder}: {what}; a resumed run keeps its settings (only {string.Join(", ", Honoured[..3])} may change)");
+        new($"--resume {folder}: {what}; a resumed run keeps its settings (only {string.Join(", ", Honoured)} may change)");
 
     private static string Show<T>(T value) => value switch
     {

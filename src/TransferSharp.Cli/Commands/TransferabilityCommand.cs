@@ -14,7 +14,7 @@ namespace TransferSharp.Cli.Commands;
 /// <summary><c>transfer experiment transferability</c>: Yosinski et al.'s layer-transfer experiment on two class halves.</summary>
 internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Settings>
 {
-    internal sealed class Settings : DataSettings
+    internal sealed class Settings : ModelDataSettings
     {
         [CommandOption("--split <SPLIT>")]
         [Description("How the classes are halved: random (default), dissimilar (Fashion-MNIST: footwear and bags vs clothing) or a FILE of two lines (A's classes, B's).")]
@@ -24,47 +24,26 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
         [Description("With a non-random split, also run the random split and plot the two side by side (doubles the time).")]
         public bool CompareRandom { get; init; }
 
-        [CommandOption("-m|--model <MODEL>")]
-        [Description("lenet (default), mlp, cnn, resnet18 or resnet18-mlnet.")]
-        public string Model { get; init; } = "lenet";
-
-        [CommandOption("-e|--epochs <N>")]
-        [Description("Epochs of every network. Default 4.")]
-        public int Epochs { get; init; } = 4;
-
         [CommandOption("--seeds <LIST>")]
         [Description("Comma-separated seeds. Default 0,1,2.")]
-        public string Seeds { get; init; } = "0,1,2";
+        public string? Seeds { get; init; }
 
         [CommandOption("--train-per-class <K>")]
         [Description("Training examples per class of each half (0 = all). Default 300.")]
-        public int TrainPerClass { get; init; } = 300;
-
-        [CommandOption("--lr <RATE>")]
-        [Description("Learning rate (Adam). Default 0.003.")]
-        public double LearningRate { get; init; } = 3e-3;
-
-        [CommandOption("-b|--batch-size <N>")]
-        [Description("Minibatch size. Default 32.")]
-        public int BatchSize { get; init; } = 32;
-
-        [CommandOption("--runs <FOLDER>")]
-        [Description("Where run folders go. Default runs.")]
-        public string Runs { get; init; } = "runs";
+        public int? TrainPerClass { get; init; }
 
         public override ValidationResult Validate()
         {
             var b = base.Validate();
             if (!b.Successful) return b;
-            if (ParseSeeds() is null) return ValidationResult.Error($"--seeds '{Seeds}' is not a comma-separated list of whole numbers");
-            if (TrainPerClass < 0) return ValidationResult.Error($"--train-per-class must be 0 or more, got {TrainPerClass}");
-            var errors = ToOptions().Validate();
-            return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors));
+            if (Seeds is not null && ParseSeeds() is null) return ValidationResult.Error($"--seeds '{Seeds}' is not a comma-separated list of whole numbers");
+            if (TrainPerClass is < 0) return ValidationResult.Error($"--train-per-class must be 0 or more, got {TrainPerClass}");
+            return OptionNames.Check(this, ToOptions().Validate());
         }
 
         public int[]? ParseSeeds()
         {
-            var parts = Seeds.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var parts = (Seeds ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var seeds = new List<int>();
             foreach (var p in parts)
                 if (int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out int s)) seeds.Add(s);
@@ -72,13 +51,18 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
             return seeds.Count == 0 ? null : seeds.ToArray();
         }
 
-        public TransferabilityOptions ToOptions() => new()
+        /// <summary>The library's options with the values given (its seed stays: the experiment replaces it per run).</summary>
+        public TransferabilityOptions ToOptions()
         {
-            Architecture = Model,
-            Training = new TrainingOptions { Epochs = Epochs, LearningRate = LearningRate, BatchSize = BatchSize, Threads = Threads },
-            Seeds = ParseSeeds() ?? [],
-            TrainPerClass = TrainPerClass == 0 ? null : TrainPerClass,
-        };
+            var d = new TransferabilityOptions();
+            return d with
+            {
+                Architecture = Model,
+                Training = ApplyTo(d.Training) with { Seed = d.Training.Seed },
+                Seeds = ParseSeeds() ?? d.Seeds,
+                TrainPerClass = TrainPerClass is null ? d.TrainPerClass : TrainPerClass == 0 ? null : TrainPerClass,
+            };
+        }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
@@ -100,7 +84,7 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
         var splits = new List<ClassSplit> { split };
         if (settings.CompareRandom && settings.Split.ToLowerInvariant() != "random") splits.Add(ClassSplit.Random(data.ClassNames, settings.Seed));
 
-        var run = RunFolder.Create(settings.Runs, "transferability");
+        var run = settings.CreateRun("transferability");
         run.WriteJson(run.Settings, new { data = settings.Data, split = settings.Split, settings.CompareRandom, options });
         AnsiConsole.MarkupLine($"[bold]transferability[/] {Markup.Escape(data.ToString())}; {Markup.Escape(options.Architecture)}, " +
                                $"{options.Training.Epochs} epochs, seeds {string.Join(",", options.Seeds)}, {threads} threads; run folder {Markup.Escape(run.Path)}");

@@ -15,7 +15,7 @@ namespace TransferSharp.Cli.Commands;
 /// <summary><c>transfer zeroshot</c>: train on the seen classes, recognise the unseen ones from their descriptions.</summary>
 internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
 {
-    internal sealed class Settings : DataSettings
+    internal sealed class Settings : ModelDataSettings
     {
         [CommandOption("--method <METHOD>")]
         [Description("dap (attribute prediction), embedding (max-margin joint embedding) or conse.")]
@@ -37,53 +37,31 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
         [Description("Calibrated stacking: subtract GAMMA from seen-class scores in the generalized evaluation. Default 0.")]
         public double Calibration { get; init; }
 
-        [CommandOption("-m|--model <MODEL>")]
-        [Description("Image network: lenet (default), cnn, mlp or resnet18.")]
-        public string Model { get; init; } = "lenet";
-
-        [CommandOption("-e|--epochs <N>")]
-        [Description("Epochs over the seen-class images. Default 4.")]
-        public int Epochs { get; init; } = new ZeroShotOptions().Epochs;
-
-        [CommandOption("-b|--batch-size <N>")]
-        [Description("Minibatch size. Default 64.")]
-        public int BatchSize { get; init; } = new ZeroShotOptions().BatchSize;
-
-        [CommandOption("--lr <RATE>")]
-        [Description("Adam learning rate (cosine decay). Default 0.002.")]
-        public double LearningRate { get; init; } = new ZeroShotOptions().LearningRate;
-
-        [CommandOption("--weight-decay <W>")]
-        [Description("Weight decay. Default 0.0001.")]
-        public double WeightDecay { get; init; } = new ZeroShotOptions().WeightDecay;
-
         [CommandOption("--embedding-size <N>")]
         [Description("Joint space size of the embedding method. Default 64.")]
-        public int EmbeddingSize { get; init; } = new ZeroShotOptions().EmbeddingSize;
+        public int? EmbeddingSize { get; init; }
 
         [CommandOption("--margin <K>")]
         [Description("Margin k of the max-margin loss. Default 1.")]
-        public double Margin { get; init; } = new ZeroShotOptions().Margin;
+        public double? Margin { get; init; }
 
         [CommandOption("--loss <KIND>")]
+        [Field(nameof(ZeroShotOptions.MarginLoss))]
         [Description("Embedding loss: structured (max over wrong classes, default) or sum (DeViSE).")]
-        public string Loss { get; init; } = "structured";
+        public string? Loss { get; init; }
 
         [CommandOption("--top <T>")]
+        [Field(nameof(ZeroShotOptions.ConseTop))]
         [Description("ConSE: seen classes combined. Default 3.")]
-        public int Top { get; init; } = new ZeroShotOptions().ConseTop;
+        public int? Top { get; init; }
 
         [CommandOption("--dap-scoring <RULE>")]
         [Description("DAP: probabilistic (default) or nearest.")]
-        public string DapScoring { get; init; } = "probabilistic";
+        public string? DapScoring { get; init; }
 
         [CommandOption("--seen-test-fraction <F>")]
         [Description("Fraction of every seen class held out for the generalized evaluation. Default 0.2.")]
         public double SeenTestFraction { get; init; } = 0.2;
-
-        [CommandOption("--runs <FOLDER>")]
-        [Description("Where run folders go. Default runs.")]
-        public string Runs { get; init; } = "runs";
 
         public override ValidationResult Validate()
         {
@@ -92,30 +70,38 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
             if (string.IsNullOrWhiteSpace(Method)) return ValidationResult.Error("--method is required (dap, embedding or conse)");
             if (ParseMethod(Method) is null) return ValidationResult.Error($"--method '{Method}' is unknown (choose dap, embedding, conse)");
             if (string.IsNullOrWhiteSpace(Unseen)) return ValidationResult.Error("--unseen is required: the classes to keep out of training, e.g. --unseen Sandal,Bag");
-            if (ParseLoss(Loss) is null) return ValidationResult.Error($"--loss '{Loss}' is unknown (choose structured, sum)");
-            if (ParseScoring(DapScoring) is null) return ValidationResult.Error($"--dap-scoring '{DapScoring}' is unknown (choose probabilistic, nearest)");
+            if (GivenOptimizer is not null || GivenSchedule is not null || Momentum is not null)
+                return ValidationResult.Error("--optimizer, --schedule and --momentum do not apply: zeroshot trains with Adam and cosine decay");
+            if (Loss is not null && ParseLoss(Loss) is null) return ValidationResult.Error($"--loss '{Loss}' is unknown (choose structured, sum)");
+            if (DapScoring is not null && ParseScoring(DapScoring) is null) return ValidationResult.Error($"--dap-scoring '{DapScoring}' is unknown (choose probabilistic, nearest)");
             if (!double.IsFinite(Calibration)) return ValidationResult.Error($"--calibration must be a finite number, got {Calibration}");
             if (Calibration != 0 && !Generalized) return ValidationResult.Error("--calibration only applies to the generalized evaluation: add --generalized");
             if (SeenTestFraction is <= 0 or >= 1) return ValidationResult.Error($"--seen-test-fraction must be in (0, 1), got {SeenTestFraction}");
-            var errors = ToOptions().Validate();
-            return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors));
+            return OptionNames.Check(this, ToOptions().Validate());
         }
 
-        public ZeroShotOptions ToOptions() => new()
+        /// <summary>
+        /// The library's options with the values given. Until ZeroShotOptions derives from TrainerOptions (the `loop`
+        /// branch) the trainer values are copied here; then this becomes <c>ApplyTo(d) with { … }</c>.
+        /// </summary>
+        public ZeroShotOptions ToOptions()
         {
-            Architecture = Model,
-            Epochs = Epochs,
-            BatchSize = BatchSize,
-            LearningRate = LearningRate,
-            WeightDecay = WeightDecay,
-            EmbeddingSize = EmbeddingSize,
-            Margin = Margin,
-            MarginLoss = ParseLoss(Loss) ?? MaxMarginKind.Structured,
-            ConseTop = Top,
-            DapScoring = ParseScoring(DapScoring) ?? ZeroShot.DapScoring.Probabilistic,
-            Seed = Seed,
-            Threads = Threads,
-        };
+            var d = new ZeroShotOptions { Architecture = Model };
+            return d with
+            {
+                Epochs = Epochs ?? d.Epochs,
+                BatchSize = BatchSize ?? d.BatchSize,
+                LearningRate = LearningRate ?? d.LearningRate,
+                WeightDecay = WeightDecay ?? d.WeightDecay,
+                EmbeddingSize = EmbeddingSize ?? d.EmbeddingSize,
+                Margin = Margin ?? d.Margin,
+                MarginLoss = (Loss is null ? null : ParseLoss(Loss)) ?? d.MarginLoss,
+                ConseTop = Top ?? d.ConseTop,
+                DapScoring = (DapScoring is null ? null : ParseScoring(DapScoring)) ?? d.DapScoring,
+                Seed = Seed,
+                Threads = Threads,
+            };
+        }
 
         public ZeroShotMethod MethodKind => ParseMethod(Method!)!.Value;
 
@@ -162,7 +148,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
             Calibration = settings.Calibration,
         };
         using var split = ZeroShotSplit.Create(data, unseen, evaluation.SeenTestFraction, options.Seed);
-        var run = RunFolder.Create(settings.Runs, "zeroshot");   // inputs are good: now leave evidence
+        var run = settings.CreateRun("zeroshot");   // inputs are good: now leave evidence
 
         var unseenNames = unseen.Select(c => data.ClassNames[c]).ToArray();
         AnsiConsole.MarkupLine($"[bold]zeroshot[/] {Markup.Escape(MethodName(method))} on {Markup.Escape(data.ToString())}; " +

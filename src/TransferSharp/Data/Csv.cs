@@ -13,7 +13,7 @@ namespace TransferSharp.Data;
 /// integers or strings; class names are the distinct labels sorted (integers numerically, strings ordinally) and a
 /// label's class index is its position in that order.
 /// </remarks>
-public static class Csv
+internal static class Csv
 {
     private static readonly string[] LabelNames = ["label", "class", "target"];
 

@@ -12,7 +12,7 @@ namespace TransferSharp.Data;
 /// labels unsigned bytes <c>(N)</c>, magic <c>0x00000801</c>. Compression is detected by the gzip magic bytes,
 /// not the extension. Every malformed file fails with an <see cref="InvalidDataException"/> naming the file.
 /// </remarks>
-public static class Idx
+internal static class Idx
 {
     private const byte UnsignedByte = 0x08;
     private static readonly byte[] KnownTypes = [0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E];

@@ -4,7 +4,7 @@ namespace TransferSharp.Data;
 /// A batch source whose inputs go through a function as each batch is handed out (a model's preprocessing applied to
 /// a stream, where there is no whole tensor to transform once). Labels, names and order are the inner source's.
 /// </summary>
-public sealed class MappedBatchSource : IBatchSource
+internal sealed class MappedBatchSource : IBatchSource
 {
     private readonly IBatchSource inner;
     private readonly Func<Tensor, Tensor> map;

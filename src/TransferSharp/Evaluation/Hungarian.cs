@@ -10,7 +10,7 @@ namespace TransferSharp.Evaluation;
 /// 1957; the O(n³) version of Tomizawa 1971 and Edmonds–Karp 1972). Written here because no well-kept .NET library
 /// provides it. A non-square matrix is fine: with more rows than columns, the unmatched rows get −1.
 /// </remarks>
-public static class Hungarian
+internal static class Hungarian
 {
     /// <summary>The column assigned to each row (−1 for a row left unmatched) so that the total cost is least.</summary>
     /// <exception cref="ArgumentException">The matrix is empty or holds NaN or an infinity.</exception>

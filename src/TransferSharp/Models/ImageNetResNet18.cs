@@ -86,7 +86,7 @@ public static class ImageNetResNet18
     }
 
     /// <summary>The same preprocessing applied batch by batch to a stream of images (e.g. a <see cref="StreamingImageFolder"/>).</summary>
-    public static MappedBatchSource Preprocess(IBatchSource images, string? preprocessPath = null)
+    public static IBatchSource Preprocess(IBatchSource images, string? preprocessPath = null)
     {
         var shape = images.ExampleShape;
         if (shape.Length != 3) throw new ArgumentException($"'{images.Name}': the ImageNet ResNet-18 needs images");

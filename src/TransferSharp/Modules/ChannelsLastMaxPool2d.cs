@@ -11,7 +11,7 @@ namespace TransferSharp.Modules;
 /// output keeps that layout, so a following convolution or pool runs channels-last too, and the second permute-copy
 /// is a no-op. No parameters: swapping it for <c>nn.MaxPool2d</c> leaves the state-dict keys unchanged.
 /// </remarks>
-public sealed class ChannelsLastMaxPool2d : Module<Tensor, Tensor>
+internal sealed class ChannelsLastMaxPool2d : Module<Tensor, Tensor>
 {
     private readonly long kernel;
 

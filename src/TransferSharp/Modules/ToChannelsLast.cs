@@ -10,7 +10,7 @@ namespace TransferSharp.Modules;
 /// ResNet-18 at 224x224, batch 32, 2 threads: forward 809 → 674 ms, training step 2,426 → 2,065 ms
 /// (bench/throughput: resnetcl). No parameters: adding it leaves state-dict keys unchanged.
 /// </remarks>
-public sealed class ToChannelsLast : Module<Tensor, Tensor>
+internal sealed class ToChannelsLast : Module<Tensor, Tensor>
 {
     /// <summary>Creates the conversion.</summary>
     public ToChannelsLast() : base(nameof(ToChannelsLast)) { }

@@ -84,7 +84,7 @@ public sealed class MultiTaskTrainer
     private int Batches(int count) => count > options.BatchSize ? count / options.BatchSize : 1;
 
     /// <summary>Every problem with the tasks for this model, as one exception naming the tasks.</summary>
-    internal static void Check(MultiTaskModel model, IReadOnlyList<TaskSpec> tasks)
+    public static void Check(MultiTaskModel model, IReadOnlyList<TaskSpec> tasks)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (tasks is null || tasks.Count == 0) throw new ArgumentException("no tasks to train");

@@ -6,7 +6,7 @@ namespace TransferSharp.Training;
 /// Optimisers whose steps update parameters in place and free every temporary at once; drop-in subclasses of
 /// TorchSharp's Adam, AdamW and SGD (same state, same state files). Build them through <see cref="Optimizers.Create"/>.
 /// </summary>
-public static class InPlace
+internal static class InPlace
 {
     /// <summary>
     /// Adam (Kingma &amp; Ba 2015) whose step updates every parameter in place and frees each temporary as soon as it

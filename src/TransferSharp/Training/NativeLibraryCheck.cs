@@ -1,7 +1,7 @@
 namespace TransferSharp.Training;
 
 /// <summary>Loads TorchSharp's native library once and turns a load failure into one clear message.</summary>
-public static class NativeLibraryCheck
+internal static class NativeLibraryCheck
 {
     private static readonly Lazy<string?> Failure = new(TryLoad);
 

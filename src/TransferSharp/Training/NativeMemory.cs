@@ -8,7 +8,7 @@ namespace TransferSharp.Training;
 /// threshold to 32 MiB and the trim threshold to 1 GiB keeps them in the heap (measured +50 % throughput on LeNet
 /// training, in PyTorch and TorchSharp alike; see ../shared/bench/peer).
 /// </summary>
-public static class NativeMemory
+internal static class NativeMemory
 {
     private const int M_TRIM_THRESHOLD = -1;
     private const int M_MMAP_THRESHOLD = -3;

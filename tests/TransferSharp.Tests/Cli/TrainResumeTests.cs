@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Spectre.Console.Cli;
 using TransferSharp.Cli.Commands;
 using TransferSharp.Training;
 
@@ -11,29 +12,37 @@ public sealed class TrainResumeTests
         new TrainingOptions { Epochs = 3, Seed = 5, Threads = 2, Optimizer = OptimizerKind.Sgd, LearningRate = 0.01 });
 
     [Fact]
-    public void Given_options_are_found_by_long_name_alias_and_equals_form()
+    public void Given_options_are_what_the_parser_set_by_long_name_alias_or_equals_form()
     {
-        var given = TrainResume.GivenOptions(["train", "--resume", "runs/x", "-m", "cnn", "--lr=0.1", "--seed", "-3", "--stream"]);
-        Assert.True(given.SetEquals(["--resume", "--model", "--lr", "--seed", "--stream"]), string.Join(" ", given));
-        Assert.DoesNotContain("-3", given); // a negative value is not an option
+        var r = InProcess.Run("train", "--resume", "no-such-run", "-m", "cnn", "--lr=0.1", "--seed", "-3", "--stream");
+        Assert.Contains("no such run folder", r.ErrorLine);   // parsed: the resume itself failed
+        var settings = new SettingsProbe().Parse("train", "--resume", "runs/x", "-m", "cnn", "--lr=0.1", "--seed", "-3", "--stream");
+        Assert.True(settings.WasGiven(nameof(settings.Model)));
+        Assert.True(settings.WasGiven(nameof(settings.Seed)));
+        Assert.Equal(-3, settings.Seed);
+        Assert.Equal(0.1, settings.LearningRate);
+        Assert.True(settings.Stream);
+        Assert.False(settings.WasGiven(nameof(settings.Size)));
+        Assert.False(settings.WasGiven(nameof(settings.Threads)));
+        Assert.False(settings.WasGiven(nameof(settings.Runs)));
+        Assert.Null(settings.BatchSize);
     }
 
     [Theory]
-    [InlineData("--model", "--model cnn differs from the run's mlp")]
-    [InlineData("--data", "--data mnist differs from the run's optdigits:0-2")]
-    [InlineData("--seed", "--seed 9 differs from the run's 5")]
-    [InlineData("--optimizer", "--optimizer Adam differs from the run's Sgd")]
-    [InlineData("--batch-size", "--batch-size 64 differs from the run's 32")]
-    [InlineData("--resize", "--resize 28 differs from the run's (none)")]
+    [InlineData("-m cnn", "--model cnn differs from the run's mlp")]
+    [InlineData("--data mnist", "--data mnist differs from the run's optdigits:0-2")]
+    [InlineData("--seed 9", "--seed 9 differs from the run's 5")]
+    [InlineData("--optimizer adam", "--optimizer Adam differs from the run's Sgd")]
+    [InlineData("--batch-size 64", "--batch-size 64 differs from the run's 32")]
+    [InlineData("--resize 28", "--resize 28 differs from the run's (none)")]
+    [InlineData("--size 32", "--size 32 differs from the run's 64")]
     [InlineData("--stream", "--stream on differs from the run's off")]
-    [InlineData("--runs", "--runs does not apply")]
+    [InlineData("--momentum 0.5", "--momentum 0.5 differs from the run's 0.9")]
+    [InlineData("--runs elsewhere", "--runs does not apply")]
     public void An_option_that_changes_the_run_is_rejected_naming_it(string option, string expected)
     {
-        var settings = new TrainCommand.Settings
-        {
-            Model = "cnn", Data = "mnist", Seed = 9, Optimizer = "adam", BatchSize = 64, Resize = 28, Stream = true, Runs = "elsewhere",
-        };
-        var e = Assert.Throws<ArgumentException>(() => TrainResume.Apply(Run, settings, new HashSet<string> { "--resume", option }, "runs/x"));
+        var settings = new SettingsProbe().Parse(["train", "--resume", "runs/x", .. option.Split(' ')]);
+        var e = Assert.Throws<ArgumentException>(() => TrainResume.Apply(Run, settings, "runs/x"));
         Assert.Contains(expected, e.Message);
         Assert.StartsWith("--resume runs/x: ", e.Message);
     }
@@ -41,21 +50,39 @@ public sealed class TrainResumeTests
     [Fact]
     public void Repeating_the_runs_own_values_is_allowed_and_epochs_threads_are_honoured()
     {
-        // The defaults of unnamed options (e.g. --model lenet) do not count: only options on the command line are compared.
-        var settings = new TrainCommand.Settings
-        {
-            Data = "optdigits:0-2", Model = "mlp", Optimizer = "SGD", LearningRate = 0.01, Seed = 5, Epochs = 7, Threads = 1, DecodeThreads = 3,
-        };
-        var given = new HashSet<string> { "--data", "--model", "--optimizer", "--lr", "--seed", "--epochs", "--threads", "--decode-threads" };
-        var resumed = TrainResume.Apply(Run, settings, given, "runs/x");
+        var settings = new SettingsProbe().Parse("train", "--resume", "runs/x", "--data", "optdigits:0-2", "--model", "mlp", "--optimizer", "SGD",
+            "--lr", "0.01", "--seed", "5", "--size", "64", "--epochs", "7", "--threads", "1", "--decode-threads", "3");
+        var resumed = TrainResume.Apply(Run, settings, "runs/x");
         Assert.Equal(7, resumed.Options.Epochs);
         Assert.Equal(1, resumed.Options.Threads);
         Assert.Equal(3, resumed.DecodeThreads);
         Assert.Equal(Run.Options with { Epochs = 7, Threads = 1 }, resumed.Options);
         Assert.Equal(Run with { Options = resumed.Options, DecodeThreads = 3 }, resumed);
 
-        var untouched = TrainResume.Apply(Run, new TrainCommand.Settings { Model = "lenet", Threads = 4 }, new HashSet<string> { "--resume" }, "runs/x");
+        // The defaults of options not on the command line (--model lenet, --size 64, --threads 0) are not compared or applied.
+        var untouched = TrainResume.Apply(Run, new SettingsProbe().Parse("train", "--resume", "runs/x"), "runs/x");
         Assert.Equal(Run, untouched);
+    }
+
+    /// <summary>The settings the parser builds for a command line, caught before the command runs.</summary>
+    private sealed class SettingsProbe
+    {
+        public TrainCommand.Settings Parse(params string[] args)
+        {
+            var tester = new Spectre.Console.Cli.Testing.CommandAppTester();
+            TrainCommand.Settings? caught = null;
+            tester.Configure(config =>
+            {
+                TransferSharp.Cli.TransferApp.Configure(config);
+                config.SetInterceptor(new Spectre.Console.Cli.Testing.CallbackCommandInterceptor((_, s) =>
+                {
+                    caught = (TrainCommand.Settings)s;
+                    throw new OperationCanceledException("parsed");   // stop before the command runs
+                }));
+            });
+            Assert.Throws<OperationCanceledException>(() => tester.Run(args));
+            return caught!;
+        }
     }
 
     [Fact]

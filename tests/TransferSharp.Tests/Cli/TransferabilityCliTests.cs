@@ -5,19 +5,6 @@ namespace TransferSharp.Tests.Cli;
 [Collection("Sequential")]
 public sealed class TransferabilityCliTests
 {
-    [Theory]
-    [InlineData("--data mnist --split dissimilar", "no dissimilar split is known for 'mnist'")]
-    [InlineData("--data mnist --split nowhere.txt", "nowhere.txt")]
-    [InlineData("--data mnist --seeds 1,x", "--seeds '1,x'")]
-    public void Bad_splits_and_seeds_give_one_line_and_exit_2(string args, string expected)
-    {
-        using var dir = new TestData.TempFolder();
-        var r = CliRunner.Run(dir.Path, ["experiment", "transferability", .. args.Split(' ')]);
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains(expected, Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
-        Assert.False(Directory.Exists(Path.Combine(dir.Path, "runs")));
-    }
-
     [Fact]
     public void A_tiny_run_writes_the_plot_and_every_network()
     {

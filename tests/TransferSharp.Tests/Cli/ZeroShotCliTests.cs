@@ -5,45 +5,6 @@ namespace TransferSharp.Tests.Cli;
 [Collection("Sequential")]
 public sealed class ZeroShotCliTests
 {
-    [Theory]
-    [InlineData("zeroshot --data optdigits --unseen 3", "--method is required")]
-    [InlineData("zeroshot --data optdigits --method magic --unseen 3", "--method 'magic' is unknown")]
-    [InlineData("zeroshot --data optdigits --method dap", "--unseen is required")]
-    [InlineData("zeroshot --data optdigits --method dap --unseen 12", "out of range")]
-    [InlineData("zeroshot --data optdigits --method dap --unseen 0-8 --model mlp", "at least two classes must stay seen")]
-    [InlineData("zeroshot --data optdigits --method dap --unseen 3 --descriptions nothing.csv", "--descriptions nothing.csv: no such file")]
-    [InlineData("zeroshot --data optdigits --method embedding --unseen 3 --loss hinge", "--loss 'hinge' is unknown")]
-    [InlineData("zeroshot --data optdigits --method embedding --unseen 3 --margin 0", "margin must be positive")]
-    [InlineData("zeroshot --data optdigits --method dap --unseen 3 --calibration 0.5", "--calibration only applies to the generalized evaluation")]
-    public void Bad_input_prints_one_line_and_leaves_no_run_folder(string args, string expected)
-    {
-        using var dir = new TestData.TempFolder();
-        var r = CliRunner.Run(dir.Path, args.Split(' '));
-        Assert.Equal(2, r.ExitCode);
-        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.Contains(expected, lines[0]);
-        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
-    }
-
-    [Fact]
-    public void Duplicate_or_missing_descriptions_in_a_table_are_rejected()
-    {
-        using var dir = new TestData.TempFolder();
-        var rows = Enumerable.Range(0, 10).Select(k => $"{k},{k % 2},{(k / 2) % 2},{(k / 4) % 2}");   // 0 and 8 collide
-        File.WriteAllText(dir.File("clash.csv"), "class,a,b,c\n" + string.Join('\n', rows));
-        var r = CliRunner.Run(dir.Path, "zeroshot", "--data", "optdigits", "--method", "dap", "--unseen", "3", "--descriptions", "clash.csv");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("'0' = '8'", r.Stderr);
-        Assert.Contains("cannot be told apart", r.Stderr);
-
-        File.WriteAllText(dir.File("short.csv"), "class,a\n0,1\n1,0\n");
-        r = CliRunner.Run(dir.Path, "zeroshot", "--data", "optdigits", "--method", "conse", "--unseen", "1", "--descriptions", "short.csv");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("short.csv: no description for classes '2', '3'", r.Stderr);
-        Assert.False(Directory.Exists(dir.File("runs")));
-    }
-
     [Fact]
     public void Zeroshot_writes_metrics_confusion_matrices_and_model_to_a_run_folder()
     {

@@ -1,0 +1,34 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+
+namespace TransferSharp.Cli.Settings;
+
+/// <summary>
+/// Options every command takes, and the record of which options the command line gave: the parser sets only those,
+/// so a property's setter marks it (<see cref="WasGiven"/>), whatever its type or default.
+/// </summary>
+internal class CommonSettings : CommandSettings
+{
+    private readonly HashSet<string> given = new(StringComparer.Ordinal);
+
+    [CommandOption("--seed <SEED>")]
+    [Description("Seeds initialisation, splits and shuffles. Default 0.")]
+    public int Seed { get; init { field = value; Mark(); } }
+
+    [CommandOption("--threads <N>")]
+    [Description("CPU threads; 0 = all cores (default).")]
+    public int Threads { get; init { field = value; Mark(); } }
+
+    [CommandOption("--verbose")]
+    [Description("Show the stack trace of an error.")]
+    public bool Verbose { get; init; }
+
+    /// <summary>Whether the command line set <paramref name="property"/> (a settings property name).</summary>
+    public bool WasGiven(string property) => given.Contains(property);
+
+    /// <summary>Called by a setter: the parser (or an initialiser) set this property.</summary>
+    protected void Mark([CallerMemberName] string property = "") => given.Add(property);
+
+    public override ValidationResult Validate() =>
+        Threads < 0 ? ValidationResult.Error($"--threads must be 0 or more, got {Threads}") : ValidationResult.Success();
+}

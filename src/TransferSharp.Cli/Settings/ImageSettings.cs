@@ -1,0 +1,37 @@
+using System.ComponentModel;
+using TransferSharp.Data;
+
+namespace TransferSharp.Cli.Settings;
+
+/// <summary>How a command shapes the images it reads: the side image folders are read at, resizing, channels.</summary>
+internal class ImageSettings : CommonSettings
+{
+    /// <summary>The side image folders are read at when <c>--size</c> is not given: the library's unless a command says otherwise.</summary>
+    protected virtual int DefaultSize => new DataOptions().ImageSize;
+
+    [CommandOption("--size <PIXELS>")]
+    [Description("Side length image folders are read at. Default 64 (adapt and selftaught: 28).")]
+    public int Size { get => size ?? DefaultSize; init { size = value; Mark(); } }
+    private int? size;
+
+    [CommandOption("--resize <PIXELS>")]
+    [Description("Resize every image to this square size (e.g. 28 to use LeNet on optdigits).")]
+    public int? Resize { get; init; }
+
+    [CommandOption("--channels <1|3>")]
+    [Description("Convert images to grey (1) or RGB (3).")]
+    public int? Channels { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        var b = base.Validate();
+        if (!b.Successful) return b;
+        if (Size < 1) return ValidationResult.Error($"--size must be positive, got {Size}");
+        if (Resize is < 1) return ValidationResult.Error($"--resize must be positive, got {Resize}");
+        if (Channels is not (null or 1 or 3)) return ValidationResult.Error($"--channels must be 1 or 3, got {Channels}");
+        return ValidationResult.Success();
+    }
+
+    /// <summary>Loads <paramref name="data"/> (a built-in name or path, with optional :classes) shaped by these settings.</summary>
+    public Dataset Load(string data) => new DataSettings { Data = data, Size = Size, Resize = Resize, Channels = Channels }.LoadData();
+}

@@ -1,0 +1,103 @@
+using System.ComponentModel;
+using TransferSharp.Training;
+
+namespace TransferSharp.Cli.Settings;
+
+/// <summary>
+/// The training options every trainer shares (<see cref="TrainerOptions"/>). Every one is nullable: a value not given
+/// leaves the library's default for the command's options record, so the CLI restates no default.
+/// </summary>
+internal class TrainerSettings : RunFolderSettings
+{
+    /// <summary>The learning rate of SGD when <c>--lr</c> is not given (the library's defaults are tuned for Adam).</summary>
+    public const double SgdLearningRate = 0.01;
+
+    [CommandOption("-e|--epochs <N>")]
+    [Description("Passes over the training data. Default: the command's (train 10, multitask 5, zeroshot 4, ...).")]
+    public int? Epochs { get; init; }
+
+    [CommandOption("-b|--batch-size <N>")]
+    [Description("Examples per step. Default: the command's (32 for most).")]
+    public int? BatchSize { get; init; }
+
+    [CommandOption("--lr <RATE>")]
+    [Description("Base learning rate. Default: the command's for Adam and AdamW (e.g. 0.003), 0.01 for SGD.")]
+    public double? LearningRate { get; init; }
+
+    [CommandOption("--optimizer <NAME>")]
+    [Description("adam (default), adamw or sgd.")]
+    public string? Optimizer { get; init; }
+
+    [CommandOption("--momentum <M>")]
+    [Description("SGD momentum. Default 0.9.")]
+    public double? Momentum { get; init; }
+
+    [CommandOption("--weight-decay <W>")]
+    [Description("L2 weight decay (decoupled for AdamW). Default: the command's (0 for most).")]
+    public double? WeightDecay { get; init; }
+
+    [CommandOption("--schedule <NAME>")]
+    [Description("Learning-rate schedule: cosine, constant, step or inverse-decay. Default: the command's (cosine for most).")]
+    public string? Schedule { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        var b = base.Validate();
+        if (!b.Successful) return b;
+        if (Optimizer is { } o && OptionValues.ParseEnum<OptimizerKind>(o) is null)
+            return ValidationResult.Error($"--optimizer '{o}' is unknown (choose adam, adamw, sgd)");
+        if (Schedule is { } s && OptionValues.ParseEnum<ScheduleKind>(s) is null)
+            return ValidationResult.Error($"--schedule '{s}' is unknown (choose cosine, constant, step, inverse-decay)");
+        return ValidationResult.Success();
+    }
+
+    /// <summary>The optimiser given, if any (validation has rejected unknown names).</summary>
+    public OptimizerKind? GivenOptimizer => Optimizer is null ? null : OptionValues.ParseEnum<OptimizerKind>(Optimizer);
+
+    /// <summary>The schedule given, if any.</summary>
+    public ScheduleKind? GivenSchedule => Schedule is null ? null : OptionValues.ParseEnum<ScheduleKind>(Schedule);
+
+    /// <summary>The learning rate given, or <see cref="SgdLearningRate"/> when SGD is chosen without one; null = the library's.</summary>
+    public double? LearningRateFor(OptimizerKind optimizer) =>
+        LearningRate ?? (optimizer == OptimizerKind.Sgd ? SgdLearningRate : null);
+
+    /// <summary>
+    /// <paramref name="options"/> with the values given on the command line (and <c>--seed</c>, <c>--threads</c>);
+    /// everything else keeps the record's own default.
+    /// </summary>
+    public T ApplyTo<T>(T options) where T : TrainerOptions
+    {
+        TrainerOptions o = options;   // `with` on the base record clones the derived one (a virtual <Clone>$).
+        if (Epochs is { } epochs) o = o with { Epochs = epochs };
+        if (BatchSize is { } batch) o = o with { BatchSize = batch };
+        if (GivenOptimizer is { } optimizer) o = o with { Optimizer = optimizer };
+        if (LearningRateFor(o.Optimizer) is { } lr) o = o with { LearningRate = lr };
+        if (Momentum is { } momentum) o = o with { Momentum = momentum };
+        if (WeightDecay is { } decay) o = o with { WeightDecay = decay };
+        if (GivenSchedule is { } schedule) o = o with { Schedule = schedule };
+        if (WasGiven(nameof(Seed))) o = o with { Seed = Seed };
+        if (WasGiven(nameof(Threads))) o = o with { Threads = Threads };
+        return (T)o;
+    }
+
+    /// <summary>
+    /// As <see cref="ApplyTo{T}"/> for <see cref="TrainingOptions"/>, which does not derive from
+    /// <see cref="TrainerOptions"/> yet. DELETE once it does (the `loop` branch): the generic overload then serves.
+    /// </summary>
+    public TrainingOptions ApplyTo(TrainingOptions o)
+    {
+        var optimizer = GivenOptimizer ?? o.Optimizer;
+        return o with
+        {
+            Epochs = Epochs ?? o.Epochs,
+            BatchSize = BatchSize ?? o.BatchSize,
+            Optimizer = optimizer,
+            LearningRate = LearningRateFor(optimizer) ?? o.LearningRate,
+            Momentum = Momentum ?? o.Momentum,
+            WeightDecay = WeightDecay ?? o.WeightDecay,
+            Schedule = GivenSchedule ?? o.Schedule,
+            Seed = WasGiven(nameof(Seed)) ? Seed : o.Seed,
+            Threads = WasGiven(nameof(Threads)) ? Threads : o.Threads,
+        };
+    }
+}

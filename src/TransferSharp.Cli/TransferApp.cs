@@ -1,0 +1,60 @@
+using TransferSharp.Cli.Commands;
+
+namespace TransferSharp.Cli;
+
+/// <summary>The <c>transfer</c> command tree, shared by <c>Program</c> and the in-process tests.</summary>
+internal static class TransferApp
+{
+    /// <summary>Registers every command; <paramref name="recorder"/>, if given, keeps the settings of the command that runs.</summary>
+    public static void Configure(IConfigurator config, SettingsRecorder? recorder = null)
+    {
+        config.SetApplicationName("transfer");
+        config.PropagateExceptions();
+        config.UseStrictParsing();
+        config.AddBranch("datasets", d =>
+        {
+            d.SetDescription("List the built-in datasets or draw samples of one.");
+            d.AddCommand<DatasetsListCommand>("list").WithDescription("List the built-in datasets.");
+            d.AddCommand<DatasetsShowCommand>("show").WithDescription("Write a PNG grid of samples per class.");
+        });
+        config.AddBranch("selftaught", s =>
+        {
+            s.SetDescription("Self-taught learning and clustering: an autoencoder on unlabelled source data gives the target its features.");
+            s.AddCommand<SelfTaughtLearnCommand>("learn").WithDescription("Classify the target from few labels on autoencoder features (vs raw and PCA).");
+            s.AddCommand<SelfTaughtClusterCommand>("cluster").WithDescription("Cluster the target with k-means on autoencoder features (vs raw and PCA).");
+        });
+        config.AddCommand<TrainCommand>("train").WithDescription("Train a model on a dataset and evaluate it on a held-out split.");
+        config.AddCommand<FinetuneCommand>("finetune").WithDescription("Copy stages of a trained model into a new one and train it on a small target set.");
+        config.AddBranch("experiment", x =>
+        {
+            x.SetDescription("Run a published experiment and compare with the paper.");
+            x.AddCommand<TransferabilityCommand>("transferability").WithDescription("Yosinski et al. 2014: how transferable each stage is (BnB, BnB+, AnB, AnB+).");
+        });
+        config.AddCommand<AdaptCommand>("adapt").WithDescription($"Domain adaptation from a labelled source to an unlabelled target ({TransferSharp.DomainAdaptation.AdaptationMethods.Names}; see --method).");
+        config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a checkpoint on a labelled dataset.");
+        config.AddCommand<MultiTaskCommand>("multitask")
+            .WithDescription("Train one shared trunk with a head per task on several tasks together; evaluate each task.")
+            .WithExample("multitask", "--task", "mnist:0-4@shots=10", "--task", "mnist:5-9", "--shared", "first:3");
+        config.AddCommand<PredictCommand>("predict").WithDescription("Classify an image or every image in a folder.");
+        config.AddCommand<TourCommand>("tour").WithDescription("One experiment per family of transfer learning against its baseline, with an HTML report.");
+        config.AddCommand<ZeroShotCommand>("zeroshot").WithDescription("Recognise classes never seen in training from their attributes or word vectors.");
+        if (recorder is not null) config.SetInterceptor(recorder);
+    }
+
+    /// <summary>Runs the command line: the exit code (0, 1 for a bug, 2 for bad input, 130 when interrupted).</summary>
+    public static int Run(string[] args, TextWriter error)
+    {
+        var recorder = new SettingsRecorder();
+        var app = new CommandApp();
+        app.Configure(config => Configure(config, recorder));
+        return CliErrors.Run(() => app.Run(args), args.Contains("--verbose"), error, () => recorder.Settings?.GetType());
+    }
+}
+
+/// <summary>Keeps the settings of the command being run, so an error thrown during it can name that command's options.</summary>
+internal sealed class SettingsRecorder : ICommandInterceptor
+{
+    public CommandSettings? Settings { get; private set; }
+
+    public void Intercept(CommandContext context, CommandSettings settings) => Settings = settings;
+}
