@@ -261,14 +261,14 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         pictures.Add("curves.png");
 
         // metrics.json: the report (schema transfersharp.adapt/1, docs/metrics/adapt.md) plus what only the command knows.
-        var json = JsonSerializer.SerializeToNode(report, Checkpoint.Json)!.AsObject();
+        var json = JsonSerializer.SerializeToNode(report, RunFolder.Json)!.AsObject();
         json.Insert(1, "command", "adapt");
         json.Insert(3, "source", settings.Source);
         json.Insert(4, "target", settings.Target);
         json.Insert(5, "model", settings.Model);
         json.Insert(7, "threads", threads);
-        json.Insert(8, "machine", JsonSerializer.SerializeToNode(new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription }, Checkpoint.Json));
-        json.Insert(10, "notes", JsonSerializer.SerializeToNode(notes, Checkpoint.Json));
+        json.Insert(8, "machine", JsonSerializer.SerializeToNode(new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription }, RunFolder.Json));
+        json.Insert(10, "notes", JsonSerializer.SerializeToNode(notes, RunFolder.Json));
         json.Insert(13, "target_accuracy_note", m.TargetAccuracy is null ? "target unlabelled: not measured" : null);
         run.WriteJson(run.Metrics, json);
 

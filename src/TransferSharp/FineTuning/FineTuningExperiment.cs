@@ -39,16 +39,16 @@ public sealed record FineTuningExperimentOptions
     public IReadOnlyList<FineTuningVariant> Variants { get; init; } = FineTuningVariant.Standard;
 
     /// <summary>Names every bad field; empty when usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<OptionError> Validate()
     {
-        var e = new List<string>(Training.Validate());
-        if (Variants.Count == 0 && !Scratch) e.Add("nothing to train: no variants and no from-scratch baseline");
+        var e = new List<OptionError>(InvalidOptionsException.Nest(nameof(Training), Training.Validate()));
+        if (Variants.Count == 0 && !Scratch) e.Add(new(nameof(Variants), "nothing to train: no variants and no from-scratch baseline"));
         foreach (var v in Variants)
         {
-            e.AddRange(v.Transfer.Validate().Select(x => $"{v.Name}: {x}"));
-            e.AddRange(v.Conservative.Validate().Select(x => $"{v.Name}: {x}"));
+            e.AddRange(v.Transfer.Validate().Select(x => x with { Field = "Transfer." + x.Field, Message = $"{v.Name}: {x.Message}" }));
+            e.AddRange(v.Conservative.Validate().Select(x => x with { Field = "Conservative." + x.Field, Message = $"{v.Name}: {x.Message}" }));
         }
-        if (Variants.Select(v => v.Name).Distinct().Count() != Variants.Count) e.Add("variant names repeat");
+        if (Variants.Select(v => v.Name).Distinct().Count() != Variants.Count) e.Add(new(nameof(Variants), "variant names repeat"));
         return e;
     }
 }
@@ -134,8 +134,7 @@ public sealed class FineTuningExperiment
     /// <exception cref="ArgumentException">Bad options, every problem named.</exception>
     public FineTuningExperiment(FineTuningExperimentOptions options)
     {
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+        InvalidOptionsException.ThrowIfAny(options.Validate());
         this.options = options;
     }
 

@@ -163,13 +163,13 @@ public sealed record MultiTaskExperimentOptions
     public IReadOnlyList<string> Alone { get; init; } = [];
 
     /// <summary>Names every bad field; empty when usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<OptionError> Validate()
     {
-        var e = new List<string>(Training.Validate());
+        var e = new List<OptionError>(InvalidOptionsException.Nest(nameof(Training), Training.Validate()));
         if (!Models.ModelZoo.Architectures.Contains(Architecture))
-            e.Add($"model '{Architecture}' is unknown (choose {string.Join(", ", Models.ModelZoo.Architectures)})");
-        if (SharedStages is < 1) e.Add($"shared stages must be at least 1, got {SharedStages}");
-        if (Alone.Distinct().Count() != Alone.Count) e.Add("tasks to train alone repeat");
+            e.Add(new(nameof(Architecture), $"model '{Architecture}' is unknown (choose {string.Join(", ", Models.ModelZoo.Architectures)})"));
+        if (SharedStages is < 1) e.Add(new(nameof(SharedStages), $"shared stages must be at least 1, got {SharedStages}"));
+        if (Alone.Distinct().Count() != Alone.Count) e.Add(new(nameof(Alone), "tasks to train alone repeat"));
         return e;
     }
 }
@@ -250,8 +250,7 @@ public sealed class MultiTaskExperiment
     /// <exception cref="ArgumentException">Bad options, a bad task, tasks of different shapes, a bad trunk.</exception>
     public MultiTaskExperiment(MultiTaskExperimentOptions options, IReadOnlyList<TaskData> tasks)
     {
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+        InvalidOptionsException.ThrowIfAny(options.Validate());
         if (tasks.Count == 0) throw new ArgumentException("no tasks to train");
         var unknown = options.Alone.Where(a => tasks.All(t => t.Source.Name != a)).ToArray();
         if (unknown.Length > 0) throw new ArgumentException($"no task named {string.Join(", ", unknown.Select(u => $"'{u}'"))} to train alone");

@@ -24,8 +24,8 @@ public sealed record SelfTaughtLearnOptions
     public IReadOnlyList<OptionError> Validate()
     {
         var e = new List<OptionError>();
-        e.AddRange(Autoencoder.Validate().Select(m => new OptionError("Autoencoder", m)));
-        e.AddRange(Classifier.Validate().Select(m => new OptionError("Classifier", m)));
+        e.AddRange(InvalidOptionsException.Nest(nameof(Autoencoder), Autoencoder.Validate()));
+        e.AddRange(InvalidOptionsException.Nest(nameof(Classifier), Classifier.Validate()));
         if (PcaComponents is < 1) e.Add(new("PcaComponents", $"PcaComponents {PcaComponents}: must be at least 1"));
         if (TestFraction is <= 0 or >= 1) e.Add(new("TestFraction", $"TestFraction {TestFraction}: must be in (0, 1)"));
         foreach (var k in Shots.Where(k => k < 1)) e.Add(new("Shots", $"Shots {k}: must be at least 1"));
@@ -49,8 +49,8 @@ public sealed record SelfTaughtClusterOptions
     public IReadOnlyList<OptionError> Validate()
     {
         var e = new List<OptionError>();
-        e.AddRange(Autoencoder.Validate().Select(m => new OptionError("Autoencoder", m)));
-        e.AddRange((KMeans with { Clusters = Clusters ?? 2 }).Validate().Select(m => new OptionError("KMeans", m)));
+        e.AddRange(InvalidOptionsException.Nest(nameof(Autoencoder), Autoencoder.Validate()));
+        e.AddRange(InvalidOptionsException.Nest(nameof(KMeans), (KMeans with { Clusters = Clusters ?? 2 }).Validate()));
         if (Clusters is < 1) e.Add(new("Clusters", $"Clusters {Clusters}: must be at least 1"));
         if (PcaComponents is < 1) e.Add(new("PcaComponents", $"PcaComponents {PcaComponents}: must be at least 1"));
         return e;

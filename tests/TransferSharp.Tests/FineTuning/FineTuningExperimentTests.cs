@@ -70,9 +70,9 @@ public sealed class FineTuningExperimentTests
     public void Bad_options_are_named()
     {
         var e = new FineTuningExperimentOptions { Scratch = false, Variants = [] }.Validate();
-        Assert.Contains(e, m => m.Contains("nothing to train"));
+        Assert.Contains(e, m => m.Field == "Variants" && m.Message.Contains("nothing to train"));
         e = new FineTuningExperimentOptions { Variants = [FineTuningVariant.Frozen, FineTuningVariant.Frozen] }.Validate();
-        Assert.Contains(e, m => m.Contains("repeat"));
-        Assert.Throws<ArgumentException>(() => new FineTuningExperiment(new FineTuningExperimentOptions { Training = new TrainingOptions { Epochs = 0 } }));
+        Assert.Contains(e, m => m.Field == "Variants" && m.Message.Contains("repeat"));
+        Assert.Throws<InvalidOptionsException>(() => new FineTuningExperiment(new FineTuningExperimentOptions { Training = new TrainingOptions { Epochs = 0 } }));
     }
 }
