@@ -64,6 +64,12 @@ public sealed class FineTuningExperimentTests
         Assert.Null(alone.Report.Variants[0].GainOverScratch);
         Assert.Equal(report.Variants[1].TestAccuracy, alone.Report.Variants[0].TestAccuracy);
         Assert.Equal(report.Variants[1].History.Select(h => h.TrainLoss), alone.Report.Variants[0].History.Select(h => h.TrainLoss));
+
+        // The baseline is what fine-tuning that copies nothing gives (transfer finetune --copy none).
+        var nothing = new FineTuner(new FineTuningOptions { Training = Target, Transfer = new LayerTransferOptions { Copy = StageSelection.Nothing } })
+            .Fit(source, train);
+        using var nothingModel = nothing.Model;
+        Assert.Equal(report.Scratch.History.Select(h => h.TrainLoss), nothing.History.Select(h => h.TrainLoss));
     }
 
     [Fact]
