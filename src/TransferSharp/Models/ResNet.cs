@@ -79,8 +79,30 @@ internal sealed class BasicBlock : Module<Tensor, Tensor>
         using var c = relu.call(b);
         using var d = conv2.call(c);
         using var e = bn2.call(d);
-        using var projected = downsample?.call(x);
+        using var projected = downsample is null ? null : Project(downsample, x);
         using var sum = e + (projected ?? x);
         return relu.call(sum);
+    }
+
+    /// <summary>The projection shortcut (1x1 convolution + batch norm), computed in contiguous (NCHW) layout.</summary>
+    /// <remarks>
+    /// On CPUs with AVX-512, the oneDNN 3.7.1 inside libtorch 2.10 (TorchSharp 0.107) picks its
+    /// <c>brgconv_1x1:avx512_core</c> kernel for float32 channels-last 1x1 convolutions, and that kernel's forward
+    /// result is wrong for some shapes with 512 output channels (seen: 256→512 at 12–16 pixels square, stride 2, one
+    /// image, which is layer4's projection on ImageNet-sized inputs; 2x2→1x1 in batches of 64, which is layer4's
+    /// projection on 32x32 inputs; not at 8 or 28 pixels): relative error 0.4–0.5 against a float64 computation,
+    /// measured on an AMD Zen 5 host; <c>ONEDNN_MAX_CPU_ISA=AVX2</c> avoids it too, but for every convolution. Its gradients, the
+    /// 3x3 channels-last kernels and the contiguous-layout 1x1 kernel (<c>jit_1x1</c>, blocked) are right, so only
+    /// this convolution leaves channels-last: x (N, C, H, W) channels-last → contiguous copy → projection → back to
+    /// channels-last (the residual sum keeps the block's layout). Costs two copies of the block input's size, in
+    /// three blocks of the network.
+    /// </remarks>
+    private static Tensor Project(Sequential downsample, Tensor x)
+    {
+        bool channelsLast = x.dim() == 4 && x.shape[1] > 1 && x.stride(1) == 1;
+        if (!channelsLast) return downsample.call(x);
+        using var nchw = x.contiguous();
+        using var y = downsample.call(nchw);
+        return Modules.ToChannelsLast.Convert(y);
     }
 }
