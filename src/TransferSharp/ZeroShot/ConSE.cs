@@ -15,6 +15,11 @@ namespace TransferSharp.ZeroShot;
 /// </remarks>
 public sealed class ConSETrainer
 {
+    /// <summary>ConSE in <see cref="ZeroShotMethods.All"/>: any descriptions.</summary>
+    public static IZeroShotMethod Method { get; } = new ZeroShotMethodInfo("conse", [], "ConSE",
+        "convex combination of semantic embeddings (Norouzi et al. 2014): seen-class probabilities weigh their descriptions",
+        ZeroShotMethod.ConSE, _ => { }, (o, d, s, p, c) => new ConSETrainer(o).Fit(d, s, p, c));
+
     private readonly ZeroShotOptions options;
 
     /// <summary>Creates a trainer; the options are validated here.</summary>

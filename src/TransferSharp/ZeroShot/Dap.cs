@@ -18,6 +18,11 @@ namespace TransferSharp.ZeroShot;
 /// </remarks>
 public sealed class DapTrainer
 {
+    /// <summary>DAP in <see cref="ZeroShotMethods.All"/>: needs attribute descriptions.</summary>
+    public static IZeroShotMethod Method { get; } = new ZeroShotMethodInfo("dap", [], "DAP",
+        "direct attribute prediction (Lampert et al. 2009): one classifier per attribute, classes from predicted attributes",
+        ZeroShotMethod.Dap, RequireAttributes, (o, d, s, p, c) => new DapTrainer(o).Fit(d, s, p, c));
+
     private readonly ZeroShotOptions options;
 
     /// <summary>Creates a trainer; the options are validated here.</summary>

@@ -19,6 +19,11 @@ namespace TransferSharp.ZeroShot;
 /// </remarks>
 public sealed class EmbeddingZeroShotTrainer
 {
+    /// <summary>The embedding method in <see cref="ZeroShotMethods.All"/>: any descriptions.</summary>
+    public static IZeroShotMethod Method { get; } = new ZeroShotMethodInfo("embedding", ["sje"], "embedding",
+        "image and description embedded into one space, trained with the max-margin loss (SJE / DeViSE)",
+        ZeroShotMethod.Embedding, _ => { }, (o, d, s, p, c) => new EmbeddingZeroShotTrainer(o).Fit(d, s, p, c));
+
     private readonly ZeroShotOptions options;
 
     /// <summary>Creates a trainer; the options are validated here.</summary>

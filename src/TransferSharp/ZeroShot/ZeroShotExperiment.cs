@@ -85,17 +85,12 @@ public static class ZeroShotExperiment
     {
         var aligned = descriptions.For(data.ClassNames);
         aligned.RequireDistinct();
-        if (method == ZeroShotMethod.Dap) DapTrainer.RequireAttributes(aligned);
+        ZeroShotMethods.Of(method).Check(aligned);
         return aligned;
     }
 
     /// <summary>Trains the chosen method.</summary>
     public static ZeroShotModel Train(ZeroShotMethod method, ZeroShotOptions options, Dataset seenTrain, ClassDescriptions seen,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default) => method switch
-    {
-        ZeroShotMethod.Dap => new DapTrainer(options).Fit(seenTrain, seen, progress, cancellation),
-        ZeroShotMethod.Embedding => new EmbeddingZeroShotTrainer(options).Fit(seenTrain, seen, progress, cancellation),
-        ZeroShotMethod.ConSE => new ConSETrainer(options).Fit(seenTrain, seen, progress, cancellation),
-        _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
-    };
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default) =>
+        ZeroShotMethods.Of(method).Train(options, seenTrain, seen, progress, cancellation);
 }
