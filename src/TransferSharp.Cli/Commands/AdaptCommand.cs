@@ -14,8 +14,11 @@ namespace TransferSharp.Cli.Commands;
 /// <summary><c>transfer adapt</c>: unsupervised domain adaptation from a labelled source to an unlabelled target.</summary>
 internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
 {
-    internal sealed class Settings : CommonSettings
+    internal sealed class Settings : ModelSettings
     {
+        /// <summary>Digit-sized images: the domains of the DA benchmarks (MNIST, MNIST-M, USPS) are 28x28.</summary>
+        protected override int DefaultSize => 28;
+
         [CommandOption("--method <METHOD>")]
         [Description("dann (default), mmd, coral, source-only or target-only (the upper bound: trains on target labels).")]
         public string Method { get; init; } = "dann";
@@ -28,41 +31,9 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         [Description("Target: built-in name or path, e.g. mnist-m, or a folder of unlabelled images. Its labels, if any, are used only to report accuracy on its held-out part.")]
         public string? Target { get; init; }
 
-        [CommandOption("-m|--model <MODEL>")]
-        [Description("lenet (default), mlp, cnn or resnet18.")]
-        public string Model { get; init; } = "lenet";
-
-        [CommandOption("--size <PIXELS>")]
-        [Description("Side length image folders are read at. Default 28.")]
-        public int Size { get; init; } = 28;
-
-        [CommandOption("--resize <PIXELS>")]
-        [Description("Resize both domains to this square size (otherwise the target is resized to the source's size).")]
-        public int? Resize { get; init; }
-
-        [CommandOption("-e|--epochs <N>")]
-        [Description("Epochs. Default 10.")]
-        public int Epochs { get; init; } = 10;
-
         [CommandOption("--steps-per-epoch <N>")]
         [Description("Steps per epoch. Default: one pass over the larger training set.")]
         public int? StepsPerEpoch { get; init; }
-
-        [CommandOption("-b|--batch-size <N>")]
-        [Description("Examples per domain per step. Default 64.")]
-        public int BatchSize { get; init; } = 64;
-
-        [CommandOption("--lr <RATE>")]
-        [Description("Base learning rate. Default 0.001 (Adam) or 0.01 (SGD).")]
-        public double? LearningRate { get; init; }
-
-        [CommandOption("--optimizer <NAME>")]
-        [Description("adam (default), adamw or sgd (momentum 0.9, as in the paper).")]
-        public string Optimizer { get; init; } = "adam";
-
-        [CommandOption("--schedule <NAME>")]
-        [Description("Learning-rate schedule: inverse-decay (default, the paper's mu0/(1+10p)^0.75), cosine, constant or step.")]
-        public string Schedule { get; init; } = "inverse-decay";
 
         [CommandOption("--lambda-schedule <NAME>")]
         [Description("ganin (default: 2/(1+exp(-10p))-1) or constant.")]
@@ -108,10 +79,6 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         [Description("Do not also train the source-only baseline (used for the 'before' picture and the gain).")]
         public bool NoBaseline { get; init; }
 
-        [CommandOption("--runs <FOLDER>")]
-        [Description("Where run folders go. Default runs.")]
-        public string Runs { get; init; } = "runs";
-
         public override ValidationResult Validate()
         {
             var b = base.Validate();
@@ -119,11 +86,8 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             if (string.IsNullOrWhiteSpace(Source)) return ValidationResult.Error("--source is required");
             if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required");
             if (ParseMethod(Method) is null) return ValidationResult.Error($"--method '{Method}' is unknown (choose dann, mmd, coral, source-only, target-only)");
-            if (!ModelZoo.Architectures.Contains(Model)) return ValidationResult.Error($"--model '{Model}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
-            if (OptionValues.OptimizerError(Optimizer, Schedule, "inverse-decay, cosine, constant, step") is { } optimizerError) return ValidationResult.Error(optimizerError);
+            if (Channels is not null) return ValidationResult.Error("--channels does not apply to adapt: both domains keep the source's channels");
             if (OptionValues.ParseEnum<AdaptationSchedule>(LambdaSchedule) is null) return ValidationResult.Error($"--lambda-schedule '{LambdaSchedule}' is unknown (choose ganin, constant)");
-            if (Size < 1) return ValidationResult.Error($"--size must be positive, got {Size}");
-            if (Resize is < 1) return ValidationResult.Error($"--resize must be positive, got {Resize}");
             if (HeldOutFraction is <= 0 or >= 1) return ValidationResult.Error($"--held-out-fraction must be in (0, 1), got {HeldOutFraction}");
             if (Tsne is < 0 or 1 or 2 or 3) return ValidationResult.Error($"--tsne must be 0 (off) or at least 4, got {Tsne}");
             if (Tsne > MaxTsne) return ValidationResult.Error($"--tsne must be at most {MaxTsne} per domain (exact t-SNE needs memory and time growing with the square), got {Tsne}");
@@ -151,16 +115,18 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         public AdaptationOptions ToOptions()
         {
             var d = new AdaptationOptions();
-            var optimizer = OptionValues.Optimizer(Optimizer);
+            var optimizer = GivenOptimizer ?? d.Optimizer;
             return d with
             {
                 Method = ParseMethod(Method) ?? AdaptationMethod.Dann,
-                Epochs = Epochs,
+                Epochs = Epochs ?? d.Epochs,
                 StepsPerEpoch = StepsPerEpoch,
-                BatchSize = BatchSize,
+                BatchSize = BatchSize ?? d.BatchSize,
                 Optimizer = optimizer,
-                LearningRate = OptionValues.LearningRate(LearningRate, optimizer, d.LearningRate),
-                Schedule = OptionValues.ParseEnum<ScheduleKind>(Schedule) ?? d.Schedule,
+                LearningRate = LearningRateFor(optimizer) ?? d.LearningRate,
+                Momentum = Momentum ?? d.Momentum,
+                WeightDecay = WeightDecay ?? d.WeightDecay,
+                Schedule = GivenSchedule ?? d.Schedule,
                 LambdaSchedule = OptionValues.ParseEnum<AdaptationSchedule>(LambdaSchedule) ?? d.LambdaSchedule,
                 MaxLambda = MaxLambda ?? d.MaxLambda,
                 Bottleneck = Bottleneck ?? d.Bottleneck,
