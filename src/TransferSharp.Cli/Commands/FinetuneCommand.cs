@@ -14,7 +14,7 @@ namespace TransferSharp.Cli.Commands;
 /// <summary><c>transfer finetune</c>: copy stages of a trained source model into a new model and train it on a small target set.</summary>
 internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
 {
-    internal sealed class Settings : CommonSettings
+    internal sealed class Settings : TrainerSettings
     {
         [CommandOption("-s|--source <CHECKPOINT>")]
         [Description("The source model: a model.pt written by transfer train (its model.json must sit next to it), resnet18-imagenet (ML.NET's ImageNet ResNet-18; target images get its preprocessing), or a PyTorch state dict (see --source-model).")]
@@ -31,18 +31,6 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         [CommandOption("-t|--target <DATA>")]
         [Description("The target dataset: a built-in name or path, optionally with :classes (as --data of train).")]
         public string? Target { get; init; }
-
-        [CommandOption("--size <PIXELS>")]
-        [Description("Side length image folders are read at. Default 64.")]
-        public int Size { get; init; } = 64;
-
-        [CommandOption("--resize <PIXELS>")]
-        [Description("Resize every target image to this square size.")]
-        public int? Resize { get; init; }
-
-        [CommandOption("--channels <1|3>")]
-        [Description("Convert target images to grey (1) or RGB (3).")]
-        public int? Channels { get; init; }
 
         [CommandOption("--copy <STAGES>")]
         [Description("Stages copied from the source: all (default: every stage but the head), first:N, last:N, stages:a,b, or none (a fresh network of the source's architecture trained on the same target split, shots and schedule: the from-scratch baseline).")]
@@ -68,30 +56,6 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         [Description("Train on only K labelled examples per target class (drawn from the training part).")]
         public int? Shots { get; init; }
 
-        [CommandOption("-e|--epochs <N>")]
-        [Description("Epochs. Default 10.")]
-        public int Epochs { get; init; } = 10;
-
-        [CommandOption("-b|--batch-size <N>")]
-        [Description("Minibatch size. Default 32.")]
-        public int BatchSize { get; init; } = 32;
-
-        [CommandOption("--lr <RATE>")]
-        [Description("Learning rate. Default 0.003 (Adam, AdamW) or 0.01 (SGD).")]
-        public double? LearningRate { get; init; }
-
-        [CommandOption("--optimizer <NAME>")]
-        [Description("adam (default), adamw or sgd.")]
-        public string Optimizer { get; init; } = "adam";
-
-        [CommandOption("--schedule <NAME>")]
-        [Description("cosine (default), constant, step or inverse-decay.")]
-        public string Schedule { get; init; } = "cosine";
-
-        [CommandOption("--weight-decay <W>")]
-        [Description("Weight decay. Default 0.")]
-        public double WeightDecay { get; init; }
-
         [CommandOption("--patience <N>")]
         [Description("Stop after N epochs without a better validation accuracy (0 = off, default).")]
         public int Patience { get; init; }
@@ -103,10 +67,6 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         [CommandOption("--validation-fraction <F>")]
         [Description("Fraction of the rest used for per-epoch validation (before --shots are drawn). Default 0.1.")]
         public double ValidationFraction { get; init; } = 0.1;
-
-        [CommandOption("--runs <FOLDER>")]
-        [Description("Where run folders go. Default runs.")]
-        public string Runs { get; init; } = "runs";
 
         [CommandOption("--baseline <none|scratch>")]
         [Description("scratch: also train the source's architecture from scratch on the same split, shots and schedule, and report the gain over it (gain_over_scratch in metrics.json); doubles the training time. Default none.")]
@@ -126,9 +86,6 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             if (!b.Successful) return b;
             if (string.IsNullOrWhiteSpace(Source)) return ValidationResult.Error("--source is required");
             if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required");
-            if (Size < 1) return ValidationResult.Error($"--size must be positive, got {Size}");
-            if (Resize is < 1) return ValidationResult.Error($"--resize must be positive, got {Resize}");
-            if (Channels is not (null or 1 or 3)) return ValidationResult.Error($"--channels must be 1 or 3, got {Channels}");
             if (!ModelZoo.Architectures.Contains(SourceModel))
                 return ValidationResult.Error($"--source-model '{SourceModel}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
             if (Baseline is not ("none" or "scratch")) return ValidationResult.Error($"--baseline must be none or scratch, got '{Baseline}'");
@@ -137,7 +94,6 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             if (Shots is < 1) return ValidationResult.Error($"--shots must be at least 1, got {Shots}");
             if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
             if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
-            if (OptionValues.OptimizerError(Optimizer, Schedule) is { } optimizerError) return ValidationResult.Error(optimizerError);
             if (StreamChoice.Error(Stream, DecodeThreads, "--target", Target, Resize, Shots) is { } streamError) return ValidationResult.Error(streamError);
             try
             {
@@ -152,7 +108,6 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
 
         public FineTuningOptions ToOptions()
         {
-            var optimizer = OptionValues.Optimizer(Optimizer);
             StageSelection copy;
             try { copy = StageSelection.Parse(Copy); }
             catch (ArgumentException e) { throw new ArgumentException($"--copy {e.Message}"); }
@@ -161,18 +116,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             catch (ArgumentException e) { throw new ArgumentException($"--conservative {e.Message}"); }
             return new FineTuningOptions
             {
-                Training = new TrainingOptions
-                {
-                    Epochs = Epochs,
-                    BatchSize = BatchSize,
-                    Optimizer = optimizer,
-                    LearningRate = OptionValues.LearningRate(LearningRate, optimizer, new TrainingOptions().LearningRate),
-                    Schedule = OptionValues.ParseEnum<ScheduleKind>(Schedule) ?? ScheduleKind.Cosine,
-                    WeightDecay = WeightDecay,
-                    Patience = Patience,
-                    Seed = Seed,
-                    Threads = Threads,
-                },
+                Training = ApplyTo(new TrainingOptions()) with { Patience = Patience },
                 Transfer = new LayerTransferOptions
                 {
                     Copy = copy,

@@ -13,17 +13,13 @@ namespace TransferSharp.Cli.Commands;
 /// <summary><c>transfer multitask</c>: one shared trunk, one head per task, trained together; every task evaluated on its own.</summary>
 internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
 {
-    internal sealed class Settings : CommonSettings
+    internal sealed class Settings : ModelSettings
     {
         [CommandOption("-t|--task <TASK>")]
         [Description("A task: NAME|PATH[[:classes]][[@key=value,...]], given once per task. Options after '@': name=NAME, " +
                      "labels=parity|coarse (a derived label set), shots=K (K labelled training examples per class), " +
                      "weight=W (fixed loss weight), sample=W (sampling weight). E.g. mnist:0-4@shots=10,weight=2.")]
         public string[] Tasks { get; init; } = [];
-
-        [CommandOption("-m|--model <MODEL>")]
-        [Description("lenet (default), mlp, cnn or resnet18.")]
-        public string Model { get; init; } = "lenet";
 
         [CommandOption("--shared <first:N>")]
         [Description("Shared trunk: first:N stages or first:STAGE. Default: every stage but the head.")]
@@ -37,33 +33,9 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
         [Description("fixed (default: weight=W per task) or uncertainty (learnt, Kendall et al. 2018).")]
         public string Weighting { get; init; } = "fixed";
 
-        [CommandOption("-e|--epochs <N>")]
-        [Description("Epochs. Default 5.")]
-        public int Epochs { get; init; } = 5;
-
         [CommandOption("--steps-per-epoch <N>")]
         [Description("Steps per epoch; 0 (default) = one pass over every task's batches (the largest task's with --sampling all).")]
         public int StepsPerEpoch { get; init; }
-
-        [CommandOption("-b|--batch-size <N>")]
-        [Description("Minibatch size (per task with --sampling all). Default 32.")]
-        public int BatchSize { get; init; } = 32;
-
-        [CommandOption("--lr <RATE>")]
-        [Description("Learning rate. Default 0.003 (Adam, AdamW) or 0.01 (SGD).")]
-        public double? LearningRate { get; init; }
-
-        [CommandOption("--optimizer <NAME>")]
-        [Description("adam (default), adamw or sgd.")]
-        public string Optimizer { get; init; } = "adam";
-
-        [CommandOption("--schedule <NAME>")]
-        [Description("cosine (default), constant, step or inverse-decay.")]
-        public string Schedule { get; init; } = "cosine";
-
-        [CommandOption("--weight-decay <W>")]
-        [Description("Weight decay. Default 0.")]
-        public double WeightDecay { get; init; }
 
         [CommandOption("--test-fraction <F>")]
         [Description("Fraction of every class of every source held out for the final test. Default 0.2.")]
@@ -73,58 +45,38 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
         [Description("Fraction of the rest used for per-epoch validation (before shots=K is taken). Default 0.1.")]
         public double ValidationFraction { get; init; } = 0.1;
 
-        [CommandOption("--size <PIXELS>")]
-        [Description("Side length image folders are read at. Default 64.")]
-        public int Size { get; init; } = 64;
-
-        [CommandOption("--resize <PIXELS>")]
-        [Description("Resize every task's images to this square size (to align tasks for the shared trunk).")]
-        public int? Resize { get; init; }
-
-        [CommandOption("--channels <1|3>")]
-        [Description("Convert every task's images to grey (1) or RGB (3).")]
-        public int? Channels { get; init; }
-
         [CommandOption("--baseline <none|alone>")]
         [Description("alone: also train every task alone (the same network and schedule, only its head) and report the gain of multitask learning (gain_over_alone in metrics.json). Default none.")]
         public string Baseline { get; init; } = "none";
-
-        [CommandOption("--runs <FOLDER>")]
-        [Description("Where run folders go. Default runs.")]
-        public string Runs { get; init; } = "runs";
 
         public override ValidationResult Validate()
         {
             var b = base.Validate();
             if (!b.Successful) return b;
             if (Tasks.Length == 0) return ValidationResult.Error("--task is required (once per task)");
-            if (!Models.ModelZoo.Architectures.Contains(Model))
-                return ValidationResult.Error($"--model '{Model}' is unknown (choose {string.Join(", ", Models.ModelZoo.Architectures)})");
             if (ParseSampling(Sampling) is null) return ValidationResult.Error($"--sampling '{Sampling}' is unknown (choose round-robin, proportional, weighted, all)");
             if (ParseWeighting(Weighting) is null) return ValidationResult.Error($"--weighting '{Weighting}' is unknown (choose fixed, uncertainty)");
-            if (OptionValues.OptimizerError(Optimizer, Schedule) is { } optimizerError) return ValidationResult.Error(optimizerError);
             if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
             if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
             if (Baseline is not ("none" or "alone")) return ValidationResult.Error($"--baseline must be none or alone, got '{Baseline}'");
-            if (Size < 1) return ValidationResult.Error($"--size must be positive, got {Size}");
-            if (Resize is < 1) return ValidationResult.Error($"--resize must be positive, got {Resize}");
-            if (Channels is not (null or 1 or 3)) return ValidationResult.Error($"--channels must be 1 or 3, got {Channels}");
             var errors = ToOptions().Validate();
             return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors));
         }
 
         public MultiTaskOptions ToOptions()
         {
-            var optimizer = OptionValues.Optimizer(Optimizer);
-            return new MultiTaskOptions
+            var d = new MultiTaskOptions();
+            var optimizer = GivenOptimizer ?? d.Optimizer;
+            return d with
             {
-                Epochs = Epochs,
-                BatchSize = BatchSize,
+                Epochs = Epochs ?? d.Epochs,
+                BatchSize = BatchSize ?? d.BatchSize,
                 StepsPerEpoch = StepsPerEpoch,
                 Optimizer = optimizer,
-                LearningRate = OptionValues.LearningRate(LearningRate, optimizer, new MultiTaskOptions().LearningRate),
-                Schedule = OptionValues.ParseEnum<ScheduleKind>(Schedule) ?? ScheduleKind.Cosine,
-                WeightDecay = WeightDecay,
+                LearningRate = LearningRateFor(optimizer) ?? d.LearningRate,
+                Momentum = Momentum ?? d.Momentum,
+                Schedule = GivenSchedule ?? d.Schedule,
+                WeightDecay = WeightDecay ?? d.WeightDecay,
                 Sampling = ParseSampling(Sampling) ?? TaskSampling.RoundRobin,
                 Weighting = ParseWeighting(Weighting) ?? LossWeighting.Fixed,
                 Seed = Seed,

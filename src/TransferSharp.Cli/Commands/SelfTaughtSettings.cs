@@ -6,8 +6,11 @@ using TransferSharp.SelfTaught;
 namespace TransferSharp.Cli.Commands;
 
 /// <summary>What <c>transfer selftaught learn</c> and <c>cluster</c> share: the source, the target and the autoencoder.</summary>
-internal class SelfTaughtSettings : CommonSettings
+internal class SelfTaughtSettings : RunFolderSettings
 {
+    /// <summary>Digit-sized images, as the autoencoder defaults (200 dense codes) are sized for.</summary>
+    protected override int DefaultSize => 28;
+
     [CommandOption("-s|--source <DATA>")]
     [Description("Unlabelled source (labels are dropped): built-in name or path, optionally with :classes, e.g. mnist:5-9.")]
     public string? Source { get; init; }
@@ -15,18 +18,6 @@ internal class SelfTaughtSettings : CommonSettings
     [CommandOption("-t|--target <DATA>")]
     [Description("Target: built-in name or path, optionally with :classes, e.g. mnist:0-4.")]
     public string? Target { get; init; }
-
-    [CommandOption("--size <PIXELS>")]
-    [Description("Side length image folders are read at. Default 28.")]
-    public int Size { get; init; } = 28;
-
-    [CommandOption("--resize <PIXELS>")]
-    [Description("Resize every source and target image to this square size.")]
-    public int? Resize { get; init; }
-
-    [CommandOption("--channels <1|3>")]
-    [Description("Convert source and target images to grey (1) or RGB (3).")]
-    public int? Channels { get; init; }
 
     [CommandOption("-a|--autoencoder <KIND>")]
     [Description("dense (default) or conv.")]
@@ -76,19 +67,12 @@ internal class SelfTaughtSettings : CommonSettings
     [Description("Target examples in the t-SNE pictures of each feature kind (tsne-<features>.png); 0 = none. Default 500.")]
     public int Tsne { get; init; } = 500;
 
-    [CommandOption("--runs <FOLDER>")]
-    [Description("Where run folders go. Default runs.")]
-    public string Runs { get; init; } = "runs";
-
     public override ValidationResult Validate()
     {
         var b = base.Validate();
         if (!b.Successful) return b;
         if (string.IsNullOrWhiteSpace(Source)) return ValidationResult.Error("--source is required");
         if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required");
-        if (Size < 1) return ValidationResult.Error($"--size must be positive, got {Size}");
-        if (Resize is < 1) return ValidationResult.Error($"--resize must be positive, got {Resize}");
-        if (Channels is not (null or 1 or 3)) return ValidationResult.Error($"--channels must be 1 or 3, got {Channels}");
         if (ParseKind(Autoencoder) is null) return ValidationResult.Error($"--autoencoder '{Autoencoder}' is unknown (choose dense, conv)");
         if (ParseList(ConvChannels) is null) return ValidationResult.Error($"--conv-channels '{ConvChannels}' must be a comma-separated list of positive integers");
         if (PcaComponents < 1) return ValidationResult.Error($"--pca-components must be at least 1, got {PcaComponents}");
