@@ -80,6 +80,8 @@ public sealed class AdaptationReport : IDisposable
         Method = options.Training.Method.Name;
         Seed = options.Training.Seed;
         Options = options.Training;
+        Notes = pair.TargetLabelled ? pair.Notes
+            : [.. pair.Notes, "target unlabelled: no target accuracy can be measured; its held-out part is split at random and serves the t-SNE pictures only"];
         TargetLabelled = pair.TargetLabelled;
         Split = new AdaptationSplit(pair.SourceTrain.Count, pair.SourceHeldOut.Count, pair.TargetTrain.Count, pair.TargetHeldOut.Count);
         Metrics = metrics;
@@ -101,10 +103,14 @@ public sealed class AdaptationReport : IDisposable
     public int Seed { get; }
     /// <summary>The method's training options (the baseline's are the same with <see cref="SourceOnly"/>).</summary>
     public AdaptationOptions Options { get; }
+    /// <summary>What was done to make the domains match (<see cref="DomainPair.Notes"/>), and the unlabelled-target note.</summary>
+    public IReadOnlyList<string> Notes { get; }
     /// <summary>True when the target has labels, so target accuracies were measured.</summary>
     public bool TargetLabelled { get; }
     /// <summary>Examples per part of the pair.</summary>
     public AdaptationSplit Split { get; }
+    /// <summary>"target unlabelled: not measured", or null when the target accuracy was measured.</summary>
+    public string? TargetAccuracyNote => TargetLabelled ? null : "target unlabelled: not measured";
     /// <summary>The headline numbers.</summary>
     public AdaptationMetrics Metrics { get; }
     /// <summary>The method's accuracy per target class on the held-out target; null when unlabelled.</summary>
