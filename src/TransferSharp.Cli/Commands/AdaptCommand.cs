@@ -32,7 +32,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         [Description("Schedule of the --max-lambda coefficient: ganin (default: 2/(1+exp(-10p))-1) or constant.")]
         public string LambdaSchedule { get; init; } = "ganin";
         [CommandOption("--max-lambda <L>")]
-        [Field("Method.ReversalCoefficient"), Field("Method.AlignmentWeight")]
+        [Field("ReversalCoefficient"), Field("AlignmentWeight")]
         [Description("dann, cdan: cap of the gradient reversal coefficient (ReversalCoefficient; the paper's is 1). mmd, coral: cap of the alignment loss weight (AlignmentWeight). Default 0.3.")]
         public double? MaxLambda { get; init; }
         [CommandOption("--bottleneck <N>")]
@@ -48,21 +48,19 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         [Description("dann, cdan: no batch norm in the domain classifier.")]
         public bool NoDiscriminatorBatchNorm { get; init; }
         [CommandOption("--entropy <W>")]
-        [Field("Method.EntropyWeight")]
+        [Field("EntropyWeight")]
         [Description("Weight of the target-entropy term (dann, cdan, mmd, coral: default 0; mcd: default 0.01).")]
         public double? Entropy { get; init; }
         [CommandOption("--held-out-fraction <F>")]
         [Description("Fraction of each domain held out: source for validation, target for the (evaluation-only) test. Default 0.2.")]
         public double HeldOutFraction { get; init; } = 0.2;
         [CommandOption("--tsne <N>")]
+        [Field(nameof(AdaptationExperimentOptions.FeatureMapPoints))]
         [Description("Held-out examples per domain in the t-SNE pictures (exact t-SNE, O(N²)); 0 = no pictures. Default 300.")]
         public int Tsne { get; init; } = 300;
         [CommandOption("--no-baseline")]
         [Description("Do not also train the source-only baseline (used for the 'before' picture and the gain).")]
         public bool NoBaseline { get; init; }
-
-        /// <summary>Exact t-SNE over both domains keeps a few (2N)² double matrices: 3,000 per domain is about 0.9 GB.</summary>
-        internal const int MaxTsne = 3000;
 
         public override ValidationResult Validate()
         {
@@ -73,13 +71,12 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             if (AdaptationMethods.Find(Method) is null) return ValidationResult.Error($"--method '{Method}' is unknown (choose {AdaptationMethods.Names})");
             if (OptionValues.ParseEnum<AdaptationSchedule>(LambdaSchedule) is null) return ValidationResult.Error($"--lambda-schedule '{LambdaSchedule}' is unknown (choose ganin, constant)");
             if (HeldOutFraction is <= 0 or >= 1) return ValidationResult.Error($"--held-out-fraction must be in (0, 1), got {HeldOutFraction}");
-            // t-SNE of fewer than 4 points per domain is meaningless; more than MaxTsne needs too much memory.
-            if (Tsne is < 0 or 1 or 2 or 3) return ValidationResult.Error($"--tsne must be 0 (off) or at least 4, got {Tsne}");
-            if (Tsne > MaxTsne) return ValidationResult.Error($"--tsne must be at most {MaxTsne} per domain (exact t-SNE needs memory and time growing with the square), got {Tsne}");
-            return OptionNames.Check(this, ToOptions().Validate());
+            return OptionNames.Check(this, ToExperiment().Validate());
         }
 
-        public AdaptationOptions ToOptions()
+        public AdaptationExperimentOptions ToExperiment() => new() { Training = ToOptions(), Baseline = !NoBaseline, FeatureMapPoints = Tsne };
+
+        private AdaptationOptions ToOptions()
         {
             var schedule = OptionValues.ParseEnum<AdaptationSchedule>(LambdaSchedule);
             // The method's own settings: each option applies to the methods that have the setting, and is ignored by the others.
@@ -116,7 +113,8 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
 
     private static int Adapt(Settings settings, CancellationToken cancellation)
     {
-        var options = settings.ToOptions();
+        var experiment = settings.ToExperiment();
+        var options = experiment.Training;
         int threads = Seeding.SetThreads(options.Threads);
         Seeding.SeedEverything(options.Seed);
         using var pair = LoadPair(settings, options.Seed);
@@ -133,7 +131,6 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
 
         var info = new CheckpointInfo { Architecture = spec.Architecture, InputShape = spec.InputShape, ClassNames = pair.ClassNames.ToArray(),
             Data = $"{method}: {settings.Source} ({pair.SourceTrain.Provenance}) -> {settings.Target} ({pair.TargetTrain.Provenance})" };
-        var experiment = new AdaptationExperimentOptions { Training = options, Baseline = !settings.NoBaseline, FeatureMapPoints = settings.Tsne };
         if (settings.Tsne > 0) AnsiConsole.MarkupLine("[grey]t-SNE of the features follows the training...[/]");
         using var report = AdaptationExperiment.Run(pair, spec, experiment,
             (r, train) => TrainingProgressBar.Run(r == AdaptationRun.Baseline ? "source-only baseline" : task, train), cancellation,

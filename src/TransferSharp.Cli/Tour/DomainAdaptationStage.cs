@@ -22,24 +22,19 @@ internal static class DomainAdaptationStage
         using var mnistM = tour.Shrink(Catalog.Load("mnist-m"), 300);
         using var pair = DomainPair.Create(mnist, mnistM, heldOutFraction: 0.2, seed: tour.Seed);
         var spec = new ModelSpec("lenet", pair.ExampleShape, pair.SourceTrain.ClassCount);
+        // The library's default method, CDAN (what the tour ran as "DANN" before the two were separated).
+        var training = new AdaptationOptions { Epochs = tour.Epochs(6, 3, 3), StepsPerEpoch = tour.Pick(100, 100, 30), BatchSize = 32, Seed = tour.Seed, Threads = tour.Threads };
         var options = new AdaptationExperimentOptions
         {
-            // The library's default method, CDAN (what the tour ran as "DANN" before the two were separated).
-            Training = new AdaptationOptions
-            {
-                Epochs = tour.Epochs(6, 3, 3), StepsPerEpoch = tour.Pick(100, 100, 30), BatchSize = 32, Seed = tour.Seed, Threads = tour.Threads,
-            },
-            FeatureMapPoints = tour.Pick(300, 150, 60),
-            FeatureMap = new TsneOptions { Seed = tour.Seed, Iterations = tour.Pick(1000, 500, 300) },
+            Training = training, FeatureMapPoints = tour.Pick(300, 150, 60), FeatureMap = new TsneOptions { Seed = tour.Seed, Iterations = tour.Pick(1000, 500, 300) },
         };
         using var report = AdaptationExperiment.Run(pair, spec, options,
             (run, train) => train(run == AdaptationRun.Baseline ? new Scaled(progress, 0, 0.35) : new Scaled(progress, 0.35, 0.8)), cancel);
         // Target labels are only evaluated, after each epoch; they never choose a model.
         var pictures = AdaptationFigures.Save(report, pair.SourceTrain.ClassNames, "MNIST", "MNIST-M", name => tour.File("dann", name), "learning-curves.png");
-        string method = report.Method.ToUpperInvariant();
         return new StageOutcome($"MNIST (labelled) -> MNIST-M (unlabelled: the same digits over photo crops), {report.Metrics.Steps} steps of " +
-            $"{options.Training.BatchSize} + {options.Training.BatchSize} images", "accuracy",
-            "source only", report.Metrics.SourceOnlyTargetAccuracy!.Value, method, report.Metrics.TargetAccuracy!.Value, pictures,
+            $"{training.BatchSize} + {training.BatchSize} images", "accuracy", "source only", report.Metrics.SourceOnlyTargetAccuracy!.Value,
+            report.Method.ToUpperInvariant(), report.Metrics.TargetAccuracy!.Value, pictures,
             [StageDetail.Percent("domain-classifier accuracy at the end", report.History[^1].DomainAccuracy),
              StageDetail.Count("target test images", pair.TargetHeldOut.Count)]);
     }

@@ -15,7 +15,11 @@ public sealed record AdaptationExperimentOptions
     /// "before" picture and the gain). Default true.</summary>
     public bool Baseline { get; init; } = true;
 
-    /// <summary>Held-out examples per domain in the t-SNE maps of the features (exact t-SNE, O(N²)); 0 = no maps. Default 300.</summary>
+    /// <summary>The most <see cref="FeatureMapPoints"/>: exact t-SNE over both domains keeps a few (2N)² double matrices, about 0.9 GB at 3,000.</summary>
+    public const int MaxFeatureMapPoints = 3000;
+
+    /// <summary>Held-out examples per domain in the t-SNE maps of the features (exact t-SNE, O(N²)); 0 = no maps, else 4 to
+    /// <see cref="MaxFeatureMapPoints"/>. Default 300.</summary>
     public int FeatureMapPoints { get; init; } = 300;
 
     /// <summary>t-SNE settings of the maps; null = the defaults, seeded with <see cref="TrainerOptions.Seed"/>.</summary>
@@ -25,7 +29,9 @@ public sealed record AdaptationExperimentOptions
     public IReadOnlyList<OptionError> Validate()
     {
         var e = InvalidOptionsException.Nest(nameof(Training), Training.Validate()).ToList();
-        if (FeatureMapPoints is < 0 or 1) e.Add(new(nameof(FeatureMapPoints), $"feature map points must be 0 (off) or at least 2, got {FeatureMapPoints}"));
+        if (FeatureMapPoints is < 0 or 1 or 2 or 3) e.Add(new(nameof(FeatureMapPoints), $"feature map points must be 0 (off) or at least 4, got {FeatureMapPoints}"));
+        if (FeatureMapPoints > MaxFeatureMapPoints)
+            e.Add(new(nameof(FeatureMapPoints), $"feature map points must be at most {MaxFeatureMapPoints} per domain (exact t-SNE needs memory and time growing with the square), got {FeatureMapPoints}"));
         return e;
     }
 }
