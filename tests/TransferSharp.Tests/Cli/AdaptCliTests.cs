@@ -82,4 +82,16 @@ public sealed class AdaptCliTests
         var e = CliRunner.Run(dir.Path, "evaluate", "--model", Path.Combine(run, "model.pt"), "--data", "mnist-m:0-1", "--threads", "1");
         Assert.True(e.ExitCode == 0, e.Stderr);
     }
+
+    [Fact]
+    public void Channels_converts_both_domains()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "adapt", "--source", "mnist:0-1", "--target", "mnist-m:0-1", "--channels", "1", "--epochs", "1",
+            "--steps-per-epoch", "2", "--batch-size", "16", "--tsne", "0", "--no-baseline", "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
+        using var info = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "model.json")));
+        Assert.Equal(1, info.RootElement.GetProperty("input_shape")[0].GetInt32());   // MNIST-M is RGB: converted to grey
+    }
 }
