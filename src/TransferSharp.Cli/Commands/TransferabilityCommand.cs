@@ -14,20 +14,13 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
 {
     internal sealed class Settings : ModelDataSettings
     {
-        [CommandOption("--split <SPLIT>")]
-        [Description("How the classes are halved: random (default), dissimilar (Fashion-MNIST: footwear and bags vs clothing) or a FILE of two lines (A's classes, B's).")]
+        [CommandOption("--split <SPLIT>"), Description("How the classes are halved: random (default), dissimilar (Fashion-MNIST: footwear and bags vs clothing) or a FILE of two lines (A's classes, B's).")]
         public string Split { get; init; } = "random";
-
-        [CommandOption("--compare-random")]
-        [Description("With a non-random split, also run the random split and plot the two side by side (doubles the time).")]
+        [CommandOption("--compare-random"), Description("With a non-random split, also run the random split and plot the two side by side (doubles the time).")]
         public bool CompareRandom { get; init; }
-
-        [CommandOption("--seeds <LIST>")]
-        [Description("Comma-separated seeds. Default 0,1,2.")]
+        [CommandOption("--seeds <LIST>"), Description("Comma-separated seeds. Default 0,1,2.")]
         public string? Seeds { get; init; }
-
-        [CommandOption("--train-per-class <K>")]
-        [Description("Training examples per class of each half (0 = all). Default 300.")]
+        [CommandOption("--train-per-class <K>"), Description("Training examples per class of each half (0 = all). Default 300.")]
         public int? TrainPerClass { get; init; }
 
         public override ValidationResult Validate()
@@ -100,14 +93,8 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
         // metrics.json: schema transfersharp.transferability/1 (docs/metrics/transferability.md).
         run.WriteJson(run.Metrics, new
         {
-            schema = "transfersharp.transferability/1",
-            command = "experiment transferability",
-            data = settings.Data,
-            provenance = data.Provenance,
-            threads,
-            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
-            options,
-            results,
+            schema = "transfersharp.transferability/1", command = "experiment transferability", data = settings.Data, provenance = data.Provenance, threads,
+            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription }, options, results,
         });
         AnsiConsole.MarkupLine($"run folder {Markup.Escape(run.Path)}");
         return 0;

@@ -14,50 +14,27 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
 {
     internal sealed class Settings : ModelDataSettings
     {
-        [CommandOption("--method <METHOD>")]
-        [Description("dap (attribute prediction), embedding (max-margin joint embedding) or conse.")]
+        [CommandOption("--method <METHOD>"), Description("dap (attribute prediction), embedding (max-margin joint embedding) or conse.")]
         public string? Method { get; init; }
-
-        [CommandOption("--descriptions <FILE|builtin>")]
-        [Description("builtin (default: the attribute tables for fashion-mnist and the digit sets), an attribute table (.csv: class, then one column per attribute) or word vectors (GloVe/word2vec text).")]
+        [CommandOption("--descriptions <FILE|builtin>"), Description("builtin (default: the attribute tables for fashion-mnist and the digit sets), an attribute table (.csv: class, then one column per attribute) or word vectors (GloVe/word2vec text).")]
         public string Descriptions { get; init; } = "builtin";
-
-        [CommandOption("--unseen <CLASSES>")]
-        [Description("Classes kept out of training, by name or index, e.g. Sandal,Bag or 3,7.")]
+        [CommandOption("--unseen <CLASSES>"), Description("Classes kept out of training, by name or index, e.g. Sandal,Bag or 3,7.")]
         public string? Unseen { get; init; }
-
-        [CommandOption("--generalized")]
-        [Description("Also evaluate generalized zero-shot: seen and unseen classes all candidates (seen, unseen, harmonic mean).")]
+        [CommandOption("--generalized"), Description("Also evaluate generalized zero-shot: seen and unseen classes all candidates (seen, unseen, harmonic mean).")]
         public bool Generalized { get; init; }
-
-        [CommandOption("--calibration <GAMMA>")]
-        [Description("Calibrated stacking: subtract GAMMA from seen-class scores in the generalized evaluation. Default 0.")]
+        [CommandOption("--calibration <GAMMA>"), Description("Calibrated stacking: subtract GAMMA from seen-class scores in the generalized evaluation. Default 0.")]
         public double Calibration { get; init; }
-
-        [CommandOption("--embedding-size <N>")]
-        [Description("Joint space size of the embedding method. Default 64.")]
+        [CommandOption("--embedding-size <N>"), Description("Joint space size of the embedding method. Default 64.")]
         public int? EmbeddingSize { get; init; }
-
-        [CommandOption("--margin <K>")]
-        [Description("Margin k of the max-margin loss. Default 1.")]
+        [CommandOption("--margin <K>"), Description("Margin k of the max-margin loss. Default 1.")]
         public double? Margin { get; init; }
-
-        [CommandOption("--loss <KIND>")]
-        [Field(nameof(ZeroShotOptions.MarginLoss))]
-        [Description("Embedding loss: structured (max over wrong classes, default) or sum (DeViSE).")]
+        [CommandOption("--loss <KIND>"), Field(nameof(ZeroShotOptions.MarginLoss)), Description("Embedding loss: structured (max over wrong classes, default) or sum (DeViSE).")]
         public string? Loss { get; init; }
-
-        [CommandOption("--top <T>")]
-        [Field(nameof(ZeroShotOptions.ConseTop))]
-        [Description("ConSE: seen classes combined. Default 3.")]
+        [CommandOption("--top <T>"), Field(nameof(ZeroShotOptions.ConseTop)), Description("ConSE: seen classes combined. Default 3.")]
         public int? Top { get; init; }
-
-        [CommandOption("--dap-scoring <RULE>")]
-        [Description("DAP: probabilistic (default) or nearest.")]
+        [CommandOption("--dap-scoring <RULE>"), Description("DAP: probabilistic (default) or nearest.")]
         public string? DapScoring { get; init; }
-
-        [CommandOption("--seen-test-fraction <F>")]
-        [Description("Fraction of every seen class held out for the generalized evaluation. Default 0.2.")]
+        [CommandOption("--seen-test-fraction <F>"), Description("Fraction of every seen class held out for the generalized evaluation. Default 0.2.")]
         public double SeenTestFraction { get; init; } = 0.2;
 
         public override ValidationResult Validate()
@@ -118,33 +95,18 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
         var report = outcome.Report;
         var ignored = (model as DapModel)?.IgnoredAttributes;
 
-        ZeroShotReports.SaveUnseenConfusion(Path.Combine(run.Path, "confusion-zero-shot.png"), report, method.DisplayName);
-        if (report.Generalized is { } g) ZeroShotReports.SaveGeneralized(run.Path, g, report, method.DisplayName);
+        ZeroShotReports.SaveFigures(run.Path, report, method.DisplayName);
         model.Save(Path.Combine(run.Path, "model.pt"));
         run.SaveLearningCurve(model.History, $"{method.DisplayName} on the seen classes of {settings.Data}");
         // metrics.json: schema transfersharp.zeroshot/1 (docs/metrics/zeroshot.md).
         run.WriteJson(run.Metrics, new
         {
-            schema = "transfersharp.zeroshot/1",
-            command = "zeroshot",
-            method = method.Name,
-            data = settings.Data,
-            provenance = data.Provenance,
-            descriptions = aligned.Source,
-            description_kind = aligned.Kind.ToString().ToLowerInvariant(),
-            seen = report.Seen.Select(c => data.ClassNames[c]).ToArray(),
-            unseen = unseenNames,
-            seed = options.Seed,
-            threads,
-            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
-            options,
-            evaluation,
-            split = new { train = outcome.TrainCount, seen_test = outcome.SeenTestCount, unseen_test = outcome.UnseenTestCount },
-            metrics = report.Metrics,
-            ignored_attributes = ignored,
-            per_class = report.PerClass,
-            seen_unseen_curve = report.Generalized?.Curve,
-            history = model.History,
+            schema = "transfersharp.zeroshot/1", command = "zeroshot", method = method.Name, data = settings.Data, provenance = data.Provenance,
+            descriptions = aligned.Source, description_kind = aligned.Kind.ToString().ToLowerInvariant(),
+            seen = report.Seen.Select(c => data.ClassNames[c]).ToArray(), unseen = unseenNames, seed = options.Seed, threads,
+            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription }, options, evaluation,
+            split = new { train = outcome.TrainCount, seen_test = outcome.SeenTestCount, unseen_test = outcome.UnseenTestCount }, metrics = report.Metrics,
+            ignored_attributes = ignored, per_class = report.PerClass, seen_unseen_curve = report.Generalized?.Curve, history = model.History,
         });
         ZeroShotReports.Print(outcome, ignored ?? [], run.Path);
         return 0;

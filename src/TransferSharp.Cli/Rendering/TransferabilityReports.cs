@@ -8,13 +8,9 @@ namespace TransferSharp.Cli.Rendering;
 /// <summary>The table and plots of a transferability result, for the command and the tour alike.</summary>
 internal static class TransferabilityReports
 {
-    private static readonly Dictionary<TransferCondition, (string Color, bool Dashed)> Style = new()
-    {
-        [TransferCondition.BnB] = ("#1f77b4", false),
-        [TransferCondition.BnBPlus] = ("#1f77b4", true),
-        [TransferCondition.AnB] = ("#d62728", false),
-        [TransferCondition.AnBPlus] = ("#d62728", true),
-    };
+    /// <summary>Blue for transfer from B, red from A; dashed when the copied stages are fine-tuned.</summary>
+    private static (string Color, bool Dashed) Style(TransferCondition c) =>
+        (c is TransferCondition.BnB or TransferCondition.BnBPlus ? "#1f77b4" : "#d62728", c is TransferCondition.BnBPlus or TransferCondition.AnBPlus);
 
     /// <summary>Accuracy on B against the number of stages copied: the four conditions (mean ± std) and the base B line.</summary>
     public static void SavePlot(string path, TransferabilityResult r, string title)
@@ -23,7 +19,7 @@ internal static class TransferabilityReports
         var series = Enum.GetValues<TransferCondition>().Select(c =>
         {
             var s = xs.Select(x => r.Summary(TransferabilityResult.Name(c), (int)x)).ToArray();
-            return new CurveSeries(TransferabilityResult.Name(c), xs, s.Select(v => v.Mean).ToArray(), s.Select(v => v.Std).ToArray(), Style[c].Color, Style[c].Dashed);
+            return new CurveSeries(TransferabilityResult.Name(c), xs, s.Select(v => v.Mean).ToArray(), s.Select(v => v.Std).ToArray(), Style(c).Color, Style(c).Dashed);
         }).ToArray();
         CurvePlot.Save(path, title, "stages copied (n)", "test accuracy on B", series, [new ReferenceLine("baseB", r.Summary("baseB", 0).Mean, "#333333")]);
     }
@@ -39,7 +35,7 @@ internal static class TransferabilityReports
             double baseB = r.Summary("baseB", 0).Mean;
             var xs = Enumerable.Range(1, r.Stages.Count).Select(n => (double)n).ToArray();
             return new CurveSeries($"{TransferabilityResult.Name(c)}, {split} split", xs,
-                xs.Select(x => r.Summary(TransferabilityResult.Name(c), (int)x).Mean / baseB).ToArray(), null, color, Style[c].Dashed);
+                xs.Select(x => r.Summary(TransferabilityResult.Name(c), (int)x).Mean / baseB).ToArray(), null, color, Style(c).Dashed);
         }
         string name = chosen.Split.Description.Split(':')[0];
         CurvePlot.Save(path, "frozen and fine-tuned transfer from A, relative to base B", "stages copied (n)", "accuracy / base B accuracy",

@@ -15,9 +15,11 @@ internal static class ZeroShotReports
         Heatmap.SaveConfusion(path, report.UnseenConfusion, names, names, $"{method} on unseen classes: per-class accuracy {report.UnseenAccuracy:P1}");
     }
 
-    /// <summary>The generalized confusion matrix (unseen classes starred) and the seen-unseen curve, into <paramref name="folder"/>.</summary>
-    public static void SaveGeneralized(string folder, GeneralizedScore g, ZeroShotReport report, string method)
+    /// <summary>Into <paramref name="folder"/>: the unseen confusion matrix and, generalized, the all-class one (unseen starred) and the seen-unseen curve.</summary>
+    public static void SaveFigures(string folder, ZeroShotReport report, string method)
     {
+        SaveUnseenConfusion(Path.Combine(folder, "confusion-zero-shot.png"), report, method);
+        if (report.Generalized is not { } g) return;
         var all = report.ClassNames.Select((n, c) => report.Unseen.Contains(c) ? $"{n} *" : n).ToArray();
         Heatmap.SaveConfusion(Path.Combine(folder, "confusion-generalized.png"), g.Confusion, all, all,
             $"{method} generalized (* unseen): s {g.SeenAccuracy:P1}, u {g.UnseenAccuracy:P1}, H {g.HarmonicMean:P1}");
@@ -35,20 +37,12 @@ internal static class ZeroShotReports
             t.AddRow(Markup.Escape(c.Name), c.Seen ? "seen" : "[bold]unseen[/]", $"{c.Count:N0}", c.ZeroShotAccuracy is { } z ? $"{z:P1}" : "-",
                 c.GeneralizedAccuracy is { } ga ? $"{ga:P1}" : "-");
         AnsiConsole.Write(t);
-        var rows = new List<(string, string)>
-        {
-            ("zero-shot accuracy (unseen, per-class mean)", $"{report.UnseenAccuracy:P2} (chance {report.Chance:P1}, {outcome.UnseenTestCount} images)"),
-        };
+        var rows = new List<(string, string)> { ("zero-shot accuracy (unseen, per-class mean)", $"{report.UnseenAccuracy:P2} (chance {report.Chance:P1}, {outcome.UnseenTestCount} images)") };
         if (report.Generalized is { } g)
-        {
-            var best = g.BestOnCurve;
-            rows.AddRange([("generalized: seen accuracy", $"{g.SeenAccuracy:P2} ({outcome.SeenTestCount} held-out images)"),
-                ("generalized: unseen accuracy", $"{g.UnseenAccuracy:P2}"),
+            rows.AddRange([("generalized: seen accuracy", $"{g.SeenAccuracy:P2} ({outcome.SeenTestCount} held-out images)"), ("generalized: unseen accuracy", $"{g.UnseenAccuracy:P2}"),
                 ("generalized: harmonic mean H", $"{g.HarmonicMean:P2}" + (g.Calibration != 0 ? $" (calibration γ = {g.Calibration.ToString(CultureInfo.InvariantCulture)})" : "")),
-                ("generalized: area under seen-unseen curve", $"{g.Ausuc:0.000}"),
-                ("best H over γ (γ picked on test labels: an upper bound)",
-                    $"{best.HarmonicMean:P2} at γ = {best.Gamma.ToString("0.###", CultureInfo.InvariantCulture)} (s {best.SeenAccuracy:P1}, u {best.UnseenAccuracy:P1})")]);
-        }
+                ("generalized: area under seen-unseen curve", $"{g.Ausuc:0.000}"), ("best H over γ (γ picked on test labels: an upper bound)",
+                    $"{g.BestOnCurve.HarmonicMean:P2} at γ = {g.BestOnCurve.Gamma.ToString("0.###", CultureInfo.InvariantCulture)} (s {g.BestOnCurve.SeenAccuracy:P1}, u {g.BestOnCurve.UnseenAccuracy:P1})")]);
         if (ignoredAttributes.Count > 0) rows.Add(("attributes constant on seen classes (ignored)", string.Join(", ", ignoredAttributes)));
         rows.Add(("trained on", $"{outcome.TrainCount} seen-class images, {history.Count} epochs"));
         rows.Add(("run folder", runPath));
