@@ -35,7 +35,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
         [CommandOption("--dap-scoring <RULE>"), Description("DAP: probabilistic (default) or nearest.")]
         public string? DapScoring { get; init; }
         [CommandOption("--seen-test-fraction <F>"), Description("Fraction of every seen class held out for the generalized evaluation. Default 0.2.")]
-        public double SeenTestFraction { get; init; } = 0.2;
+        public double? SeenTestFraction { get; init; }
 
         public override ValidationResult Validate()
         {
@@ -53,7 +53,10 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
 
         public IZeroShotMethod ChosenMethod => ZeroShotMethods.Find(Method)!;
 
-        public ZeroShotEvaluationOptions Evaluation => new() { SeenTestFraction = SeenTestFraction, Generalized = Generalized, Calibration = Calibration };
+        /// <summary>The evaluation given; the library's seen-test fraction unless <c>--seen-test-fraction</c>.</summary>
+        public ZeroShotEvaluationOptions Evaluation => SeenTestFraction is { } f ? GivenEvaluation with { SeenTestFraction = f } : GivenEvaluation;
+
+        private ZeroShotEvaluationOptions GivenEvaluation => new() { Generalized = Generalized, Calibration = Calibration };
 
         public ZeroShotOptions ToOptions()
         {
