@@ -23,7 +23,7 @@ print(f"`transfer experiment transferability --data fashion-mnist --split dissim
       f"--seeds {','.join(map(str, o['seeds']))} --epochs {o['training']['epochs']} --train-per-class {o['train_per_class']} --threads {m['threads']}`; "
       f"{os.cpu_count()} x {cpu}; {secs} s wall time (machine shared with other jobs)\n")
 for r in m["results"]:
-    s = {(x["network"], x["n"]): (x["mean"], x["std"]) for x in r["summary"]}
+    s = {(x["network"], x["n"]): (x["mean"], x["std"]) for x in r["summaries"]}
     f = lambda k: f"{s[k][0]*100:.1f} ± {s[k][1]*100:.1f}"
     print(f"**{r['split']['description']}** — A = {', '.join(r['split']['a'])}; B = {', '.join(r['split']['b'])}; "
           f"B: {r['train_count_b']} training, {r['test_count_b']} test examples. baseA on A: {f(('baseA', 0))} %.\n")

@@ -1,4 +1,4 @@
-using TransferSharp.Cli.Commands;
+using TransferSharp.Cli.Rendering;
 using TransferSharp.Data;
 using TransferSharp.FineTuning;
 using TransferSharp.Training;
@@ -23,14 +23,12 @@ internal static class TransferabilityStage
         var split = ClassSplit.Random(data.ClassNames, tour.Seed);
         var options = new TransferabilityOptions
         {
-            Training = new TrainingOptions { Epochs = tour.Epochs(3, 2, 2), Seed = tour.Seed, Threads = tour.Threads },
-            Seeds = [tour.Seed],
-            TrainPerClass = tour.Pick(300, 100, 50),
+            Training = new TrainingOptions { Epochs = tour.Epochs(3, 2, 2), Seed = tour.Seed, Threads = tour.Threads }, Seeds = [tour.Seed], TrainPerClass = tour.Pick(300, 100, 50),
         };
         var result = new TransferabilityExperiment(options).Run(data, split,
             new SyncProgress<TransferabilityProgress>(p => progress.Report((p.Done + (p.Step?.Fraction ?? 0)) / Math.Max(1, p.Total))), cancel);
         var png = tour.File("transferability", "transferability.png");
-        TransferabilityCommand.SavePlot(png, result, $"transferability, Fashion-MNIST halves ({split.Description})");
+        TransferabilityReports.SavePlot(png, result, $"transferability, Fashion-MNIST halves ({split.Description})");
         int last = result.Stages.Count;
         double Mean(string network, int n) => result.Summary(network, n).Mean;
         string anb = TransferabilityResult.Name(TransferCondition.AnB), anbPlus = TransferabilityResult.Name(TransferCondition.AnBPlus);

@@ -1,5 +1,5 @@
+using TransferSharp.Cli.Rendering;
 using TransferSharp.Data;
-using TransferSharp.Reporting;
 using TransferSharp.ZeroShot;
 
 namespace TransferSharp.Cli.Tour;
@@ -19,16 +19,12 @@ internal static class ZeroShotStage
     {
         using var data = tour.Shrink(Catalog.Load("fashion-mnist"), 300);
         var unseen = Unseen.Select(n => data.ClassNames.ToList().IndexOf(n)).ToArray();
-        var descriptions = BuiltInDescriptions.For("fashion-mnist", data.ClassNames);
         var options = new ZeroShotOptions { Architecture = "mlp", Epochs = tour.Epochs(4, 2, 2), Seed = tour.Seed, Threads = tour.Threads };
-        var outcome = ZeroShotExperiment.Run(data, descriptions, unseen, ZeroShotMethod.Dap, options,
+        var outcome = ZeroShotExperiment.Run(data, BuiltInDescriptions.For("fashion-mnist", data.ClassNames), unseen, ZeroShotMethod.Dap, options,
             new ZeroShotEvaluationOptions { Generalized = true }, new Scaled(progress, 0, 1), cancel);
         using var model = outcome.Model;
-        var report = outcome.Report;
-        var names = report.Unseen.Select(c => data.ClassNames[c]).ToArray();
-        var confusion = tour.File("zeroshot", "confusion.png");
-        Heatmap.SaveConfusion(confusion, report.UnseenConfusion, names, names,
-            $"DAP on unseen classes: per-class accuracy {report.UnseenAccuracy:P1}");
+        var (report, confusion) = (outcome.Report, tour.File("zeroshot", "confusion.png"));
+        ZeroShotReports.SaveUnseenConfusion(confusion, report, ZeroShotMethods.Of(ZeroShotMethod.Dap).DisplayName);
         var details = new List<StageDetail> { StageDetail.Count("unseen test images", outcome.UnseenTestCount) };
         if (report.Generalized is { } g)
             details.AddRange([StageDetail.Percent("generalized: seen accuracy", g.SeenAccuracy), StageDetail.Percent("generalized: unseen accuracy", g.UnseenAccuracy),

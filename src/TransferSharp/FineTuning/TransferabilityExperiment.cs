@@ -52,6 +52,9 @@ public enum TransferCondition
 /// <summary>One trained network's test accuracy on half B (half A for base A).</summary>
 public sealed record TransferabilityRun(string Network, int CopiedStages, int Seed, double Accuracy, double Seconds);
 
+/// <summary>A network's accuracy over seeds: mean, sample standard deviation and the number of seeds.</summary>
+public sealed record TransferabilitySummary(string Network, int N, double Mean, double Std, int Count);
+
 /// <summary>Where the experiment is.</summary>
 public sealed record TransferabilityProgress(int Done, int Total, string Network, TrainingProgress? Step);
 
@@ -85,6 +88,18 @@ public sealed class TransferabilityResult
         TransferCondition.AnBPlus => "AnB+",
         _ => c.ToString(),
     };
+
+    /// <summary>Every network's <see cref="Summary"/>: baseA and baseB (n = 0), then the four conditions for each n.</summary>
+    public IReadOnlyList<TransferabilitySummary> Summaries =>
+    [
+        .. new[] { ("baseA", 0), ("baseB", 0) }
+            .Concat(Enumerable.Range(1, Stages.Count).SelectMany(n => Enum.GetValues<TransferCondition>().Select(c => (Name(c), n))))
+            .Select(x =>
+            {
+                var (mean, std, count) = Summary(x.Item1, x.Item2);
+                return new TransferabilitySummary(x.Item1, x.Item2, mean, std, count);
+            }),
+    ];
 
     /// <summary>Mean and sample standard deviation of a network's accuracy over seeds (n = 0 for the bases).</summary>
     public (double Mean, double Std, int Count) Summary(string network, int n)

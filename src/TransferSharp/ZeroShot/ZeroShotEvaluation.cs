@@ -39,7 +39,24 @@ public sealed record CalibrationPoint(double Gamma, double SeenAccuracy, double 
 /// <param name="Generalized">The generalized figures, when evaluated.</param>
 /// <param name="PerClass">One row per dataset class.</param>
 public sealed record ZeroShotReport(IReadOnlyList<string> ClassNames, IReadOnlyList<int> Seen, IReadOnlyList<int> Unseen,
-    double UnseenAccuracy, double Chance, int[,] UnseenConfusion, GeneralizedScore? Generalized, IReadOnlyList<ClassAccuracy> PerClass);
+    double UnseenAccuracy, double Chance, int[,] UnseenConfusion, GeneralizedScore? Generalized, IReadOnlyList<ClassAccuracy> PerClass)
+{
+    /// <summary>The headline numbers, flat (what metrics.json and the benchmarks read); generalized ones null when not evaluated.</summary>
+    public ZeroShotMetrics Metrics => new(UnseenAccuracy, Chance, Generalized?.SeenAccuracy, Generalized?.UnseenAccuracy, Generalized?.HarmonicMean,
+        Generalized?.Ausuc, Generalized?.BestOnCurve.HarmonicMean, Generalized?.BestOnCurve.Gamma);
+}
+
+/// <summary>The headline numbers of a <see cref="ZeroShotReport"/>; the generalized ones are null when not evaluated.</summary>
+/// <param name="UnseenAccuracy">Zero-shot per-class mean accuracy on the unseen classes.</param>
+/// <param name="Chance">1 / number of unseen classes.</param>
+/// <param name="GeneralizedSeenAccuracy">Generalized: per-class mean accuracy on held-out seen-class images.</param>
+/// <param name="GeneralizedUnseenAccuracy">Generalized: per-class mean accuracy on unseen-class images.</param>
+/// <param name="GeneralizedHarmonicMean">Generalized: harmonic mean of the two.</param>
+/// <param name="GeneralizedAusuc">Area under the seen-unseen curve.</param>
+/// <param name="GeneralizedBestHarmonicMeanOnTest">Highest H on the curve (γ picked on test labels: an upper bound).</param>
+/// <param name="GeneralizedBestGammaOnTest">The γ of that point.</param>
+public sealed record ZeroShotMetrics(double UnseenAccuracy, double Chance, double? GeneralizedSeenAccuracy, double? GeneralizedUnseenAccuracy,
+    double? GeneralizedHarmonicMean, double? GeneralizedAusuc, double? GeneralizedBestHarmonicMeanOnTest, double? GeneralizedBestGammaOnTest);
 
 /// <summary>
 /// Zero-shot evaluation: per-class mean accuracy on unseen classes, and the generalized setting (Xian et al. 2018)

@@ -18,5 +18,14 @@ public sealed class TransferabilityCliTests
         var result = Assert.Single(metrics.RootElement.GetProperty("results").EnumerateArray());
         Assert.Equal(2 + 2 * 4, result.GetProperty("runs").GetArrayLength());   // bases, then 4 conditions for n = 1, 2
         Assert.Contains("AnB+", r.Stdout);
+        Assert.Equal("transfersharp.transferability/1", metrics.RootElement.GetProperty("schema").GetString());
+        // Every network's mean over the seeds: the bases, then 4 conditions for n = 1, 2; one seed, so each mean is its run.
+        var summaries = result.GetProperty("summaries").EnumerateArray().ToArray();
+        Assert.Equal(2 + 2 * 4, summaries.Length);
+        foreach (var (summary, one) in summaries.Zip(result.GetProperty("runs").EnumerateArray()))
+        {
+            Assert.Equal(one.GetProperty("network").GetString(), summary.GetProperty("network").GetString());
+            Assert.Equal(one.GetProperty("accuracy").GetDouble(), summary.GetProperty("mean").GetDouble());
+        }
     }
 }

@@ -25,5 +25,26 @@ public sealed class ZeroShotCliTests
             Assert.InRange(m.GetProperty(key).GetDouble(), 0, 1);
         Assert.True(m.GetProperty("generalized_seen_accuracy").GetDouble() > 0.5, "seen classes are trained on");
         Assert.Equal(["3", "7"], metrics.RootElement.GetProperty("unseen").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("transfersharp.zeroshot/1", metrics.RootElement.GetProperty("schema").GetString());
+    }
+
+    [Fact]
+    public void An_alias_names_the_method_and_the_trainer_options_reach_the_library()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "zeroshot", "--method", "SJE", "--data", "optdigits", "--model", "mlp", "--unseen", "3,7",
+            "--epochs", "1", "--optimizer", "sgd", "--schedule", "constant", "--momentum", "0.5", "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+        var run = Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "runs")));
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        var root = metrics.RootElement;
+        Assert.Equal("embedding", root.GetProperty("method").GetString());
+        var options = root.GetProperty("options");
+        Assert.Equal("sgd", options.GetProperty("optimizer").GetString());
+        Assert.Equal("constant", options.GetProperty("schedule").GetString());
+        Assert.Equal(0.5, options.GetProperty("momentum").GetDouble());
+        // The constant schedule keeps SGD's rate (0.01 when --lr is not given) in every epoch.
+        Assert.Equal(0.01, Assert.Single(root.GetProperty("history").EnumerateArray()).GetProperty("learning_rate").GetDouble(), 9);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("metrics").GetProperty("generalized_harmonic_mean").ValueKind);
     }
 }
