@@ -1,4 +1,4 @@
-using TransferSharp.Cli.Commands;
+using TransferSharp.Cli.Rendering;
 using TransferSharp.Data;
 using TransferSharp.Evaluation;
 using TransferSharp.SelfTaught;
@@ -42,7 +42,7 @@ internal static class SelfTaughtStages
         var row = outcome.Report.Results[0];
         var (raw, codes) = (row.Scores[0], row.Scores[^1]);
         var grid = tour.File("selftaught", "reconstructions.png");
-        SelfTaughtRun.SaveReconstructions(grid, model, source, target);
+        SelfTaughtFigures.Reconstructions(grid, model, source, target);
         var curves = SaveCurve(tour, "selftaught", ae, $"sparse autoencoder on {source.Count} unlabelled digits 5-9");
         return new StageOutcome($"sparse autoencoder on unlabelled MNIST digits 5-9 -> softmax regression on digits 0-4 ({row.Train} labelled; " +
             "the UFLDL exercise)", "accuracy",

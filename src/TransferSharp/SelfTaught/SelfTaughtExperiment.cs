@@ -26,9 +26,9 @@ public sealed record SelfTaughtLearnOptions
         var e = new List<OptionError>();
         e.AddRange(InvalidOptionsException.Nest(nameof(Autoencoder), Autoencoder.Validate()));
         e.AddRange(InvalidOptionsException.Nest(nameof(Classifier), Classifier.Validate()));
-        if (PcaComponents is < 1) e.Add(new("PcaComponents", $"PcaComponents {PcaComponents}: must be at least 1"));
-        if (TestFraction is <= 0 or >= 1) e.Add(new("TestFraction", $"TestFraction {TestFraction}: must be in (0, 1)"));
-        foreach (var k in Shots.Where(k => k < 1)) e.Add(new("Shots", $"Shots {k}: must be at least 1"));
+        if (PcaComponents is < 1) e.Add(new("PcaComponents", $"pca components must be at least 1, got {PcaComponents}"));
+        if (TestFraction is <= 0 or >= 1) e.Add(new("TestFraction", $"test fraction must be in (0, 1), got {TestFraction}"));
+        foreach (var k in Shots.Where(k => k < 1)) e.Add(new("Shots", $"shots must be at least 1, got {k}"));
         return e;
     }
 }
@@ -51,8 +51,8 @@ public sealed record SelfTaughtClusterOptions
         var e = new List<OptionError>();
         e.AddRange(InvalidOptionsException.Nest(nameof(Autoencoder), Autoencoder.Validate()));
         e.AddRange(InvalidOptionsException.Nest(nameof(KMeans), (KMeans with { Clusters = Clusters ?? 2 }).Validate()));
-        if (Clusters is < 1) e.Add(new("Clusters", $"Clusters {Clusters}: must be at least 1"));
-        if (PcaComponents is < 1) e.Add(new("PcaComponents", $"PcaComponents {PcaComponents}: must be at least 1"));
+        if (Clusters is < 1) e.Add(new("Clusters", $"clusters must be at least 1, got {Clusters}"));
+        if (PcaComponents is < 1) e.Add(new("PcaComponents", $"pca components must be at least 1, got {PcaComponents}"));
         return e;
     }
 }
@@ -158,20 +158,20 @@ public sealed class SelfTaughtExperiment : IDisposable
     /// <param name="target">Labelled target of the source's example shape; the caller's.</param>
     /// <param name="options">The settings.</param>
     /// <exception cref="InvalidOptionsException">A bad setting, or shots or PCA components the data cannot give.</exception>
-    /// <exception cref="ArgumentException">An unlabelled target, or shapes that differ.</exception>
+    /// <exception cref="ArgumentException">An unlabelled target, shapes that differ, or a shape the autoencoder cannot take.</exception>
     public SelfTaughtExperiment(Dataset source, Dataset target, SelfTaughtLearnOptions options)
     {
         InvalidOptionsException.ThrowIfAny(options.Validate());
         if (!target.HasLabels) throw new ArgumentException($"target '{target.Name}': the dataset has no labels to learn from");
-        SelfTaughtClusteringExperiment.RequireSameShape(source, target);
+        SelfTaughtClusteringExperiment.RequireSameShape(source, target, options.Autoencoder);
         (TrainPool, Test) = target.StratifiedSplit(options.TestFraction, options.Seed);
         var errors = new List<OptionError>();
         int smallest = TrainPool.ClassCounts().Min();
         foreach (var k in options.Shots.Where(k => k > smallest))
-            errors.Add(new("Shots", $"Shots {k}: the training part of the target has only {smallest} examples in its smallest class"));
+            errors.Add(new("Shots", $"shots {k}: the training part of the target has only {smallest} examples in its smallest class"));
         int maxComponents = (int)Math.Min(source.Count, source.ExampleShape.Aggregate(1L, (a, b) => a * b));
         if (options.PcaComponents > maxComponents)
-            errors.Add(new("PcaComponents", $"PcaComponents {options.PcaComponents}: at most {maxComponents} (the source's examples or dimensions)"));
+            errors.Add(new("PcaComponents", $"pca components {options.PcaComponents}: at most {maxComponents} (the source's examples or dimensions)"));
         if (errors.Count > 0)
         {
             Dispose();
@@ -266,19 +266,19 @@ public sealed class SelfTaughtClusteringExperiment
     /// <param name="target">The target to cluster (labels only score); the caller's.</param>
     /// <param name="options">The settings.</param>
     /// <exception cref="InvalidOptionsException">A bad setting, more clusters than examples, PCA components the data cannot give.</exception>
-    /// <exception cref="ArgumentException">Shapes that differ; no cluster count for an unlabelled target.</exception>
+    /// <exception cref="ArgumentException">Shapes that differ, or a shape the autoencoder cannot take.</exception>
     public SelfTaughtClusteringExperiment(Dataset source, Dataset target, SelfTaughtClusterOptions options)
     {
         InvalidOptionsException.ThrowIfAny(options.Validate());
-        RequireSameShape(source, target);
+        RequireSameShape(source, target, options.Autoencoder);
         Clusters = options.Clusters ?? (target.HasLabels ? target.ClassCount
-            : throw new InvalidOptionsException([new("Clusters", $"Clusters: the target '{target.Name}' has no labels to count its classes, so give the number of clusters")]));
+            : throw new InvalidOptionsException([new("Clusters", $"clusters not given: the target '{target.Name}' has no labels to count its classes")]));
         var errors = new List<OptionError>();
-        if (target.Count < Clusters) errors.Add(new("Clusters", $"Clusters {Clusters}: the target has only {target.Count} examples"));
+        if (target.Count < Clusters) errors.Add(new("Clusters", $"clusters {Clusters}: the target has only {target.Count} examples"));
         long dims = source.ExampleShape.Aggregate(1L, (a, b) => a * b);
         int maxComponents = (int)Math.Min(Math.Min(source.Count, target.Count), dims);
         if (options.PcaComponents > maxComponents)
-            errors.Add(new("PcaComponents", $"PcaComponents {options.PcaComponents}: at most {maxComponents} (the examples or dimensions of source and target)"));
+            errors.Add(new("PcaComponents", $"pca components {options.PcaComponents}: at most {maxComponents} (the examples or dimensions of source and target)"));
         InvalidOptionsException.ThrowIfAny(errors);
         this.options = options;
         this.source = source;
@@ -345,10 +345,14 @@ public sealed class SelfTaughtClusteringExperiment
         return outcome.Report;
     }
 
-    internal static void RequireSameShape(Dataset source, Dataset target)
+    /// <summary>One example shape, a source with examples, and an autoencoder that takes that shape (built once and
+    /// dropped, so that a shape it cannot take fails before any training).</summary>
+    internal static void RequireSameShape(Dataset source, Dataset target, AutoencoderOptions autoencoder)
     {
         if (!source.ExampleShape.SequenceEqual(target.ExampleShape))
-            throw new ArgumentException($"source '{source.Name}' has examples of shape [{string.Join(", ", source.ExampleShape)}] but target '{target.Name}' has [{string.Join(", ", target.ExampleShape)}]");
+            throw new ArgumentException($"source '{source.Name}' has examples of shape [{string.Join(", ", source.ExampleShape)}] but target '{target.Name}' has " +
+                                        $"[{string.Join(", ", target.ExampleShape)}]: resize them (and set their channels) to one shape");
         if (source.Count == 0) throw new ArgumentException($"source '{source.Name}': no examples");
+        using var probe = Autoencoder.Create(source.ExampleShape, autoencoder);
     }
 }
