@@ -15,16 +15,11 @@ internal sealed class SelfTaughtClusterCommand : Command<SelfTaughtClusterComman
     /// <summary>The shared settings and k-means (the <see cref="KMeansOptions"/> group).</summary>
     internal sealed class Settings : SelfTaughtSettings
     {
-        [CommandOption("-c|--clusters <K>")]
-        [Description("Number of clusters. Default: the target's class count.")]
+        [CommandOption("-c|--clusters <K>"), Description("Number of clusters. Default: the target's class count.")]
         public int? Clusters { get; init; }
-
-        [CommandOption("--restarts <N>")]
-        [Description("k-means++ restarts. Default 10.")]
+        [CommandOption("--restarts <N>"), Description("k-means++ restarts. Default 10.")]
         public int? Restarts { get; init; }
-
-        [CommandOption("--max-iterations <N>")]
-        [Description("Lloyd iterations per restart at most. Default 100.")]
+        [CommandOption("--max-iterations <N>"), Description("Lloyd iterations per restart at most. Default 100.")]
         public int? MaxIterations { get; init; }
 
         public override ValidationResult Validate()
@@ -51,21 +46,13 @@ internal sealed class SelfTaughtClusterCommand : Command<SelfTaughtClusterComman
 
     private static int Cluster(Settings settings, CancellationToken cancellation)
     {
-        int threads = Seeding.SetThreads(settings.Threads);
         var (source, target) = SelfTaughtRun.Load(settings);
         using var _source = source;
         using var _target = target;
-        var options = settings.ToOptions();
-        var experiment = new SelfTaughtClusteringExperiment(source, target, options);
-        var (run, ae) = SelfTaughtRun.Start(settings, "selftaught cluster", source, target, $"; k = {experiment.Clusters}", threads,
-            progress => experiment.TrainAutoencoder(progress, cancellation));
-        using var model = ae.Model;
-        using var outcome = experiment.Run(ae, SelfTaughtRun.Status, cancellation);
-        var report = outcome.Report;
-        SelfTaughtRun.Finish(run, "selftaught cluster", settings, source, target, threads, ae, outcome.Maps,
-            new { AutoencoderOptions = options.Autoencoder, KmeansOptions = experiment.KMeans }, report, report.Autoencoder,
-            report.Results.Select(o => report.Assignments[o.Features]).ToArray());
-
+        var experiment = new SelfTaughtClusteringExperiment(source, target, settings.ToOptions());
+        var (run, report) = SelfTaughtRun.Run(settings, "selftaught cluster", source, target, experiment, $"; k = {experiment.Clusters}",
+            new { AutoencoderOptions = settings.ToAutoencoderOptions(), KmeansOptions = experiment.KMeans }, cancellation,
+            r => r.Results.Select(o => r.Assignments[o.Features]).ToArray());
         var table = new Table().Title($"k-means (k = {experiment.Clusters}) on {Markup.Escape(settings.Target!)} ({target.Count} examples)")
             .AddColumns("features", "dimension", "accuracy", "NMI", "ARI");
         foreach (var o in report.Results)

@@ -13,31 +13,17 @@ internal sealed class SelfTaughtLearnCommand : Command<SelfTaughtLearnCommand.Se
     /// <summary>The shared settings and the classifier (the <see cref="FeatureClassifierOptions"/> group).</summary>
     internal sealed class Settings : SelfTaughtSettings
     {
-        [CommandOption("-k|--shots <LIST>")]
-        [Description("Labelled target examples per class, one or more: 1,5,10,50. Default: all of the training part.")]
+        [CommandOption("-k|--shots <LIST>"), Description("Labelled target examples per class, one or more: 1,5,10,50. Default: all of the training part.")]
         public string? Shots { get; init; }
-
-        [CommandOption("--test-fraction <F>")]
-        [Description("Fraction of every target class held out for testing. Default 0.5.")]
+        [CommandOption("--test-fraction <F>"), Description("Fraction of every target class held out for testing. Default 0.5.")]
         public double? TestFraction { get; init; }
-
-        [CommandOption("--classifier <KIND>")]
-        [Description("softmax (default) or mlp.")]
+        [CommandOption("--classifier <KIND>"), Description("softmax (default) or mlp.")]
         public string Classifier { get; init; } = "softmax";
-
-        [CommandOption("--classifier-steps <N>")]
-        [Field("Classifier.Steps")]
-        [Description("Classifier optimiser steps. Default 600.")]
+        [CommandOption("--classifier-steps <N>"), Field("Classifier.Steps"), Description("Classifier optimiser steps. Default 600.")]
         public int? ClassifierSteps { get; init; }
-
-        [CommandOption("--classifier-lr <RATE>")]
-        [Field("Classifier.LearningRate")]
-        [Description("Classifier learning rate (Adam). Default 0.01.")]
+        [CommandOption("--classifier-lr <RATE>"), Field("Classifier.LearningRate"), Description("Classifier learning rate (Adam). Default 0.01.")]
         public double? ClassifierLearningRate { get; init; }
-
-        [CommandOption("--classifier-weight-decay <LAMBDA>")]
-        [Field("Classifier.WeightDecay")]
-        [Description("Classifier weight decay. Default 0.0001.")]
+        [CommandOption("--classifier-weight-decay <LAMBDA>"), Field("Classifier.WeightDecay"), Description("Classifier weight decay. Default 0.0001.")]
         public double? ClassifierWeightDecay { get; init; }
 
         public override ValidationResult Validate()
@@ -70,20 +56,13 @@ internal sealed class SelfTaughtLearnCommand : Command<SelfTaughtLearnCommand.Se
 
     private static int Learn(Settings settings, CancellationToken cancellation)
     {
-        int threads = Seeding.SetThreads(settings.Threads);
         var (source, target) = SelfTaughtRun.Load(settings);
         using var _source = source;
         using var _target = target;
         var options = settings.ToOptions();
         using var experiment = new SelfTaughtExperiment(source, target, options);
-        var (run, ae) = SelfTaughtRun.Start(settings, "selftaught learn", source, target, $" -> train pool {experiment.TrainPool.Count}, test {experiment.Test.Count}",
-            threads, progress => experiment.TrainAutoencoder(progress, cancellation));
-        using var model = ae.Model;
-        using var outcome = experiment.Run(ae, SelfTaughtRun.Status, cancellation);
-        var report = outcome.Report;
-        SelfTaughtRun.Finish(run, "selftaught learn", settings, source, target, threads, ae, outcome.Maps,
-            new { AutoencoderOptions = options.Autoencoder, ClassifierOptions = options.Classifier }, report, report.Autoencoder);
-
+        var (run, report) = SelfTaughtRun.Run(settings, "selftaught learn", source, target, experiment, $" -> train pool {experiment.TrainPool.Count}, test {experiment.Test.Count}",
+            new { AutoencoderOptions = options.Autoencoder, ClassifierOptions = options.Classifier }, cancellation);
         var rows = report.Results;
         var table = new Table().Title($"test accuracy on {Markup.Escape(settings.Target!)} ({report.Split.Test} held out)")
             .AddColumns(["shots per class", "labelled", .. rows[0].Scores.Select(s => $"{s.Features} ({s.FeatureDimension})")]);

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using TransferSharp.SelfTaught;
 
 namespace TransferSharp.Cli.Commands;
@@ -13,64 +14,33 @@ internal class SelfTaughtSettings : RunFolderSettings
     /// <summary>Digit-sized images, as the autoencoder defaults (200 dense codes) are sized for.</summary>
     protected override int DefaultSize => 28;
 
-    [CommandOption("-s|--source <DATA>")]
-    [Description("Unlabelled source (labels are dropped): built-in name or path, optionally with :classes, e.g. mnist:5-9.")]
+    [CommandOption("-s|--source <DATA>"), Description("Unlabelled source (labels are dropped): built-in name or path, optionally with :classes, e.g. mnist:5-9.")]
     public string? Source { get; init; }
-
-    [CommandOption("-t|--target <DATA>")]
-    [Description("Target: built-in name or path, optionally with :classes, e.g. mnist:0-4.")]
+    [CommandOption("-t|--target <DATA>"), Description("Target: built-in name or path, optionally with :classes, e.g. mnist:0-4.")]
     public string? Target { get; init; }
-
-    [CommandOption("-a|--autoencoder <KIND>")]
-    [Description("dense (default) or conv.")]
+    [CommandOption("-a|--autoencoder <KIND>"), Description("dense (default) or conv.")]
     public string Autoencoder { get; init; } = "dense";
-
-    [CommandOption("--hidden <N>")]
-    [Description("Hidden (code) units of the dense autoencoder. Default 200.")]
+    [CommandOption("--hidden <N>"), Description("Hidden (code) units of the dense autoencoder. Default 200.")]
     public int? HiddenUnits { get; init; }
-
-    [CommandOption("--conv-channels <LIST>")]
-    [Description("Channels of the conv encoder's stride-2 layers, e.g. 16,32 (default).")]
+    [CommandOption("--conv-channels <LIST>"), Description("Channels of the conv encoder's stride-2 layers, e.g. 16,32 (default).")]
     public string? ConvChannels { get; init; }
-
-    [CommandOption("--ae-epochs <N>")]
-    [Field("Autoencoder.Epochs")]
-    [Description("Autoencoder epochs over the source. Default 20.")]
+    [CommandOption("--ae-epochs <N>"), Field("Autoencoder.Epochs"), Description("Autoencoder epochs over the source. Default 20.")]
     public int? AeEpochs { get; init; }
-
-    [CommandOption("--ae-batch-size <N>")]
-    [Field("Autoencoder.BatchSize")]
-    [Description("Autoencoder minibatch size. Default 128.")]
+    [CommandOption("--ae-batch-size <N>"), Field("Autoencoder.BatchSize"), Description("Autoencoder minibatch size. Default 128.")]
     public int? AeBatchSize { get; init; }
-
-    [CommandOption("--ae-lr <RATE>")]
-    [Field("Autoencoder.LearningRate")]
-    [Description("Autoencoder learning rate (Adam). Default 0.003.")]
+    [CommandOption("--ae-lr <RATE>"), Field("Autoencoder.LearningRate"), Description("Autoencoder learning rate (Adam). Default 0.003.")]
     public double? AeLearningRate { get; init; }
-
-    [CommandOption("--sparsity <BETA>")]
-    [Description("Weight of the KL sparsity penalty; 0 = off. Default 3.")]
+    [CommandOption("--sparsity <BETA>"), Description("Weight of the KL sparsity penalty; 0 = off. Default 3.")]
     public double? SparsityWeight { get; init; }
-
-    [CommandOption("--sparsity-target <RHO>")]
-    [Description("Target mean activation of each code unit. Default 0.1.")]
+    [CommandOption("--sparsity-target <RHO>"), Description("Target mean activation of each code unit. Default 0.1.")]
     public double? SparsityTarget { get; init; }
-
-    [CommandOption("--weight-decay <LAMBDA>")]
-    [Field("Autoencoder.WeightDecay")]
-    [Description("Autoencoder weight decay. Default 0.003.")]
+    [CommandOption("--weight-decay <LAMBDA>"), Field("Autoencoder.WeightDecay"), Description("Autoencoder weight decay. Default 0.003.")]
     public double? WeightDecay { get; init; }
-
-    [CommandOption("--corruption <P>")]
-    [Description("Denoising: fraction of input values zeroed during training. Default 0 (off).")]
+    [CommandOption("--corruption <P>"), Description("Denoising: fraction of input values zeroed during training. Default 0 (off).")]
     public double? Corruption { get; init; }
-
-    [CommandOption("--pca-components <N>")]
-    [Description("Components of the PCA baseline. Default 50.")]
+    [CommandOption("--pca-components <N>"), Description("Components of the PCA baseline. Default 50.")]
     public int PcaComponents { get; init; } = 50;
-
-    [CommandOption("--tsne <N>")]
-    [Description("Target examples in the t-SNE pictures of each feature kind (tsne-<features>.png); 0 = none. Default 500.")]
+    [CommandOption("--tsne <N>"), Description("Target examples in the t-SNE pictures of each feature kind (tsne-<features>.png); 0 = none. Default 500.")]
     public int Tsne { get; init; } = 500;
 
     public override ValidationResult Validate()
@@ -91,26 +61,14 @@ internal class SelfTaughtSettings : RunFolderSettings
         var d = new AutoencoderOptions();
         return d with
         {
-            Kind = OptionValues.ParseEnum<AutoencoderKind>(Autoencoder) ?? d.Kind,
-            HiddenUnits = HiddenUnits ?? d.HiddenUnits,
-            ConvChannels = ConvChannels is null ? d.ConvChannels : ParseList(ConvChannels) ?? [],
-            Corruption = Corruption ?? d.Corruption,
-            SparsityWeight = SparsityWeight ?? d.SparsityWeight,
-            SparsityTarget = SparsityTarget ?? d.SparsityTarget,
-            WeightDecay = WeightDecay ?? d.WeightDecay,
-            Epochs = AeEpochs ?? d.Epochs,
-            BatchSize = AeBatchSize ?? d.BatchSize,
-            LearningRate = AeLearningRate ?? d.LearningRate,
-            Seed = Seed,
-            Threads = Threads,
+            Kind = OptionValues.ParseEnum<AutoencoderKind>(Autoencoder) ?? d.Kind, HiddenUnits = HiddenUnits ?? d.HiddenUnits,
+            ConvChannels = ConvChannels is null ? d.ConvChannels : ParseList(ConvChannels) ?? [], Corruption = Corruption ?? d.Corruption,
+            SparsityWeight = SparsityWeight ?? d.SparsityWeight, SparsityTarget = SparsityTarget ?? d.SparsityTarget, WeightDecay = WeightDecay ?? d.WeightDecay,
+            Epochs = AeEpochs ?? d.Epochs, BatchSize = AeBatchSize ?? d.BatchSize, LearningRate = AeLearningRate ?? d.LearningRate, Seed = Seed, Threads = Threads,
         };
     }
 
     /// <summary>Parses <c>1,5,10</c> (the library checks the values); null unless every item is an integer.</summary>
-    internal static int[]? ParseList(string s)
-    {
-        var items = s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var values = items.Select(i => int.TryParse(i, System.Globalization.CultureInfo.InvariantCulture, out int v) ? v : (int?)null).ToArray();
-        return values.Length == 0 || values.Contains(null) ? null : values.Select(v => v!.Value).ToArray();
-    }
+    internal static int[]? ParseList(string s) => s.Split(',', StringSplitOptions.TrimEntries) is var items && items.All(i => int.TryParse(i, CultureInfo.InvariantCulture, out _))
+        ? items.Select(i => int.Parse(i, CultureInfo.InvariantCulture)).ToArray() : null;
 }

@@ -89,7 +89,7 @@ public sealed record SelfTaughtLearnRow(string Shots, int Train, IReadOnlyList<F
 /// <param name="Autoencoder">The autoencoder.</param>
 /// <param name="Pca">The PCA baseline; null when not run.</param>
 /// <param name="Results">One row per shot count.</param>
-public sealed record SelfTaughtLearnReport(SelfTaughtSplitCounts Split, AutoencoderSummary Autoencoder, PcaSummary? Pca, IReadOnlyList<SelfTaughtLearnRow> Results);
+public sealed record SelfTaughtLearnReport(SelfTaughtSplitCounts Split, AutoencoderSummary Autoencoder, PcaSummary? Pca, IReadOnlyList<SelfTaughtLearnRow> Results) : ISelfTaughtReport;
 
 /// <summary>k-means on one kind of features.</summary>
 /// <param name="Features">The feature kind.</param>
@@ -110,7 +110,33 @@ public sealed record SelfTaughtClusterCounts(int Source, int Target);
 /// <param name="Results">One per feature kind, in order (raw, PCA of the target, PCA of the source, autoencoder).</param>
 /// <param name="Assignments">Each example's cluster, by feature kind.</param>
 public sealed record SelfTaughtClusterReport(int Clusters, SelfTaughtClusterCounts Counts, AutoencoderSummary Autoencoder,
-    IReadOnlyList<SelfTaughtClusterResult> Results, IReadOnlyDictionary<string, long[]> Assignments);
+    IReadOnlyList<SelfTaughtClusterResult> Results, IReadOnlyDictionary<string, long[]> Assignments) : ISelfTaughtReport;
+
+/// <summary>What both self-taught reports hold.</summary>
+public interface ISelfTaughtReport
+{
+    /// <summary>The autoencoder's numbers.</summary>
+    AutoencoderSummary Autoencoder { get; }
+}
+
+/// <summary>
+/// The two steps of both self-taught experiments, so that a caller can show the autoencoder's training and keep the
+/// trained model (to save it, draw its reconstructions) before the features are compared.
+/// </summary>
+/// <typeparam name="TReport">What the comparison measures.</typeparam>
+public interface ISelfTaughtExperiment<TReport> where TReport : ISelfTaughtReport
+{
+    /// <summary>Trains the autoencoder on the source (the caller owns the model in the result).</summary>
+    /// <param name="progress">Per-step progress.</param>
+    /// <param name="cancellation">Stops training.</param>
+    AutoencoderResult TrainAutoencoder(IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default);
+
+    /// <summary>Compares raw inputs, PCA (when asked for) and the codes of <paramref name="autoencoder"/>.</summary>
+    /// <param name="autoencoder">The trained autoencoder (stays the caller's).</param>
+    /// <param name="status">One line before each step.</param>
+    /// <param name="cancellation">Stops the comparison.</param>
+    SelfTaughtOutcome<TReport> Run(AutoencoderResult autoencoder, IProgress<string>? status = null, CancellationToken cancellation = default);
+}
 
 /// <summary>A finished self-taught run: the report, the feature maps compared (in order) and what they hold.</summary>
 /// <typeparam name="TReport">The report's type.</typeparam>
@@ -147,7 +173,7 @@ public sealed class SelfTaughtOutcome<TReport> : IDisposable
 /// within the smallest class, PCA components within the source's examples and dimensions), so bad input fails before
 /// any training. Every classifier is seeded by its options; the numbers do not depend on the order of the maps.
 /// </remarks>
-public sealed class SelfTaughtExperiment : IDisposable
+public sealed class SelfTaughtExperiment : ISelfTaughtExperiment<SelfTaughtLearnReport>, IDisposable
 {
     private readonly SelfTaughtLearnOptions options;
     private readonly Dataset source;
@@ -255,7 +281,7 @@ public sealed class SelfTaughtExperiment : IDisposable
 /// then k-means on the target's raw inputs, on PCA (fitted on the target, and on the source) and on the autoencoder's
 /// codes; each partition scored against the target's hidden classes when it has labels (never used to cluster).
 /// </summary>
-public sealed class SelfTaughtClusteringExperiment
+public sealed class SelfTaughtClusteringExperiment : ISelfTaughtExperiment<SelfTaughtClusterReport>
 {
     private readonly SelfTaughtClusterOptions options;
     private readonly Dataset source;
