@@ -41,10 +41,7 @@ internal sealed class SelfTaughtClusterCommand : Command<SelfTaughtClusterComman
         }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        CtrlC.Run(cancellationToken, token => Cluster(settings, token));
-
-    private static int Cluster(Settings settings, CancellationToken cancellation)
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) => CtrlC.Run(cancellationToken, cancellation =>
     {
         var (source, target) = SelfTaughtRun.Load(settings);
         using var _source = source;
@@ -61,7 +58,7 @@ internal sealed class SelfTaughtClusterCommand : Command<SelfTaughtClusterComman
         if (!target.HasLabels) AnsiConsole.MarkupLine("[grey]the target has no labels: no scores, the assignments are in metrics.json[/]");
         AnsiConsole.MarkupLine($"run folder [bold]{Markup.Escape(run.Path)}[/]");
         return 0;
-    }
+    });
 
     private static string Fmt(double? v, string format) => v is { } x ? x.ToString(format, CultureInfo.InvariantCulture) : "-";
 }

@@ -51,10 +51,7 @@ internal sealed class SelfTaughtLearnCommand : Command<SelfTaughtLearnCommand.Se
         }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        CtrlC.Run(cancellationToken, token => Learn(settings, token));
-
-    private static int Learn(Settings settings, CancellationToken cancellation)
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) => CtrlC.Run(cancellationToken, cancellation =>
     {
         var (source, target) = SelfTaughtRun.Load(settings);
         using var _source = source;
@@ -71,5 +68,5 @@ internal sealed class SelfTaughtLearnCommand : Command<SelfTaughtLearnCommand.Se
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"run folder [bold]{Markup.Escape(run.Path)}[/]");
         return 0;
-    }
+    });
 }
