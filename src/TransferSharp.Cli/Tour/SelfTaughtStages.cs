@@ -1,4 +1,4 @@
-using TransferSharp.Cli.Commands;
+using TransferSharp.Cli.Rendering;
 using TransferSharp.Data;
 using TransferSharp.Evaluation;
 using TransferSharp.SelfTaught;
@@ -30,25 +30,18 @@ internal static class SelfTaughtStages
         using var unlabelled = source.WithoutLabels();
         using var experiment = new SelfTaughtExperiment(unlabelled, target, new SelfTaughtLearnOptions
         {
-            Autoencoder = AutoencoderOptions(tour, sparse: true),
+            Autoencoder = AutoencoderOptions(tour, sparse: true), PcaComponents = null, TestFraction = 0.5, Seed = tour.Seed,
             Classifier = new FeatureClassifierOptions { Steps = tour.Pick(600, 600, 300), Seed = tour.Seed, Threads = tour.Threads },
-            PcaComponents = null,
-            TestFraction = 0.5,
-            Seed = tour.Seed,
         });
-        var ae = experiment.TrainAutoencoder(new Scaled(progress, 0, 0.8), cancel);
-        using var model = ae.Model;
-        using var outcome = experiment.Run(ae, null, cancel);
-        var row = outcome.Report.Results[0];
-        var (raw, codes) = (row.Scores[0], row.Scores[^1]);
         var grid = tour.File("selftaught", "reconstructions.png");
-        SelfTaughtRun.SaveReconstructions(grid, model, source, target);
-        var curves = SaveCurve(tour, "selftaught", ae, $"sparse autoencoder on {source.Count} unlabelled digits 5-9");
+        var (report, curves) = Run(tour, "selftaught", experiment, progress, 0.8, $"sparse autoencoder on {source.Count} unlabelled digits 5-9", cancel,
+            model => SelfTaughtFigures.Reconstructions(grid, model, source, target));
+        var row = report.Results[0];
+        var (raw, codes) = (row.Scores[0], row.Scores[^1]);
         return new StageOutcome($"sparse autoencoder on unlabelled MNIST digits 5-9 -> softmax regression on digits 0-4 ({row.Train} labelled; " +
-            "the UFLDL exercise)", "accuracy",
-            "raw pixels", raw.TestAccuracy, "autoencoder features", codes.TestAccuracy,
+            "the UFLDL exercise)", "accuracy", "raw pixels", raw.TestAccuracy, "autoencoder features", codes.TestAccuracy,
             [(curves, "the autoencoder's learning curve on the source"), (grid, "source (5-9) and target (0-4) digits over their reconstructions")],
-            [StageDetail.Number("autoencoder reconstruction loss at the end", ae.Final.ReconstructionLoss), StageDetail.Count("test images", outcome.Report.Split.Test)]);
+            [StageDetail.Number("autoencoder reconstruction loss at the end", report.Autoencoder.History[^1].ReconstructionLoss), StageDetail.Count("test images", report.Split.Test)]);
     }
 
     private static StageOutcome RunClustering(TourContext tour, IProgress<double> progress, CancellationToken cancel)
@@ -58,15 +51,10 @@ internal static class SelfTaughtStages
         using var unlabelled = source.WithoutLabels();
         var experiment = new SelfTaughtClusteringExperiment(unlabelled, target, new SelfTaughtClusterOptions
         {
-            Autoencoder = AutoencoderOptions(tour, sparse: false),
-            KMeans = new KMeansOptions { Restarts = tour.Pick(10, 3, 2), Seed = tour.Seed },
-            PcaComponents = null,
+            Autoencoder = AutoencoderOptions(tour, sparse: false), KMeans = new KMeansOptions { Restarts = tour.Pick(10, 3, 2), Seed = tour.Seed }, PcaComponents = null,
         });
-        var ae = experiment.TrainAutoencoder(new Scaled(progress, 0, 0.6), cancel);
-        using var model = ae.Model;
-        using var outcome = experiment.Run(ae, null, cancel);
-        var (raw, codes) = (outcome.Report.Results[0], outcome.Report.Results[^1]);
-        var curves = SaveCurve(tour, "selftaught-cluster", ae, $"autoencoder on {source.Count} unlabelled Fashion-MNIST images");
+        var (report, curves) = Run(tour, "selftaught-cluster", experiment, progress, 0.6, $"autoencoder on {source.Count} unlabelled Fashion-MNIST images", cancel);
+        var (raw, codes) = (report.Results[0], report.Results[^1]);
         return new StageOutcome($"k-means (k = {target.ClassCount}) on {target.Count} MNIST digits, autoencoder on Fashion-MNIST", "accuracy",
             "k-means on raw pixels", raw.Score!.Accuracy, "k-means on autoencoder features", codes.Score!.Accuracy,
             [(curves, "the autoencoder's learning curve on the source")],
@@ -81,11 +69,17 @@ internal static class SelfTaughtStages
         return sparse ? options : options with { SparsityWeight = 0, WeightDecay = 1e-4 };
     }
 
-    private static string SaveCurve(TourContext tour, string folder, AutoencoderResult ae, string title)
+    /// <summary>Trains the autoencoder (the first <paramref name="share"/> of the stage's progress), draws its learning curve, then compares.</summary>
+    private static (T Report, string Curves) Run<T>(TourContext tour, string folder, ISelfTaughtExperiment<T> experiment, IProgress<double> progress, double share,
+        string title, CancellationToken cancel, Action<Autoencoder>? draw = null) where T : ISelfTaughtReport
     {
+        var ae = experiment.TrainAutoencoder(new Scaled(progress, 0, share), cancel);
+        using var model = ae.Model;
+        using var outcome = experiment.Run(ae, null, cancel);
+        draw?.Invoke(model);
         var png = tour.File(folder, "learning-curve.png");
         TourCurves.Save(png, $"{title}: reconstruction loss per epoch", "reconstruction loss",
             new TourCurves.Curve("reconstruction loss", ae.History.Select(e => e.ReconstructionLoss).ToArray()));
-        return png;
+        return (outcome.Report, png);
     }
 }

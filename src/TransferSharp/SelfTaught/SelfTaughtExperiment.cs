@@ -26,9 +26,9 @@ public sealed record SelfTaughtLearnOptions
         var e = new List<OptionError>();
         e.AddRange(InvalidOptionsException.Nest(nameof(Autoencoder), Autoencoder.Validate()));
         e.AddRange(InvalidOptionsException.Nest(nameof(Classifier), Classifier.Validate()));
-        if (PcaComponents is < 1) e.Add(new("PcaComponents", $"PcaComponents {PcaComponents}: must be at least 1"));
-        if (TestFraction is <= 0 or >= 1) e.Add(new("TestFraction", $"TestFraction {TestFraction}: must be in (0, 1)"));
-        foreach (var k in Shots.Where(k => k < 1)) e.Add(new("Shots", $"Shots {k}: must be at least 1"));
+        if (PcaComponents is < 1) e.Add(new("PcaComponents", $"pca components must be at least 1, got {PcaComponents}"));
+        if (TestFraction is <= 0 or >= 1) e.Add(new("TestFraction", $"test fraction must be in (0, 1), got {TestFraction}"));
+        foreach (var k in Shots.Where(k => k < 1)) e.Add(new("Shots", $"shots must be at least 1, got {k}"));
         return e;
     }
 }
@@ -51,8 +51,8 @@ public sealed record SelfTaughtClusterOptions
         var e = new List<OptionError>();
         e.AddRange(InvalidOptionsException.Nest(nameof(Autoencoder), Autoencoder.Validate()));
         e.AddRange(InvalidOptionsException.Nest(nameof(KMeans), (KMeans with { Clusters = Clusters ?? 2 }).Validate()));
-        if (Clusters is < 1) e.Add(new("Clusters", $"Clusters {Clusters}: must be at least 1"));
-        if (PcaComponents is < 1) e.Add(new("PcaComponents", $"PcaComponents {PcaComponents}: must be at least 1"));
+        if (Clusters is < 1) e.Add(new("Clusters", $"clusters must be at least 1, got {Clusters}"));
+        if (PcaComponents is < 1) e.Add(new("PcaComponents", $"pca components must be at least 1, got {PcaComponents}"));
         return e;
     }
 }
@@ -89,7 +89,7 @@ public sealed record SelfTaughtLearnRow(string Shots, int Train, IReadOnlyList<F
 /// <param name="Autoencoder">The autoencoder.</param>
 /// <param name="Pca">The PCA baseline; null when not run.</param>
 /// <param name="Results">One row per shot count.</param>
-public sealed record SelfTaughtLearnReport(SelfTaughtSplitCounts Split, AutoencoderSummary Autoencoder, PcaSummary? Pca, IReadOnlyList<SelfTaughtLearnRow> Results);
+public sealed record SelfTaughtLearnReport(SelfTaughtSplitCounts Split, AutoencoderSummary Autoencoder, PcaSummary? Pca, IReadOnlyList<SelfTaughtLearnRow> Results) : ISelfTaughtReport;
 
 /// <summary>k-means on one kind of features.</summary>
 /// <param name="Features">The feature kind.</param>
@@ -110,7 +110,33 @@ public sealed record SelfTaughtClusterCounts(int Source, int Target);
 /// <param name="Results">One per feature kind, in order (raw, PCA of the target, PCA of the source, autoencoder).</param>
 /// <param name="Assignments">Each example's cluster, by feature kind.</param>
 public sealed record SelfTaughtClusterReport(int Clusters, SelfTaughtClusterCounts Counts, AutoencoderSummary Autoencoder,
-    IReadOnlyList<SelfTaughtClusterResult> Results, IReadOnlyDictionary<string, long[]> Assignments);
+    IReadOnlyList<SelfTaughtClusterResult> Results, IReadOnlyDictionary<string, long[]> Assignments) : ISelfTaughtReport;
+
+/// <summary>What both self-taught reports hold.</summary>
+public interface ISelfTaughtReport
+{
+    /// <summary>The autoencoder's numbers.</summary>
+    AutoencoderSummary Autoencoder { get; }
+}
+
+/// <summary>
+/// The two steps of both self-taught experiments, so that a caller can show the autoencoder's training and keep the
+/// trained model (to save it, draw its reconstructions) before the features are compared.
+/// </summary>
+/// <typeparam name="TReport">What the comparison measures.</typeparam>
+public interface ISelfTaughtExperiment<TReport> where TReport : ISelfTaughtReport
+{
+    /// <summary>Trains the autoencoder on the source (the caller owns the model in the result).</summary>
+    /// <param name="progress">Per-step progress.</param>
+    /// <param name="cancellation">Stops training.</param>
+    AutoencoderResult TrainAutoencoder(IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default);
+
+    /// <summary>Compares raw inputs, PCA (when asked for) and the codes of <paramref name="autoencoder"/>.</summary>
+    /// <param name="autoencoder">The trained autoencoder (stays the caller's).</param>
+    /// <param name="status">One line before each step.</param>
+    /// <param name="cancellation">Stops the comparison.</param>
+    SelfTaughtOutcome<TReport> Run(AutoencoderResult autoencoder, IProgress<string>? status = null, CancellationToken cancellation = default);
+}
 
 /// <summary>A finished self-taught run: the report, the feature maps compared (in order) and what they hold.</summary>
 /// <typeparam name="TReport">The report's type.</typeparam>
@@ -147,7 +173,7 @@ public sealed class SelfTaughtOutcome<TReport> : IDisposable
 /// within the smallest class, PCA components within the source's examples and dimensions), so bad input fails before
 /// any training. Every classifier is seeded by its options; the numbers do not depend on the order of the maps.
 /// </remarks>
-public sealed class SelfTaughtExperiment : IDisposable
+public sealed class SelfTaughtExperiment : ISelfTaughtExperiment<SelfTaughtLearnReport>, IDisposable
 {
     private readonly SelfTaughtLearnOptions options;
     private readonly Dataset source;
@@ -158,20 +184,20 @@ public sealed class SelfTaughtExperiment : IDisposable
     /// <param name="target">Labelled target of the source's example shape; the caller's.</param>
     /// <param name="options">The settings.</param>
     /// <exception cref="InvalidOptionsException">A bad setting, or shots or PCA components the data cannot give.</exception>
-    /// <exception cref="ArgumentException">An unlabelled target, or shapes that differ.</exception>
+    /// <exception cref="ArgumentException">An unlabelled target, shapes that differ, or a shape the autoencoder cannot take.</exception>
     public SelfTaughtExperiment(Dataset source, Dataset target, SelfTaughtLearnOptions options)
     {
         InvalidOptionsException.ThrowIfAny(options.Validate());
         if (!target.HasLabels) throw new ArgumentException($"target '{target.Name}': the dataset has no labels to learn from");
-        SelfTaughtClusteringExperiment.RequireSameShape(source, target);
+        SelfTaughtClusteringExperiment.RequireSameShape(source, target, options.Autoencoder);
         (TrainPool, Test) = target.StratifiedSplit(options.TestFraction, options.Seed);
         var errors = new List<OptionError>();
         int smallest = TrainPool.ClassCounts().Min();
         foreach (var k in options.Shots.Where(k => k > smallest))
-            errors.Add(new("Shots", $"Shots {k}: the training part of the target has only {smallest} examples in its smallest class"));
+            errors.Add(new("Shots", $"shots {k}: the training part of the target has only {smallest} examples in its smallest class"));
         int maxComponents = (int)Math.Min(source.Count, source.ExampleShape.Aggregate(1L, (a, b) => a * b));
         if (options.PcaComponents > maxComponents)
-            errors.Add(new("PcaComponents", $"PcaComponents {options.PcaComponents}: at most {maxComponents} (the source's examples or dimensions)"));
+            errors.Add(new("PcaComponents", $"pca components {options.PcaComponents}: at most {maxComponents} (the source's examples or dimensions)"));
         if (errors.Count > 0)
         {
             Dispose();
@@ -255,7 +281,7 @@ public sealed class SelfTaughtExperiment : IDisposable
 /// then k-means on the target's raw inputs, on PCA (fitted on the target, and on the source) and on the autoencoder's
 /// codes; each partition scored against the target's hidden classes when it has labels (never used to cluster).
 /// </summary>
-public sealed class SelfTaughtClusteringExperiment
+public sealed class SelfTaughtClusteringExperiment : ISelfTaughtExperiment<SelfTaughtClusterReport>
 {
     private readonly SelfTaughtClusterOptions options;
     private readonly Dataset source;
@@ -266,19 +292,19 @@ public sealed class SelfTaughtClusteringExperiment
     /// <param name="target">The target to cluster (labels only score); the caller's.</param>
     /// <param name="options">The settings.</param>
     /// <exception cref="InvalidOptionsException">A bad setting, more clusters than examples, PCA components the data cannot give.</exception>
-    /// <exception cref="ArgumentException">Shapes that differ; no cluster count for an unlabelled target.</exception>
+    /// <exception cref="ArgumentException">Shapes that differ, or a shape the autoencoder cannot take.</exception>
     public SelfTaughtClusteringExperiment(Dataset source, Dataset target, SelfTaughtClusterOptions options)
     {
         InvalidOptionsException.ThrowIfAny(options.Validate());
-        RequireSameShape(source, target);
+        RequireSameShape(source, target, options.Autoencoder);
         Clusters = options.Clusters ?? (target.HasLabels ? target.ClassCount
-            : throw new InvalidOptionsException([new("Clusters", $"Clusters: the target '{target.Name}' has no labels to count its classes, so give the number of clusters")]));
+            : throw new InvalidOptionsException([new("Clusters", $"clusters not given: the target '{target.Name}' has no labels to count its classes")]));
         var errors = new List<OptionError>();
-        if (target.Count < Clusters) errors.Add(new("Clusters", $"Clusters {Clusters}: the target has only {target.Count} examples"));
+        if (target.Count < Clusters) errors.Add(new("Clusters", $"clusters {Clusters}: the target has only {target.Count} examples"));
         long dims = source.ExampleShape.Aggregate(1L, (a, b) => a * b);
         int maxComponents = (int)Math.Min(Math.Min(source.Count, target.Count), dims);
         if (options.PcaComponents > maxComponents)
-            errors.Add(new("PcaComponents", $"PcaComponents {options.PcaComponents}: at most {maxComponents} (the examples or dimensions of source and target)"));
+            errors.Add(new("PcaComponents", $"pca components {options.PcaComponents}: at most {maxComponents} (the examples or dimensions of source and target)"));
         InvalidOptionsException.ThrowIfAny(errors);
         this.options = options;
         this.source = source;
@@ -345,10 +371,14 @@ public sealed class SelfTaughtClusteringExperiment
         return outcome.Report;
     }
 
-    internal static void RequireSameShape(Dataset source, Dataset target)
+    /// <summary>One example shape, a source with examples, and an autoencoder that takes that shape (built once and
+    /// dropped, so that a shape it cannot take fails before any training).</summary>
+    internal static void RequireSameShape(Dataset source, Dataset target, AutoencoderOptions autoencoder)
     {
         if (!source.ExampleShape.SequenceEqual(target.ExampleShape))
-            throw new ArgumentException($"source '{source.Name}' has examples of shape [{string.Join(", ", source.ExampleShape)}] but target '{target.Name}' has [{string.Join(", ", target.ExampleShape)}]");
+            throw new ArgumentException($"source '{source.Name}' has examples of shape [{string.Join(", ", source.ExampleShape)}] but target '{target.Name}' has " +
+                                        $"[{string.Join(", ", target.ExampleShape)}]: resize them (and set their channels) to one shape");
         if (source.Count == 0) throw new ArgumentException($"source '{source.Name}': no examples");
+        using var probe = Autoencoder.Create(source.ExampleShape, autoencoder);
     }
 }

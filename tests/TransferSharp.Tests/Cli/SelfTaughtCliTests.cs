@@ -7,13 +7,20 @@ public sealed class SelfTaughtCliTests
 {
     [Theory]
     [InlineData("selftaught learn --target mnist", "--source is required")]
-    [InlineData("selftaught learn --source mnist --target optdigits", "pass --resize")]
+    [InlineData("selftaught learn --source mnist --target optdigits", "to one shape")]
     [InlineData("selftaught learn --source mnist --target mnist --autoencoder rbm", "--autoencoder 'rbm' is unknown")]
-    [InlineData("selftaught learn --source mnist --target mnist --shots 0,5", "--shots '0,5'")]
+    [InlineData("selftaught learn --source mnist --target mnist --shots 0,5", "--shots must be at least 1, got 0")]
     [InlineData("selftaught learn --source mnist --target mnist:0-1 --shots 5000", "--shots 5000")]
     [InlineData("selftaught learn --source mnist --target mnist --autoencoder conv --resize 30", "divisible by 4")]
     [InlineData("selftaught cluster --source mnist --target nothing-here", "nothing-here")]
-    [InlineData("selftaught cluster --source mnist --target mnist --sparsity-target 2", "sparsity target must be in (0, 1)")]
+    [InlineData("selftaught cluster --source mnist --target mnist --sparsity-target 2", "--sparsity-target must be in (0, 1), got 2")]
+    // Library errors of nested options name the option that set the field (Autoencoder.WeightDecay is --weight-decay).
+    [InlineData("selftaught learn --source mnist --target mnist --ae-lr -1", "--ae-lr must be positive, got -1")]
+    [InlineData("selftaught learn --source mnist --target mnist --weight-decay -1", "--weight-decay must be non-negative, got -1")]
+    [InlineData("selftaught learn --source mnist --target mnist --classifier-weight-decay -1", "--classifier-weight-decay: classifier weight decay must be non-negative")]
+    [InlineData("selftaught learn --source mnist --target mnist --conv-channels 16,0", "--conv-channels must be one or more positive counts")]
+    [InlineData("selftaught cluster --source mnist --target mnist --restarts 0", "--restarts must be at least 1, got 0")]
+    [InlineData("selftaught cluster --source mnist --target mnist --pca-components 0", "--pca-components must be at least 1, got 0")]
     public void Bad_input_prints_one_line_and_leaves_no_run_folder(string args, string expected)
     {
         using var dir = new TestData.TempFolder();
@@ -70,11 +77,11 @@ public sealed class SelfTaughtCliTests
         using var blobs = TestData.Blobs(10, 3, 4, seed: 1);
         using var unlabelled = blobs.WithoutLabels();
         var clusters = blobs.LabelArray();                      // stands in for k-means' assignments
-        TransferSharp.Cli.Commands.SelfTaughtRun.SaveFeatureMaps(dir.Path, [TransferSharp.SelfTaught.FeatureMap.Raw()], unlabelled, 20, 0, [clusters]);
+        TransferSharp.Cli.Rendering.SelfTaughtFigures.FeatureMaps(dir.Path, [TransferSharp.SelfTaught.FeatureMap.Raw()], unlabelled, 20, 0, [clusters]);
         Assert.True(File.Exists(Path.Combine(dir.Path, "tsne-raw.png")));
         // Without assignments there is nothing to colour an unlabelled target by: no picture, no error.
         using var none = new TestData.TempFolder();
-        TransferSharp.Cli.Commands.SelfTaughtRun.SaveFeatureMaps(none.Path, [TransferSharp.SelfTaught.FeatureMap.Raw()], unlabelled, 20, 0);
+        TransferSharp.Cli.Rendering.SelfTaughtFigures.FeatureMaps(none.Path, [TransferSharp.SelfTaught.FeatureMap.Raw()], unlabelled, 20, 0);
         Assert.Empty(Directory.GetFiles(none.Path));
     }
 }

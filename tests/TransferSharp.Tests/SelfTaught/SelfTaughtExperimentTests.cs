@@ -78,7 +78,7 @@ public sealed class SelfTaughtExperimentTests
         using var source = all.WithoutLabels();
         var e = Assert.Throws<InvalidOptionsException>(() => new SelfTaughtExperiment(source, all, new SelfTaughtLearnOptions { Shots = [50], PcaComponents = 100 }));
         Assert.Equal(["Shots", "PcaComponents"], e.Errors.Select(x => x.Field));
-        Assert.StartsWith("Shots 50:", e.Errors[0].Message);
+        Assert.StartsWith("shots 50:", e.Errors[0].Message);
         var c = Assert.Throws<InvalidOptionsException>(() => new SelfTaughtClusteringExperiment(source, all, new SelfTaughtClusterOptions { Clusters = 500 }));
         Assert.Contains(c.Errors, x => x.Field == "Clusters");
         Assert.Throws<InvalidOptionsException>(() => new SelfTaughtClusteringExperiment(source, source, new SelfTaughtClusterOptions()));
