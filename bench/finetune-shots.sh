@@ -56,10 +56,11 @@ import json, glob, sys
 run, src, method, t1, t0, args, steps = sys.argv[1:]
 m = json.load(open(glob.glob(f"{run}/finetune-*/metrics.json")[0]))
 s = json.load(open(f"{src}/metrics.json"))
-print(json.dumps({"seed": m["seed"], "shots": m["shots"], "method": method, "test_accuracy": m["metrics"]["test_accuracy"],
-  "test_count": m["split"]["test"], "train_count": m["split"]["train"], "epochs": len(m["history"]),
+v = m["variants"][0]
+print(json.dumps({"seed": m["seed"], "shots": m["shots"], "method": method, "test_accuracy": v["test_accuracy"],
+  "test_count": m["test_count"], "train_count": m["train_count"], "epochs": len(v["history"]),
   "steps": int(steps),
-  "copied": m["copied_stages"], "mode": m["mode"], "conservative": m["conservative"],
+  "copied": v["copied_stages"], "mode": v["mode"], "conservative": v["conservative"],
   "source": s["data"] if "data" in s else None, "target": m["target"], "source_test_accuracy": s["metrics"]["test_accuracy"], "wall_seconds": round(float(t1) - float(t0), 1),
   "command": "transfer " + args.replace(src + "/", "runs/train-SEED/")}))
 PY

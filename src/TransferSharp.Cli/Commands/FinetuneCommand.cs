@@ -86,118 +86,92 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             if (!b.Successful) return b;
             if (string.IsNullOrWhiteSpace(Source)) return ValidationResult.Error("--source is required");
             if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required");
-            if (!ModelZoo.Architectures.Contains(SourceModel))
-                return ValidationResult.Error($"--source-model '{SourceModel}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
             if (Baseline is not ("none" or "scratch")) return ValidationResult.Error($"--baseline must be none or scratch, got '{Baseline}'");
             if (Freeze && FineTune) return ValidationResult.Error("--freeze and --finetune exclude each other");
-            if (Freeze && Copy.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)) return ValidationResult.Error("--copy none copies nothing for --freeze to keep fixed");
             if (Shots is < 1) return ValidationResult.Error($"--shots must be at least 1, got {Shots}");
             if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
             if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
             if (StreamChoice.Error(Stream, DecodeThreads, "--target", Target, Resize, Shots) is { } streamError) return ValidationResult.Error(streamError);
             try
             {
-                var errors = ToOptions().Validate();
-                return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors));
+                var options = ToOptions();
+                if (Source == ImageNetResNet18.SourceName && options.Conservative.DistillationWeight > 0)
+                    return ValidationResult.Error($"--conservative distill needs a source with a trained head; --source {Source} has none (ML.NET ships only its features)");
+                return OptionNames.Check(this, options.Validate());
             }
             catch (ArgumentException e)
             {
-                return ValidationResult.Error(e.Message);   // names --copy or --conservative
+                return ValidationResult.Error(e.Message);
             }
         }
 
-        public FineTuningOptions ToOptions()
+        /// <summary>The library's options; --copy and --conservative parsed (their syntax errors name the option).</summary>
+        public FineTuningOptions ToOptions() => new()
         {
-            StageSelection copy;
-            try { copy = StageSelection.Parse(Copy); }
-            catch (ArgumentException e) { throw new ArgumentException($"--copy {e.Message}"); }
-            ConservativeOptions conservative;
-            try { conservative = ConservativeOptions.Parse(Conservative); }
-            catch (ArgumentException e) { throw new ArgumentException($"--conservative {e.Message}"); }
-            return new FineTuningOptions
+            Training = ApplyTo(new TrainingOptions()) with { Patience = Patience },
+            Transfer = new LayerTransferOptions
             {
-                Training = ApplyTo(new TrainingOptions()) with { Patience = Patience },
-                Transfer = new LayerTransferOptions
-                {
-                    Copy = copy,
-                    Mode = Freeze ? CopiedStageMode.Frozen : CopiedStageMode.FineTuned,
-                    CopiedLearningRateScale = CopiedLearningRateScale,
-                },
-                Conservative = conservative,
-            };
+                Copy = Parsed("--copy", StageSelection.Parse, Copy),
+                Mode = Freeze ? CopiedStageMode.Frozen : CopiedStageMode.FineTuned,
+                CopiedLearningRateScale = CopiedLearningRateScale,
+            },
+            Conservative = Parsed("--conservative", ConservativeOptions.Parse, Conservative),
+        };
+
+        private static T Parsed<T>(string option, Func<string, T> parse, string value)
+        {
+            try { return parse(value); }
+            catch (ArgumentException e) { throw new ArgumentException($"{option} {e.Message}", e); }
         }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         CtrlC.Run(cancellationToken, token => FineTune(settings, token));
 
-    private static int FineTune(Settings settings, CancellationToken cancellation)
+    private static int FineTune(Settings s, CancellationToken cancellation)
     {
-        var options = settings.ToOptions();
-        int threads = Seeding.SetThreads(options.Training.Threads);
-        Seeding.SeedEverything(options.Training.Seed);
-
-        string sourceName = settings.Source!;
-        if (SourceModel.IsImageNet(sourceName) && options.Conservative.DistillationWeight > 0)
-            throw new ArgumentException($"--conservative distill needs a source with a trained head; --source {ImageNetResNet18.SourceName} has none (ML.NET ships only its features)");
-        var dataSettings = new DataSettings { Data = settings.Target, Size = settings.Size, Resize = settings.Resize, Channels = settings.Channels };
-        int seed = options.Training.Seed;
-        using var data = settings.Stream
-            ? TrainingParts.Streamed(settings.Target!, settings.Size, rgb: settings.Channels != 1, StreamChoice.Options(settings.DecodeThreads),
-                settings.TestFraction, settings.ValidationFraction, seed, "--target", part => SourceModel.PrepareTarget(sourceName, part))
-            : TrainingParts.InMemory(dataSettings, settings.TestFraction, settings.ValidationFraction, seed, "--target",
-                all => SourceModel.PrepareTarget(sourceName, all), settings.Shots);
-        var (train, validation, test) = (data.Train, data.Validation, data.Test);
-        var (source, sourceInfo) = SourceModel.Load(sourceName, data.ExampleShape, settings.SourceModel, settings.AllowPickle);
-        using var _source = source;
-        SourceModel.CheckCompatible(source, data.ExampleShape, sourceName, settings.Target!);
-        // Resolve the copy now, so that a bad --copy fails before any folder is created.
-        IReadOnlyList<string> copied;
-        try { copied = options.Transfer.Copy.Resolve(source, new ModelSpec(source.Spec.Architecture, data.ExampleShape, data.ClassNames.Count)); }
-        catch (ArgumentException e) { throw new ArgumentException($"--copy {options.Transfer.Copy}: {e.Message}"); }
-        var variant = new FineTuningVariant($"copy {options.Transfer.Copy} ({options.Transfer.Mode.ToString().ToLowerInvariant()})", options.Transfer, options.Conservative);
+        var options = s.ToOptions();
+        var (training, transfer) = (options.Training, options.Transfer);
+        int threads = Seeding.SetThreads(training.Threads);
+        Seeding.SeedEverything(training.Seed);
+        string sourceName = s.Source!, target = s.Target!, mode = transfer.Mode.ToString().ToLowerInvariant();
+        using var data = s.Stream
+            ? TrainingSplit.Streamed(target, s.Size, rgb: s.Channels != 1, StreamChoice.Options(s.DecodeThreads), s.TestFraction, s.ValidationFraction,
+                training.Seed, part => SourceModel.PrepareTarget(sourceName, part))
+            : InMemory();
+        var (source, sourceInfo) = SourceModel.Load(sourceName, data.ExampleShape, s.SourceModel, s.AllowPickle);
+        using var _ = source;
+        SourceModel.CheckCompatible(source, data.ExampleShape, sourceName, target);
         var experiment = new FineTuningExperiment(new FineTuningExperimentOptions
         {
-            Training = options.Training,
-            Scratch = settings.Baseline == "scratch",
-            Variants = [variant],
+            Training = training,
+            Scratch = s.Baseline == "scratch",
+            Variants = [new FineTuningVariant($"copy {transfer.Copy} ({mode})", transfer, options.Conservative)],
         });
+        AnsiConsole.MarkupLine($"[bold]finetune[/] {Markup.Escape(sourceInfo)} -> {Markup.Escape(data.Summary)}{(s.Stream ? " (streamed)" : "")}; " +
+                               $"train {data.Train.Count}{(s.Shots is { } k ? $" ({k} per class)" : "")}, validation {data.Validation.Count}, " +
+                               $"test {data.Test.Count}; copy {transfer.Copy} ({mode}), {threads} threads, seed {training.Seed}");
+        // The library resolves --copy before training; the run folder is made once everything has run.
+        using var outcome = RunsProgressBar.Run($"{source.Spec.Architecture} -> {target}",
+            progress => experiment.Run(source, data.Train, data.Validation, data.Test, progress, cancellation));
+        var (report, result, model, oldTask) = (outcome.Report, outcome.Report.Variants[0], outcome.Models[0], outcome.OldTaskModels[0]);
 
-        var run = RunFolder.Create(settings.Runs, "finetune");
-        run.WriteJson(run.Settings, new { source = settings.Source, target = settings.Target, settings.Size, settings.Resize, settings.Channels,
-            copy = options.Transfer.Copy.ToString(), mode = options.Transfer.Mode, copied_lr_scale = options.Transfer.CopiedLearningRateScale,
-            conservative = options.Conservative.ToString(), settings.Shots, settings.TestFraction, settings.ValidationFraction, settings.Stream,
-            settings.DecodeThreads, settings.Baseline, options = options.Training });
-
-        AnsiConsole.MarkupLine($"[bold]finetune[/] {Markup.Escape(sourceInfo)} -> {Markup.Escape(data.Summary)}{(settings.Stream ? " (streamed)" : "")}; train {train.Count}" +
-                               $"{(settings.Shots is { } s ? $" ({s} per class)" : "")}, validation {validation.Count}, test {test.Count}; " +
-                               (copied.Count == 0 ? "copy nothing (from scratch), " : $"copy {Markup.Escape(string.Join(", ", copied))} ({options.Transfer.Mode.ToString().ToLowerInvariant()}), ") +
-                               $"{threads} threads, seed {options.Training.Seed}; run folder {Markup.Escape(run.Path)}");
-        using var outcome = RunsProgressBar.Run($"{source.Spec.Architecture} -> {settings.Target}",
-            progress => experiment.Run(source, train, validation, test, progress, cancellation));
-        var result = outcome.Report.Variants[0];
-        var model = outcome.Models[0];
-        var oldTask = outcome.OldTaskModels[0];
-
-        var metrics = new Dictionary<string, double>
-        {
-            ["test_accuracy"] = result.TestAccuracy,
-            ["test_loss"] = result.TestLoss,
-            ["test_count"] = result.TestCount,
-            ["train_count"] = train.Count,
-            ["best_epoch"] = result.BestEpoch,
-        };
+        var run = RunFolder.Create(s.Runs, "finetune");
+        run.WriteJson(run.Settings, new { source = sourceName, target, s.Size, s.Resize, s.Channels, copy = transfer.Copy.ToString(), transfer.Mode,
+            copied_lr_scale = transfer.CopiedLearningRateScale, conservative = options.Conservative.ToString(), s.Shots, s.TestFraction,
+            s.ValidationFraction, s.Stream, s.DecodeThreads, s.Baseline, options = training });
+        var preprocessing = SourceModel.Preprocessing(sourceName);
         Checkpoint.Save(run.Checkpoint, model, new CheckpointInfo
         {
             Architecture = model.Spec.Architecture,
             InputShape = model.Spec.InputShape,
             ClassNames = data.ClassNames.ToArray(),
-            Data = $"{settings.Target} ({data.Provenance}); fine-tuned from {settings.Source}",
-            Preprocessing = SourceModel.Preprocessing(sourceName),
-            Options = options.Training,
+            Data = $"{target} ({data.Provenance}); fine-tuned from {sourceName}",
+            Preprocessing = preprocessing,
+            Options = training,
             Epoch = result.History.Count,
             History = result.History,
-            Metrics = metrics,
+            Metrics = new Dictionary<string, double> { ["test_accuracy"] = result.TestAccuracy, ["test_loss"] = result.TestLoss, ["best_epoch"] = result.BestEpoch },
         });
         if (oldTask is not null && SourceModel.ClassNames(sourceName) is { } sourceClasses)
             Checkpoint.Save(Path.Combine(run.Path, "old-task.pt"), oldTask, new CheckpointInfo
@@ -205,31 +179,33 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
                 Architecture = oldTask.Spec.Architecture,
                 InputShape = oldTask.Spec.InputShape,
                 ClassNames = sourceClasses,
-                Preprocessing = SourceModel.Preprocessing(sourceName),
-                Data = $"source task of {settings.Source}, features fine-tuned on {settings.Target} with Learning without Forgetting",
+                Preprocessing = preprocessing,
+                Data = $"source task of {sourceName}, features fine-tuned on {target} with Learning without Forgetting",
             });
-        var scratch = outcome.Report.Scratch;
-        run.WriteJson(run.Metrics, new FinetuneMetrics(settings.Source!, settings.Target!, data.Provenance, settings.Stream, model.Spec.Architecture,
-            result.CopiedStages, result.NewStages, result.Mode, result.Conservative, settings.Shots, options.Training.Seed, threads, Machine.Current,
-            options.Training, new SplitCounts(train.Count, validation.Count, test.Count), metrics,
-            data.ClassNames.Zip(result.PerClassTestAccuracy).ToDictionary(p => p.First, p => p.Second), result.History, scratch, result.GainOverScratch));
-        run.SaveLearningCurve(result.History, $"{model.Spec.Architecture} fine-tuned on {settings.Target}");
+        MetricsJson.Write(run, "transfersharp.finetune/2", new { command = "finetune", source = sourceName, target, provenance = data.Provenance,
+            streamed = s.Stream, shots = s.Shots, seed = training.Seed, threads, options = training }, report);
+        run.SaveLearningCurve(result.History, $"{model.Spec.Architecture} fine-tuned on {target}");
 
         Tables.History(result.History);
         Tables.KeyValues("result",
         [
             ("source", sourceInfo),
-            ("copied stages", result.CopiedStages.Count == 0 ? "none (trained from scratch)"
-                : $"{string.Join(", ", result.CopiedStages)} ({options.Transfer.Mode.ToString().ToLowerInvariant()})"),
+            ("copied stages", result.CopiedStages.Count == 0 ? "none (trained from scratch)" : $"{string.Join(", ", result.CopiedStages)} ({mode})"),
             ("new stages", string.Join(", ", result.NewStages)),
             ("conservative", options.Conservative.ToString()),
-            ("training examples", settings.Shots is { } shots ? $"{train.Count} ({shots} per class)" : $"{train.Count}"),
+            ("training examples", s.Shots is { } shots ? $"{report.TrainCount} ({shots} per class)" : $"{report.TrainCount}"),
             ("test accuracy", $"{result.TestAccuracy:P2} ({result.TestCount} held-out examples)"),
-            .. (scratch is null ? Array.Empty<(string, string)>()
-                : [("from scratch", $"{scratch.TestAccuracy:P2}"), ("gain over scratch", $"{result.GainOverScratch * 100:+0.00;-0.00} points")]),
+            .. report.Scratch is not { } scratch ? Array.Empty<(string, string)>()
+                : [("from scratch", $"{scratch.TestAccuracy:P2}"), ("gain over scratch", $"{result.GainOverScratch * 100:+0.00;-0.00} points")],
             ("test loss", $"{result.TestLoss:0.0000}"),
             ("run folder", run.Path),
         ]);
         return 0;
+
+        TrainingSplit InMemory()
+        {
+            using var all = SourceModel.PrepareTarget(sourceName, s.Load(target));
+            return TrainingSplit.InMemory(all, s.TestFraction, s.ValidationFraction, training.Seed, s.Shots);
+        }
     }
 }

@@ -55,137 +55,87 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
             if (!b.Successful) return b;
             if (Tasks.Length == 0) return ValidationResult.Error("--task is required (once per task)");
             if (ParseSampling(Sampling) is null) return ValidationResult.Error($"--sampling '{Sampling}' is unknown (choose round-robin, proportional, weighted, all)");
-            if (ParseWeighting(Weighting) is null) return ValidationResult.Error($"--weighting '{Weighting}' is unknown (choose fixed, uncertainty)");
+            if (OptionValues.ParseEnum<LossWeighting>(Weighting) is null) return ValidationResult.Error($"--weighting '{Weighting}' is unknown (choose fixed, uncertainty)");
             if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
             if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
             if (Baseline is not ("none" or "alone")) return ValidationResult.Error($"--baseline must be none or alone, got '{Baseline}'");
-            var errors = ToOptions().Validate();
-            return errors.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", errors));
+            return OptionNames.Check(this, ToOptions().Validate());
         }
 
-        public MultiTaskOptions ToOptions()
+        public MultiTaskOptions ToOptions() => ApplyTo(new MultiTaskOptions()) with
         {
-            var d = new MultiTaskOptions();
-            var optimizer = GivenOptimizer ?? d.Optimizer;
-            return d with
-            {
-                Epochs = Epochs ?? d.Epochs,
-                BatchSize = BatchSize ?? d.BatchSize,
-                StepsPerEpoch = StepsPerEpoch,
-                Optimizer = optimizer,
-                LearningRate = LearningRateFor(optimizer) ?? d.LearningRate,
-                Momentum = Momentum ?? d.Momentum,
-                Schedule = GivenSchedule ?? d.Schedule,
-                WeightDecay = WeightDecay ?? d.WeightDecay,
-                Sampling = ParseSampling(Sampling) ?? TaskSampling.RoundRobin,
-                Weighting = ParseWeighting(Weighting) ?? LossWeighting.Fixed,
-                Seed = Seed,
-                Threads = Threads,
-            };
-        }
+            StepsPerEpoch = StepsPerEpoch,
+            Sampling = ParseSampling(Sampling) ?? TaskSampling.RoundRobin,
+            Weighting = OptionValues.ParseEnum<LossWeighting>(Weighting) ?? LossWeighting.Fixed,
+        };
 
-        internal static TaskSampling? ParseSampling(string s) =>
-            s == "all" ? TaskSampling.AllTasks : OptionValues.ParseEnum<TaskSampling>(s);
-
-        internal static LossWeighting? ParseWeighting(string s) => OptionValues.ParseEnum<LossWeighting>(s);
+        private static TaskSampling? ParseSampling(string s) => s == "all" ? TaskSampling.AllTasks : OptionValues.ParseEnum<TaskSampling>(s);
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         CtrlC.Run(cancellationToken, token => Run(settings, token));
 
-    private static int Run(Settings settings, CancellationToken cancellation)
+    private static int Run(Settings s, CancellationToken cancellation)
     {
-        var options = settings.ToOptions();
-        var sources = settings.Tasks.Select(TaskArgument.Parse).ToArray();
-        foreach (var dup in sources.Select((a, i) => (a.Name, Text: settings.Tasks[i])).GroupBy(a => a.Name).Where(g => g.Count() > 1))
-            throw new ArgumentException($"--task: {dup.Count()} tasks are named '{dup.Key}' ({string.Join(", ", dup.Select(a => a.Text))}); name them apart with @name=...");
-
+        var options = s.ToOptions();
+        var sources = s.Tasks.Select(TaskArgument.Parse).ToArray();
         int threads = Seeding.SetThreads(options.Threads);
         Seeding.SeedEverything(options.Seed);
-        using var split = Split(settings, sources);
-        var shape = split.Tasks[0].Train.ExampleShape;
-        var stageNames = MultiTaskSpec.StageNames(settings.Model, shape);
+        using var split = Split(s, sources);
         var experiment = new MultiTaskExperiment(new MultiTaskExperimentOptions
         {
-            Architecture = settings.Model,
-            SharedStages = MultiTaskSpec.ParseShared(settings.Shared, stageNames),
+            Architecture = s.Model,
+            SharedStages = MultiTaskSpec.ParseShared(s.Shared, MultiTaskSpec.StageNames(s.Model, split.Tasks[0].Train.ExampleShape)),
             Training = options,
-            Alone = settings.Baseline == "alone" ? sources.Select(a => a.Name).ToArray() : [],
+            Alone = s.Baseline == "alone" ? sources.Select(a => a.Name).ToArray() : [],
         }, split.Tasks);
 
         // Inputs are good: only now does the run leave a folder.
-        var run = RunFolder.Create(settings.Runs, "multitask");
-        run.WriteJson(run.Settings, new
-        {
-            tasks = settings.Tasks,
-            model = settings.Model,
-            shared = experiment.SharedStageNames,
-            settings.Size,
-            settings.Resize,
-            settings.Channels,
-            settings.TestFraction,
-            settings.ValidationFraction,
-            settings.Baseline,
-            options,
-        });
-        AnsiConsole.MarkupLine($"[bold]multitask[/] {sources.Length} tasks on one {Markup.Escape(settings.Model)} trunk " +
-                               $"({Markup.Escape(string.Join(", ", experiment.SharedStageNames))}; per task: {Markup.Escape(string.Join(", ", experiment.TaskStageNames))}), " +
-                               $"{FormatSampling(options.Sampling)}, {options.Weighting.ToString().ToLowerInvariant()} weights, {threads} threads, seed {options.Seed}; " +
-                               $"run folder {Markup.Escape(run.Path)}");
+        var run = RunFolder.Create(s.Runs, "multitask");
+        run.WriteJson(run.Settings, new { tasks = s.Tasks, model = s.Model, shared = experiment.SharedStageNames, s.Size, s.Resize, s.Channels,
+            s.TestFraction, s.ValidationFraction, s.Baseline, options });
+        AnsiConsole.MarkupLine($"[bold]multitask[/] {sources.Length} tasks on one {Markup.Escape(s.Model)} trunk ({Markup.Escape(string.Join(", ", experiment.SharedStageNames))}; " +
+                               $"per task: {Markup.Escape(string.Join(", ", experiment.TaskStageNames))}), sampling {s.Sampling}, {s.Weighting} weights, " +
+                               $"{threads} threads, seed {options.Seed}; run folder {Markup.Escape(run.Path)}");
         foreach (var p in split.Tasks)
             AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(p.Source.Name)}:[/] {Markup.Escape(p.Train.ToString())} -> train {p.Train.Count}, " +
                                    $"validation {p.Validation?.Count ?? 0}, test {p.Test.Count}");
 
-        using var outcome = RunsProgressBar.Run($"{sources.Length} tasks on {settings.Model}", progress => experiment.Run(progress, cancellation));
-        var (report, model, spec) = (outcome.Report, outcome.Model, outcome.Spec);
-        var metrics = MultiTaskMetrics.From(report, split, settings.Tasks, options.Seed, threads, options);
-        var taskInfos = split.Tasks.Select(p => new TaskInfo
-        {
-            Name = p.Source.Name,
-            ClassNames = p.Train.ClassNames.ToArray(),
-            InputShape = p.Train.ExampleShape,
-            Data = p.Provenance,
-        }).ToArray();
-        var history = report.Tasks.ToDictionary(t => t.Name, t => t.History);
+        using var outcome = RunsProgressBar.Run($"{sources.Length} tasks on {s.Model}", progress => experiment.Run(progress, cancellation));
+        var (report, model) = (outcome.Report, outcome.Model);
+        var tasks = split.Tasks.Zip(report.Tasks, (d, t) => (Data: d, Report: t)).ToArray();
         MultiTaskCheckpoint.Save(run.Checkpoint, model, new MultiTaskInfo
         {
-            Architecture = spec.Architecture,
-            SharedStages = spec.SharedStages,
+            Architecture = outcome.Spec.Architecture,
+            SharedStages = outcome.Spec.SharedStages,
             SharedStageNames = model.SharedStageNames,
-            Tasks = taskInfos,
+            Tasks = tasks.Select(t => new TaskInfo { Name = t.Report.Name, ClassNames = t.Report.ClassNames.ToArray(), InputShape = t.Data.Train.ExampleShape, Data = t.Data.Provenance }).ToArray(),
             Options = options,
             Epoch = report.Epochs.Count,
-            History = history,
-            Metrics = metrics.Metrics.ToDictionary(),
+            History = report.Tasks.ToDictionary(t => t.Name, t => t.History),
+            Metrics = report.Tasks.SelectMany(t => new[] { ($"{t.Name}/test_accuracy", t.TestAccuracy), ($"{t.Name}/test_loss", t.TestLoss) }).ToDictionary(),
         });
-        var taskFolder = Path.Combine(run.Path, "tasks");
-        foreach (var (info, t) in taskInfos.Zip(report.Tasks))
+        foreach (var (data, t) in tasks)
         {
-            using var single = model.ExportTask(info.Name);
-            Checkpoint.Save(Path.Combine(taskFolder, $"{info.Name}.pt"), single, new CheckpointInfo
+            using var single = model.ExportTask(t.Name);
+            Checkpoint.Save(Path.Combine(run.Path, "tasks", $"{t.Name}.pt"), single, new CheckpointInfo
             {
-                Architecture = spec.Architecture,
-                InputShape = info.InputShape,
-                ClassNames = info.ClassNames,
-                Data = info.Data,
+                Architecture = outcome.Spec.Architecture,
+                InputShape = data.Train.ExampleShape,
+                ClassNames = t.ClassNames.ToArray(),
+                Data = data.Provenance,
                 Epoch = report.Epochs.Count,
                 History = t.History,
                 Metrics = new Dictionary<string, double> { ["test_accuracy"] = t.TestAccuracy, ["test_loss"] = t.TestLoss },
             });
-            LearningCurvePlot.Save(Path.Combine(run.Path, $"learning-curve-{info.Name}.png"),
+            LearningCurvePlot.Save(Path.Combine(run.Path, $"learning-curve-{t.Name}.png"),
                 t.History.Select(h => new EpochRecord(h.Epoch, h.TrainLoss, h.TrainAccuracy, h.ValidationLoss, h.ValidationAccuracy)).ToArray(),
-                $"task {info.Name} ({settings.Model}, {sources.Length} tasks)");
+                $"task {t.Name} ({s.Model}, {sources.Length} tasks)");
         }
-        run.WriteJson(run.Metrics, metrics);
+        MetricsJson.Write(run, "transfersharp.multitask/2", new { command = "multitask", task_values = s.Tasks,
+            task_data = split.Tasks.Select(t => t.Provenance), seed = options.Seed, threads, options }, report);
 
-        EpochTable(report, options.Weighting == LossWeighting.Uncertainty);
-        bool alone = report.Tasks.Any(t => t.AloneTestAccuracy is not null);
-        var table = new Table().Title("tasks").AddColumns(["task", "classes", "train", "test", "test accuracy", .. alone ? new[] { "alone", "gain" } : [], "test loss", "loss weight", "steps"]);
-        foreach (var t in report.Tasks)
-            table.AddRow([Markup.Escape(t.Name), $"{t.ClassNames.Count}", $"{t.TrainCount:N0}", $"{t.TestCount:N0}", $"{t.TestAccuracy:P2}",
-                .. alone ? new[] { $"{t.AloneTestAccuracy:P2}", $"{t.GainOverAlone * 100:+0.00;-0.00}" } : [],
-                $"{t.TestLoss:0.0000}", $"{t.FinalLossWeight:0.###}", $"{t.Steps:N0}"]);
-        AnsiConsole.Write(table);
+        MultiTaskTables.Write(report, options.Weighting == LossWeighting.Uncertainty);
         Tables.KeyValues("result",
         [
             ("training speed", $"{report.Epochs.Average(e => e.ExamplesPerSecond):N0} images/s on {threads} threads"),
@@ -196,44 +146,15 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
     }
 
     /// <summary>The library's no-leak split (<see cref="MultiTaskSplit"/>), its errors naming the --task value.</summary>
-    internal static MultiTaskSplit Split(Settings settings, IReadOnlyList<TaskSource> sources)
+    private static MultiTaskSplit Split(Settings s, IReadOnlyList<TaskSource> sources)
     {
-        var data = new DataOptions { ImageSize = settings.Size, Rgb = settings.Channels != 1, Resize = settings.Resize, Channels = settings.Channels };
         try
         {
-            return MultiTaskSplit.Create(sources, data, settings.TestFraction, settings.ValidationFraction, settings.Seed);
+            return MultiTaskSplit.Create(sources, new DataOptions { ImageSize = s.Size, Rgb = s.Channels != 1, Resize = s.Resize, Channels = s.Channels }, s.TestFraction, s.ValidationFraction, s.Seed);
         }
         catch (TaskDataException e)
         {
-            throw new ArgumentException($"--task '{settings.Tasks[e.Index]}': {e.InnerException!.Message}", e);
+            throw new ArgumentException($"--task '{s.Tasks[e.Index]}': {e.InnerException!.Message}", e);
         }
-    }
-
-    private static string FormatSampling(TaskSampling s) => s switch
-    {
-        TaskSampling.RoundRobin => "round-robin sampling",
-        TaskSampling.Proportional => "sampling proportional to size",
-        TaskSampling.Weighted => "weighted sampling",
-        _ => "every task every step",
-    };
-
-    private static void EpochTable(MultiTaskReport report, bool learnt)
-    {
-        var t = new Table().Title("validation accuracy per epoch").AddColumn("epoch");
-        foreach (var task in report.Tasks) t.AddColumn(Markup.Escape(learnt ? $"{task.Name} (weight)" : task.Name));
-        t.AddColumn("s");
-        foreach (var e in report.Epochs)
-        {
-            var cells = new List<string> { $"{e.Epoch}" };
-            foreach (var task in report.Tasks)
-            {
-                var h = task.History[e.Epoch - 1];
-                string acc = h.ValidationAccuracy is { } a ? $"{a:P2}" : $"train {h.TrainAccuracy:P1}";
-                cells.Add(learnt ? $"{acc} ({e.LossWeights[task.Name]:0.###})" : acc);
-            }
-            cells.Add($"{e.Seconds:0.0}");
-            t.AddRow(cells.ToArray());
-        }
-        AnsiConsole.Write(t);
     }
 }

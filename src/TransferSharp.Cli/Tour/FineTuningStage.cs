@@ -41,20 +41,16 @@ internal static class FineTuningStage
         // From scratch, then copied and frozen, copied and fine-tuned, fine-tuned with L2-SP.
         var experiment = new FineTuningExperiment(new FineTuningExperimentOptions { Training = targetOptions });
         using var outcome = experiment.Run(sourceModel, targetTrain, validation, targetTest, new ScaledRuns(progress, 0.5, 1), cancel);
-        var report = outcome.Report;
-        var (fromScratch, frozen, fineTuned, l2sp) = (report.Scratch!.TestAccuracy, report.Variants[0].TestAccuracy,
-            report.Variants[1].TestAccuracy, report.Variants[2].TestAccuracy);
-        var histories = report.Variants.Prepend(report.Scratch).Select(r => (r.Name, r.History)).ToArray();
-
+        var (scratch, variants) = (outcome.Report.Scratch!, outcome.Report.Variants);
         var curves = tour.File("finetune", "learning-curves.png");
         TourCurves.Save(curves, $"target validation accuracy ({validation.Count} images), {Shots} labels per class", "accuracy",
-            histories.Select(h => new TourCurves.Curve(h.Name, h.History.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray())).ToArray());
+            variants.Prepend(scratch).Select(r => new TourCurves.Curve(r.Name, r.History.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray())).ToArray());
         return new StageOutcome($"Fashion-MNIST classes 0-4 (source) -> 5-9 (target), {Shots} labelled target images per class", "accuracy",
-            "trained from scratch", fromScratch, "layer transfer (copied layers, fine-tuned)", fineTuned,
+            "trained from scratch", scratch.TestAccuracy, "layer transfer (copied layers, fine-tuned)", variants[1].TestAccuracy,
             [(curves, "learning curves on the target: from scratch against the three ways of starting from the source's layers")],
-            [StageDetail.Percent("copied layers, frozen", frozen), StageDetail.Count("target test images", targetTest.Count)])
+            [StageDetail.Percent("copied layers, frozen", variants[0].TestAccuracy), StageDetail.Count("target test images", targetTest.Count)])
         {
-            OtherMethods = [new MethodScore("conservative training (fine-tuned with L2-SP)", l2sp)],
+            OtherMethods = [new MethodScore("conservative training (fine-tuned with L2-SP)", variants[2].TestAccuracy)],
         };
     }
 }

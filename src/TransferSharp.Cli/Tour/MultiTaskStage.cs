@@ -36,14 +36,12 @@ internal static class MultiTaskStage
         var experiment = new MultiTaskExperiment(new MultiTaskExperimentOptions { Architecture = "lenet", Training = options, Alone = ["digits04"] }, tasks);
         using var outcome = experiment.Run(new ScaledRuns(progress, 0, 1), cancel);
         var small04 = outcome.Report.Tasks[0];
-        var alone = (Accuracy: small04.AloneTestAccuracy!.Value, History: small04.AloneHistory!);
-        var together = (Accuracy: small04.TestAccuracy, small04.History);
         var curves = tour.File("multitask", "learning-curves.png");
         TourCurves.Save(curves, $"digits 0-4: validation accuracy ({validation.Count} images), {Shots} labels per class", "accuracy",
-            new TourCurves.Curve("trained alone", alone.History.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray()),
-            new TourCurves.Curve("multitask with digits 5-9", together.History.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray()));
+            new TourCurves.Curve("trained alone", small04.AloneHistory!.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray()),
+            new TourCurves.Curve("multitask with digits 5-9", small04.History.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray()));
         return new StageOutcome($"MNIST digits 0-4 with {Shots} labels per class, alone or with digits 5-9 ({related.Count} labelled)", "accuracy",
-            "trained alone", alone.Accuracy, "multitask with digits 5-9", together.Accuracy,
+            "trained alone", small04.AloneTestAccuracy!.Value, "multitask with digits 5-9", small04.TestAccuracy,
             [(curves, "learning curves of the small task (digits 0-4), alone and trained together with digits 5-9")],
             [StageDetail.Count("labelled images of digits 0-4", smallTrain.Count), StageDetail.Count("test images", smallTest.Count)]);
     }

@@ -1,3 +1,5 @@
+using TransferSharp.Training;
+
 namespace TransferSharp.Data;
 
 /// <summary>
@@ -47,7 +49,7 @@ public sealed class TrainingSplit : IDisposable
     /// <param name="validationFraction">Validation part of the rest (seed + 1); 0 = validate on the test part.</param>
     /// <param name="seed">Seeds the splits.</param>
     /// <param name="shots">Keep only this many training examples per class (seed + 2).</param>
-    /// <exception cref="ArgumentException">No labels; or (message starting <c>shots K:</c>) a class with fewer than K training examples.</exception>
+    /// <exception cref="ArgumentException">No labels; or (an <see cref="InvalidOptionsException"/> of field <c>Shots</c>) a class with fewer than K training examples.</exception>
     public static TrainingSplit InMemory(Dataset all, double testFraction, double validationFraction, int seed, int? shots = null)
     {
         if (!all.HasLabels) throw new ArgumentException("the dataset has no labels to train on");
@@ -61,7 +63,7 @@ public sealed class TrainingSplit : IDisposable
             catch (ArgumentException e)
             {
                 pool.Dispose(); test.Dispose(); if (validation != test) validation.Dispose();
-                throw new ArgumentException($"shots {k}: {e.Message}", e);
+                throw new InvalidOptionsException([new("Shots", $"shots {k}: {e.Message}")]);
             }
             pool.Dispose();
         }

@@ -145,10 +145,12 @@ public sealed class FineTuningExperiment
     /// <param name="test">The held-out test part.</param>
     /// <param name="progress">Training progress of each network.</param>
     /// <param name="cancellation">Stops training.</param>
+    /// <exception cref="InvalidOptionsException">A variant's stages cannot be copied from <paramref name="source"/> (checked before any training).</exception>
     public FineTuningOutcome Run(StagedModel source, IBatchSource train, IBatchSource? validation, IBatchSource test,
         IProgress<ExperimentProgress>? progress = null, CancellationToken cancellation = default)
     {
         if (!train.HasLabels) throw new ArgumentException($"training set '{train.Name}' has no labels");
+        InvalidOptionsException.ThrowIfAny(CopyErrors(source, new ModelSpec(source.Spec.Architecture, train.ExampleShape, train.ClassNames.Count)));
         int runs = options.Variants.Count + (options.Scratch ? 1 : 0), run = 0;
         StagedModel? scratchModel = null;
         var models = new List<StagedModel>();
@@ -197,4 +199,19 @@ public sealed class FineTuningExperiment
         IProgress<TrainingProgress>? Forward(int index, string name) => progress is null ? null
             : new SyncProgress<TrainingProgress>(p => progress.Report(new ExperimentProgress(index, runs, name, p)));
     }
+
+    // Each variant's stage selection resolved against the source before anything trains; an error's field is
+    // Variants[i].Transfer.Copy, so a front end names its option.
+    private OptionError[] CopyErrors(StagedModel source, ModelSpec target) => options.Variants.SelectMany((v, i) =>
+    {
+        try
+        {
+            v.Transfer.Copy.Resolve(source, target);
+            return Array.Empty<OptionError>();
+        }
+        catch (ArgumentException e)
+        {
+            return [new OptionError($"Variants[{i}].Transfer.Copy", options.Variants.Count == 1 ? e.Message : $"{v.Name}: {e.Message}")];
+        }
+    }).ToArray();
 }

@@ -32,7 +32,7 @@ public sealed record LayerTransferOptions
         if (Copy.Kind is StageSelectionKind.First or StageSelectionKind.Last && Copy.Count is < 1)
             e.Add(new(nameof(Copy), $"copy count must be at least 1, got {Copy.Count}"));
         if (Copy.Kind == StageSelectionKind.Named && Copy.Names.Count == 0) e.Add(new(nameof(Copy), "copy names no stages"));
-        if (Copy.Kind == StageSelectionKind.None && Mode == CopiedStageMode.Frozen) e.Add(new(nameof(Copy), "copy is none, so there is nothing to freeze"));
+        if (Copy.Kind == StageSelectionKind.None && Mode == CopiedStageMode.Frozen) e.Add(new(nameof(Copy), "copy none leaves nothing to freeze"));
         return e;
     }
     /// <summary>Throws <see cref="InvalidOptionsException"/> naming every bad field.</summary>

@@ -96,9 +96,9 @@ public sealed class FinetuneCliTests
         Assert.Contains("from scratch", r.Stdout);
         var run = Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "runs")));
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
-        Assert.Empty(metrics.RootElement.GetProperty("copied_stages").EnumerateArray());
-        Assert.Equal(["block1", "block2", "block3", "head"], metrics.RootElement.GetProperty("new_stages").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(50, metrics.RootElement.GetProperty("split").GetProperty("train").GetInt32());
+        Assert.Empty(metrics.RootElement.GetProperty("variants")[0].GetProperty("copied_stages").EnumerateArray());
+        Assert.Equal(["block1", "block2", "block3", "head"], metrics.RootElement.GetProperty("variants")[0].GetProperty("new_stages").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(50, metrics.RootElement.GetProperty("train_count").GetInt32());
         var refused = CliRunner.Run(dir.Path, "finetune", "--source", source, "--target", "optdigits:5-9", "--copy", "none", "--freeze");
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("--copy none", Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
@@ -126,8 +126,8 @@ public sealed class FinetuneCliTests
         foreach (var f in new[] { "metrics.json", "model.pt", "model.json", "old-task.pt", "learning-curve.png", "run.json" })
             Assert.True(File.Exists(Path.Combine(run, f)), $"{f} missing");
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
-        Assert.Equal(["block1", "block2"], metrics.RootElement.GetProperty("copied_stages").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(100, metrics.RootElement.GetProperty("split").GetProperty("train").GetInt32());
+        Assert.Equal(["block1", "block2"], metrics.RootElement.GetProperty("variants")[0].GetProperty("copied_stages").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(100, metrics.RootElement.GetProperty("train_count").GetInt32());
         Assert.Contains("test accuracy", r.Stdout);
     }
 }

@@ -36,7 +36,7 @@ public sealed class MultiTaskCliTests
     }
 
     [Theory]
-    [InlineData("multitask --task mnist --task mnist", "2 tasks are named 'mnist'")]
+    [InlineData("multitask --task mnist --task mnist", "task name 'mnist' is used 2 times")]
     [InlineData("multitask --task mnist@shots=5000", "--task 'mnist@shots=5000'")]
     [InlineData("multitask --task mnist --task optdigits", "has 1x8x8 examples but task 'mnist' has 1x28x28")]
     [InlineData("multitask --task mnist:0-4 --task mnist:5-9 --shared first:9", "--shared 'first:9'")]
@@ -78,10 +78,10 @@ public sealed class MultiTaskCliTests
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
         var tasks = metrics.RootElement.GetProperty("tasks").EnumerateArray().ToArray();
         Assert.Equal(["mnist-0-4", "parity"], tasks.Select(t => t.GetProperty("name").GetString()));
-        Assert.Equal(25, tasks[0].GetProperty("split").GetProperty("train").GetInt32());          // 5 shots x 5 classes
-        Assert.Equal(["even", "odd"], tasks[1].GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(25, tasks[0].GetProperty("train_count").GetInt32());          // 5 shots x 5 classes
+        Assert.Equal(["even", "odd"], tasks[1].GetProperty("class_names").EnumerateArray().Select(c => c.GetString()));
         // Both tasks share the source's test images; both learn well above chance (20% and 50%) in 30 steps.
-        Assert.Equal(tasks[0].GetProperty("split").GetProperty("test").GetInt32(), tasks[1].GetProperty("split").GetProperty("test").GetInt32());
+        Assert.Equal(tasks[0].GetProperty("test_count").GetInt32(), tasks[1].GetProperty("test_count").GetInt32());
         Assert.True(tasks[0].GetProperty("test_accuracy").GetDouble() > 0.5, r.Stdout);
         Assert.True(tasks[1].GetProperty("test_accuracy").GetDouble() > 0.7, r.Stdout);
         Assert.Contains("parity", r.Stdout);

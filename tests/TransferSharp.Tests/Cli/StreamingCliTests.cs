@@ -46,10 +46,10 @@ public sealed class StreamingCliTests
         var inMemory = Finetune("memory");
         var streamed = Finetune("streamed", "--stream", "--decode-threads", "2");
         Assert.True(streamed.GetProperty("streamed").GetBoolean());
-        Assert.Equal(inMemory.GetProperty("metrics").GetProperty("test_accuracy").GetDouble(),
-            streamed.GetProperty("metrics").GetProperty("test_accuracy").GetDouble());
+        Assert.Equal(inMemory.GetProperty("variants")[0].GetProperty("test_accuracy").GetDouble(),
+            streamed.GetProperty("variants")[0].GetProperty("test_accuracy").GetDouble());
         // Everything but the timings is the same epoch by epoch.
-        static string[] Learning(JsonElement m) => m.GetProperty("history").EnumerateArray()
+        static string[] Learning(JsonElement m) => m.GetProperty("variants")[0].GetProperty("history").EnumerateArray()
             .Select(e => string.Join(" ", e.EnumerateObject().Where(p => !p.Name.Contains("second", StringComparison.OrdinalIgnoreCase)).Select(p => $"{p.Name}={p.Value}")))
             .ToArray();
         Assert.Equal(2, Learning(inMemory).Length);

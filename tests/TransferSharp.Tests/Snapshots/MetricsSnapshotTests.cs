@@ -59,8 +59,10 @@ public sealed class MetricsSnapshotTests
             "--runs", dir.File("source"));
         Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
         var source = Path.Combine(Assert.Single(Directory.GetDirectories(dir.File("source"))), "model.pt");
-        Snapshot("finetune", (source, "SOURCE_RUN/model.pt"), ["split.train", "split.validation", "split.test",
-                "metrics.test_accuracy", "metrics.test_loss", "metrics.best_epoch", .. SupervisedHistory],
+        Snapshot("finetune", (source, "SOURCE_RUN/model.pt"), [new("split.train", "train_count"), new("split.validation", "validation_count"),
+                new("split.test", "test_count"), new("metrics.test_accuracy", "variants[0].test_accuracy"),
+                new("metrics.test_loss", "variants[0].test_loss"), new("metrics.best_epoch", "variants[0].best_epoch"),
+                .. SupervisedHistory.Select(p => new Pick(p.Label, "variants[0]." + p.At))],
             "finetune", "--source", source, "--target", "optdigits:5-9", "--shots", "10", "--epochs", "3", "--conservative", "l2sp=0.01",
             "--copied-lr-scale", "0.5", "--seed", "1", "--threads", "1");
     }
@@ -105,7 +107,7 @@ public sealed class MetricsSnapshotTests
     {
         Pick[] task(int i) =>
         [
-            $"tasks[{i}].split.train", $"tasks[{i}].split.test", $"tasks[{i}].test_accuracy", $"tasks[{i}].test_loss",
+            new($"tasks[{i}].split.train", $"tasks[{i}].train_count"), new($"tasks[{i}].split.test", $"tasks[{i}].test_count"), $"tasks[{i}].test_accuracy", $"tasks[{i}].test_loss",
             $"tasks[{i}].steps", $"tasks[{i}].final_loss_weight", $"tasks[{i}].history[*].train_loss", $"tasks[{i}].history[*].train_accuracy",
             $"tasks[{i}].history[*].learning_rate",
         ];
