@@ -5,8 +5,8 @@ using TransferSharp.Training;
 namespace TransferSharp.Cli;
 
 /// <summary>
-/// Exit codes and error lines. Bad input (a wrong option, a missing or malformed file) is one line and exit 2; anything
-/// else is a bug: "internal error", exit 1. <c>--verbose</c> adds the stack trace to either.
+/// Exit codes and error lines. Bad input (a wrong option, a missing or malformed file) is one line and exit 2; a
+/// diverged training run is one line and exit 1; anything else is a bug: "internal error", exit 1. <c>--verbose</c> adds the stack trace to either.
 /// </summary>
 internal static class CliErrors
 {
@@ -34,10 +34,14 @@ internal static class CliErrors
         {
             var root = e is CommandRuntimeException or CommandParseException ? e : Unwrap(e);
             bool badInput = IsBadInput(root);
-            var message = root is InvalidOptionsException invalid && settings?.Invoke() is { } type
-                ? string.Join("; ", invalid.Errors.Select(x => OptionNames.Message(type, x)))
-                : OneLine(root.Message);
-            error.WriteLine(badInput ? $"error: {message}" : $"internal error: {message}{(verbose ? "" : " (run with --verbose for the stack trace)")}");
+            var message = root switch
+            {
+                InvalidOptionsException invalid when settings?.Invoke() is { } type => string.Join("; ", invalid.Errors.Select(x => OptionNames.Message(type, x))),
+                // A failed run, not a bug: the user's learning rate (or data) made the loss NaN or infinite.
+                NonFiniteLossException d => FormattableString.Invariant($"training diverged: loss {d.Loss} at epoch {d.Epoch} step {d.Step}; lower --lr"),
+                _ => OneLine(root.Message),
+            };
+            error.WriteLine(badInput || root is NonFiniteLossException ? $"error: {message}" : $"internal error: {message}{(verbose ? "" : " (run with --verbose for the stack trace)")}");
             if (verbose) error.WriteLine(e);
             return badInput ? BadInput : Bug;
         }

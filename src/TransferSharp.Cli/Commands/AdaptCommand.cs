@@ -230,7 +230,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         var experiment = new AdaptationExperimentOptions { Training = options, Baseline = !settings.NoBaseline, FeatureMapPoints = settings.Tsne };
         if (settings.Tsne > 0) AnsiConsole.MarkupLine("[grey]t-SNE of the features follows the training...[/]");
         using var report = AdaptationExperiment.Run(pair, spec, experiment,
-            (r, train) => TrainingProgressBar.Run(r == AdaptationRun.Baseline ? "source-only baseline" : $"{method} {settings.Source} -> {settings.Target}", train),
+            (r, train) => ProgressBar.Run(r == AdaptationRun.Baseline ? "source-only baseline" : $"{method} {settings.Source} -> {settings.Target}", train),
             cancellation,
             (e, network) => Checkpoint.Save(run.Checkpoint, network.Classifier, info with { Epoch = e.Epoch, Bottleneck = network.BottleneckWidth }));
         var m = report.Metrics;

@@ -173,7 +173,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
                                $"{(settings.Shots is { } s ? $" ({s} per class)" : "")}, validation {validation.Count}, test {test.Count}; " +
                                (copied.Count == 0 ? "copy nothing (from scratch), " : $"copy {Markup.Escape(string.Join(", ", copied))} ({options.Transfer.Mode.ToString().ToLowerInvariant()}), ") +
                                $"{threads} threads, seed {options.Training.Seed}; run folder {Markup.Escape(run.Path)}");
-        using var outcome = RunsProgressBar.Run($"{source.Spec.Architecture} -> {settings.Target}",
+        using var outcome = ProgressBar.Run($"{source.Spec.Architecture} -> {settings.Target}",
             progress => experiment.Run(source, train, validation, test, progress, cancellation));
         var result = outcome.Report.Variants[0];
         var model = outcome.Models[0];

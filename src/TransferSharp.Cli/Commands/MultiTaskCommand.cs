@@ -136,7 +136,7 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
             AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(p.Source.Name)}:[/] {Markup.Escape(p.Train.ToString())} -> train {p.Train.Count}, " +
                                    $"validation {p.Validation?.Count ?? 0}, test {p.Test.Count}");
 
-        using var outcome = RunsProgressBar.Run($"{sources.Length} tasks on {settings.Model}", progress => experiment.Run(progress, cancellation));
+        using var outcome = ProgressBar.Run($"{sources.Length} tasks on {settings.Model}", progress => experiment.Run(progress, cancellation));
         var (report, model, spec) = (outcome.Report, outcome.Model, outcome.Spec);
         var metrics = MultiTaskMetrics.From(report, split, settings.Tasks, options.Seed, threads, options);
         var taskInfos = split.Tasks.Select(p => new TaskInfo

@@ -45,7 +45,7 @@ internal static class SelfTaughtRun
 
     /// <summary>Trains the autoencoder (<paramref name="train"/>: the experiment's step) under a progress bar.</summary>
     public static AutoencoderResult TrainAutoencoder(SelfTaughtSettings settings, Func<IProgress<TransferSharp.Training.TrainingProgress>, AutoencoderResult> train) =>
-        AutoencoderProgressBar.Run($"{settings.Autoencoder} autoencoder on {settings.Source}", train);
+        ProgressBar.Run($"{settings.Autoencoder} autoencoder on {settings.Source}", train, loss: "reconstruction", accuracy: false);
 
     /// <summary>reconstructions.png: rows of source and target examples, each followed by its reconstruction.</summary>
     public static void SaveReconstructions(string path, Autoencoder model, Dataset source, Dataset target, int count = 12)

@@ -93,7 +93,7 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
         {
             AnsiConsole.MarkupLine($"A = {Markup.Escape(string.Join(", ", s.A))}; B = {Markup.Escape(string.Join(", ", s.B))} ({Markup.Escape(s.Description)})");
             var experiment = new TransferabilityExperiment(options);
-            results.Add(ExperimentProgressBar.Run(s.Description.Split(':')[0], progress => experiment.Run(data, s, progress, cancellation)));
+            results.Add(ProgressBar.Run(s.Description.Split(':')[0], progress => experiment.Run(data, s, progress, cancellation)));
         }
 
         for (int i = 0; i < results.Count; i++)

@@ -156,7 +156,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
                                $"{Markup.Escape(options.Architecture)}, {threads} threads, seed {options.Seed}; run folder {Markup.Escape(run.Path)}");
         if (wordReport is not null) PrintWordReport(wordReport);
 
-        var outcome = TrainingProgressBar.Run($"{MethodName(method)} on {settings.Data}",
+        var outcome = ProgressBar.Run($"{MethodName(method)} on {settings.Data}",
             progress => ZeroShotExperiment.Run(split, aligned, method, options, evaluation, progress, cancellation));
         using var model = outcome.Model;
         var report = outcome.Report;

@@ -80,24 +80,4 @@ internal class TrainerSettings : RunFolderSettings
         return (T)o;
     }
 
-    /// <summary>
-    /// As <see cref="ApplyTo{T}"/> for <see cref="TrainingOptions"/>, which does not derive from
-    /// <see cref="TrainerOptions"/> yet. DELETE once it does (the `loop` branch): the generic overload then serves.
-    /// </summary>
-    public TrainingOptions ApplyTo(TrainingOptions o)
-    {
-        var optimizer = GivenOptimizer ?? o.Optimizer;
-        return o with
-        {
-            Epochs = Epochs ?? o.Epochs,
-            BatchSize = BatchSize ?? o.BatchSize,
-            Optimizer = optimizer,
-            LearningRate = LearningRateFor(optimizer) ?? o.LearningRate,
-            Momentum = Momentum ?? o.Momentum,
-            WeightDecay = WeightDecay ?? o.WeightDecay,
-            Schedule = GivenSchedule ?? o.Schedule,
-            Seed = WasGiven(nameof(Seed)) ? Seed : o.Seed,
-            Threads = WasGiven(nameof(Threads)) ? Threads : o.Threads,
-        };
-    }
 }

@@ -59,9 +59,3 @@ internal static class TourRunner
         return string.IsNullOrEmpty(line) ? e.GetType().Name : line;
     }
 }
-
-/// <summary>Reports on the calling (training) thread; Progress&lt;T&gt; would post to the thread pool.</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}
