@@ -33,13 +33,13 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            if (Only is { } only)
-                foreach (var id in only.Split(',', StringSplitOptions.TrimEntries))
-                    if (TourStages.All.All(s => s.Id != id))
-                        return ValidationResult.Error($"--only: no stage '{id}' (stages: {string.Join(", ", TourStages.All.Select(s => s.Id))})");
-            if (Quick && Tiny) return ValidationResult.Error("--quick and --tiny: choose one");
-            return base.Validate();
+            if (Ids.FirstOrDefault(id => TourStages.All.All(s => s.Id != id)) is { } unknown)
+                return ValidationResult.Error($"--only: no stage '{unknown}' (stages: {string.Join(", ", TourStages.All.Select(s => s.Id))})");
+            return Quick && Tiny ? ValidationResult.Error("--quick and --tiny: choose one") : base.Validate();
         }
+
+        /// <summary>The stage ids of --only; none when it is not given.</summary>
+        public string[] Ids => Only?.Split(',', StringSplitOptions.TrimEntries) ?? [];
 
         public TourScale Scale => Tiny ? TourScale.Tiny : Quick ? TourScale.Quick : TourScale.Full;
     }
@@ -49,10 +49,7 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
 
     private static int Run(Settings settings, CancellationToken cancellation)
     {
-        var stages = settings.Only is { } only
-            ? TourStages.All.Where(s => only.Split(',', StringSplitOptions.TrimEntries).Contains(s.Id)).ToList()
-            : TourStages.All.ToList();
-        if (stages.Count == 0) throw new InvalidOperationException("the tour has no stages yet");
+        var stages = TourStages.All.Where(s => settings.Only is null || settings.Ids.Contains(s.Id)).ToList();
         if (settings.FailStage is { } failing)
             stages = stages.Select(s => s.Id != failing ? s : s with
             {
@@ -101,14 +98,14 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
                 status = r.Status.ToString().ToLowerInvariant(),
                 error = r.Error,
                 seconds = r.Seconds,
-                experiment = r.Outcome?.Experiment,
-                metric = r.Outcome?.Metric,
-                baseline_name = r.Outcome?.BaselineName,
-                baseline = r.Outcome?.Baseline,
-                method_name = r.Outcome?.MethodName,
-                method = r.Outcome?.Method,
-                gain = r.Outcome?.Gain,
-                other_methods = r.Outcome?.OtherMethods.Select(m => new { name = m.Name, value = m.Value, gain = m.Value - r.Outcome.Baseline }),
+                r.Outcome?.Experiment,
+                r.Outcome?.Metric,
+                r.Outcome?.BaselineName,
+                r.Outcome?.Baseline,
+                r.Outcome?.MethodName,
+                r.Outcome?.Method,
+                r.Outcome?.Gain,
+                other_methods = r.Outcome?.OtherMethods.Select(m => new { m.Name, m.Value, gain = m.Value - r.Outcome.Baseline }),
                 details = r.Outcome?.Details.ToDictionary(d => d.Name, d => d.Value),
             }),
         });
