@@ -44,11 +44,7 @@ internal class TrainerSettings : RunFolderSettings
     {
         var b = base.Validate();
         if (!b.Successful) return b;
-        if (Optimizer is { } o && OptionValues.ParseEnum<OptimizerKind>(o) is null)
-            return ValidationResult.Error($"--optimizer '{o}' is unknown (choose adam, adamw, sgd)");
-        if (Schedule is { } s && OptionValues.ParseEnum<ScheduleKind>(s) is null)
-            return ValidationResult.Error($"--schedule '{s}' is unknown (choose cosine, constant, step, inverse-decay)");
-        return ValidationResult.Success();
+        return OptionValues.OptimizerError(Optimizer ?? "adam", Schedule ?? "cosine") is { } error ? ValidationResult.Error(error) : ValidationResult.Success();
     }
 
     /// <summary>The optimiser given, if any (validation has rejected unknown names).</summary>
@@ -79,5 +75,4 @@ internal class TrainerSettings : RunFolderSettings
         if (WasGiven(nameof(Threads))) o = o with { Threads = Threads };
         return (T)o;
     }
-
 }
