@@ -31,12 +31,10 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
         [CommandOption("--fail-stage <STAGE>", IsHidden = true)]
         public string? FailStage { get; init; }
 
-        public override ValidationResult Validate()
-        {
-            if (Ids.FirstOrDefault(id => TourStages.All.All(s => s.Id != id)) is { } unknown)
-                return ValidationResult.Error($"--only: no stage '{unknown}' (stages: {string.Join(", ", TourStages.All.Select(s => s.Id))})");
-            return Quick && Tiny ? ValidationResult.Error("--quick and --tiny: choose one") : base.Validate();
-        }
+        public override ValidationResult Validate() => Then(base.Validate(),
+            Ids.FirstOrDefault(id => TourStages.All.All(s => s.Id != id)) is { } unknown
+                ? $"--only: no stage '{unknown}' (stages: {string.Join(", ", TourStages.All.Select(s => s.Id))})"
+                : Quick && Tiny ? "--quick and --tiny: choose one" : null);
 
         /// <summary>The stage ids of --only; none when it is not given.</summary>
         public string[] Ids => Only?.Split(',', StringSplitOptions.TrimEntries) ?? [];
@@ -63,13 +61,13 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
         string scale = settings.Scale.ToString().ToLowerInvariant();
         AnsiConsole.MarkupLine($"[bold]tour[/] {scale}, {stages.Count} stages, {threads} threads, seed {settings.Seed}; run folder {Markup.Escape(run.Path)}");
 
-        var records = new List<StageRecord>();
+        IReadOnlyList<StageRecord> records = [];
         AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
             {
                 var tasks = stages.Select(s => ctx.AddTask(Markup.Escape(s.Family), autoStart: false, maxValue: 1.0)).ToArray();
-                records.AddRange(TourRunner.Run(stages, tour, cancellation,
+                records = TourRunner.Run(stages, tour, cancellation,
                     started: i => tasks[i].StartTask(),
                     progress: (i, f) => tasks[i].Value = f,
                     finished: (i, r) =>
@@ -77,7 +75,7 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
                         tasks[i].Description = Markup.Escape($"{r.Stage.Family}: {r.Status.ToString().ToLowerInvariant()}");
                         if (r.Status == StageStatus.Ok) tasks[i].Value = tasks[i].MaxValue;
                         tasks[i].StopTask();
-                    }));
+                    });
             });
 
         // Written whatever happened: failed and interrupted stages are marked, finished ones keep their results.
@@ -85,26 +83,11 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
         TourReport.Save(reportPath, records, settings.Scale, settings.Seed, threads);
         run.WriteJson(run.Metrics, new
         {
-            command = "tour",
-            quick = settings.Scale != TourScale.Full,
-            scale,
-            seed = settings.Seed,
-            threads,
+            command = "tour", quick = settings.Scale != TourScale.Full, scale, seed = settings.Seed, threads,
             stages = records.Select(r => new
             {
-                id = r.Stage.Id,
-                family = r.Stage.Family,
-                ok = r.Status == StageStatus.Ok,
-                status = r.Status.ToString().ToLowerInvariant(),
-                error = r.Error,
-                seconds = r.Seconds,
-                r.Outcome?.Experiment,
-                r.Outcome?.Metric,
-                r.Outcome?.BaselineName,
-                r.Outcome?.Baseline,
-                r.Outcome?.MethodName,
-                r.Outcome?.Method,
-                r.Outcome?.Gain,
+                r.Stage.Id, r.Stage.Family, ok = r.Status == StageStatus.Ok, status = r.Status.ToString().ToLowerInvariant(), r.Error, r.Seconds,
+                r.Outcome?.Experiment, r.Outcome?.Metric, r.Outcome?.BaselineName, r.Outcome?.Baseline, r.Outcome?.MethodName, r.Outcome?.Method, r.Outcome?.Gain,
                 other_methods = r.Outcome?.OtherMethods.Select(m => new { m.Name, m.Value, gain = m.Value - r.Outcome.Baseline }),
                 details = r.Outcome?.Details.ToDictionary(d => d.Name, d => d.Value),
             }),

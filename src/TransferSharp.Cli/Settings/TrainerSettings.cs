@@ -40,12 +40,7 @@ internal class TrainerSettings : RunFolderSettings
     [Description("Learning-rate schedule: cosine, constant, step or inverse-decay. Default: the command's (cosine for most).")]
     public string? Schedule { get; init; }
 
-    public override ValidationResult Validate()
-    {
-        var b = base.Validate();
-        if (!b.Successful) return b;
-        return OptionValues.OptimizerError(Optimizer ?? "adam", Schedule ?? "cosine") is { } error ? ValidationResult.Error(error) : ValidationResult.Success();
-    }
+    public override ValidationResult Validate() => Then(base.Validate(), OptionValues.OptimizerError(Optimizer ?? "adam", Schedule ?? "cosine"));
 
     /// <summary>The optimiser given, if any (validation has rejected unknown names).</summary>
     public OptimizerKind? GivenOptimizer => Optimizer is null ? null : OptionValues.ParseEnum<OptimizerKind>(Optimizer);
