@@ -14,11 +14,11 @@ internal static class CliErrors
     public const int BadInput = 2;
     public const int Interrupted = 130;
 
-    /// <summary>Runs <paramref name="app"/> and turns what it throws into an exit code and a line on <paramref name="error"/>.</summary>
-    /// <param name="app">The command line application.</param>
-    /// <param name="verbose">Whether to print stack traces.</param>
-    /// <param name="error">Where error lines go (standard error).</param>
-    /// <param name="settings">The settings type of the command that ran, to name the options of an <see cref="InvalidOptionsException"/>.</param>
+    /// <summary>
+    /// Runs <paramref name="app"/> and turns what it throws into an exit code and a line on <paramref name="error"/>
+    /// (with the stack trace when <paramref name="verbose"/>); <paramref name="settings"/> gives the settings type of the
+    /// command that ran, to name the options of an <see cref="InvalidOptionsException"/>.
+    /// </summary>
     public static int Run(Func<int> app, bool verbose, TextWriter error, Func<Type?>? settings = null)
     {
         try
@@ -47,12 +47,7 @@ internal static class CliErrors
         }
     }
 
-    /// <summary>
-    /// What the user can fix: a bad option or argument (<see cref="ArgumentException"/>, which
-    /// <see cref="InvalidOptionsException"/> is, and the parser's exceptions), or a file that is missing, unreadable or
-    /// malformed (<see cref="IOException"/>, which the not-found exceptions are; <see cref="InvalidDataException"/>;
-    /// <see cref="UnauthorizedAccessException"/>). Anything else is a bug.
-    /// </summary>
+    /// <summary>What the user can fix: a bad option or argument (invalid options are argument exceptions), or a file that is missing, unreadable or malformed.</summary>
     internal static bool IsBadInput(Exception e) =>
         e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException
             or CommandParseException or CommandRuntimeException;

@@ -104,22 +104,13 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         var score = Metrics.Evaluate(model, test);
         var metrics = new Dictionary<string, double>
         {
-            ["test_accuracy"] = score.Accuracy,
-            ["test_loss"] = score.Loss,
-            ["test_count"] = score.Count,
-            ["best_epoch"] = result.BestEpoch,
+            ["test_accuracy"] = score.Accuracy, ["test_loss"] = score.Loss, ["test_count"] = score.Count, ["best_epoch"] = result.BestEpoch,
             ["train_images_per_second"] = result.History.Average(h => h.ExamplesPerSecond),
         };
         Checkpoint.Save(run.Checkpoint, model, baseInfo with { Epoch = result.History.Count, History = result.History, Metrics = metrics });
         run.WriteJson(run.Metrics, new
         {
-            command = "train",
-            data = rs.Data,
-            provenance = data.Provenance,
-            streamed = rs.Stream,
-            model = rs.Model,
-            seed = options.Seed,
-            threads,
+            command = "train", data = rs.Data, data.Provenance, streamed = rs.Stream, model = rs.Model, seed = options.Seed, threads,
             machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
             options,
             split = new { train = train.Count, validation = validation.Count, test = test.Count },
