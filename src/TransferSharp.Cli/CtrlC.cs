@@ -11,13 +11,7 @@ internal static class CtrlC
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(outer);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
         Console.CancelKeyPress += onCancel;
-        try
-        {
-            return body(cancel.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        try { return body(cancel.Token); }
+        finally { Console.CancelKeyPress -= onCancel; }
     }
 }

@@ -11,16 +11,7 @@ internal class DataSettings : ImageSettings
     [Description("Built-in name (transfer datasets list) or path (IDX images file, image folder, CSV), optionally with :classes, e.g. mnist:0-4.")]
     public string? Data { get; init; }
 
-    public override ValidationResult Validate()
-    {
-        var b = base.Validate();
-        if (!b.Successful) return b;
-        if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required");
-        return ValidationResult.Success();
-    }
+    public override ValidationResult Validate() => Then(base.Validate(), string.IsNullOrWhiteSpace(Data) ? "--data is required" : null);
 
-    public Dataset LoadData() => Catalog.Load(Data!, ToDataOptions());
-
-    /// <summary>How to read and shape the images: --size, --resize, --channels.</summary>
-    public DataOptions ToDataOptions() => new() { ImageSize = Size, Rgb = Channels != 1, Resize = Resize, Channels = Channels };
+    public Dataset LoadData() => Load(Data!);
 }

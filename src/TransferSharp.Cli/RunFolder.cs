@@ -48,15 +48,8 @@ internal sealed class RunFolder
     public T ReadJson<T>(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: missing, so this run cannot be resumed", path);
-        try
-        {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json)
-                   ?? throw new InvalidDataException($"{path}: empty");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not valid JSON: {e.Message}");
-        }
+        try { return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty"); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: not valid JSON: {e.Message}"); }
     }
 
     public void SaveLearningCurve(IReadOnlyList<EpochMetrics> history, string title) =>

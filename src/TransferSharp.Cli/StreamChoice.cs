@@ -5,13 +5,10 @@ namespace TransferSharp.Cli;
 /// <summary>The <c>--stream</c> and <c>--decode-threads</c> options shared by <c>train</c> and <c>finetune</c>: their checks and what they build.</summary>
 internal static class StreamChoice
 {
-    /// <summary>One line naming the option at fault, or null when the combination is usable.</summary>
-    /// <param name="stream">--stream given.</param>
-    /// <param name="decodeThreads">--decode-threads, if given.</param>
-    /// <param name="option">The option naming the data (<c>--data</c>, <c>--target</c>).</param>
-    /// <param name="path">Its value.</param>
-    /// <param name="resize">--resize, if given.</param>
-    /// <param name="shots">--shots, if the command has it and it was given.</param>
+    /// <summary>
+    /// One line naming the option at fault, or null when the combination is usable: <paramref name="option"/> names the
+    /// data (<c>--data</c>, <c>--target</c>), <paramref name="path"/> is its value; the rest are the options, when given.
+    /// </summary>
     public static string? Error(bool stream, int? decodeThreads, string option, string? path, int? resize, int? shots = null)
     {
         if (!stream) return decodeThreads is null ? null : "--decode-threads applies only with --stream";

@@ -133,7 +133,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             Data = $"{method}: {settings.Source} ({pair.SourceTrain.Provenance}) -> {settings.Target} ({pair.TargetTrain.Provenance})" };
         if (settings.Tsne > 0) AnsiConsole.MarkupLine("[grey]t-SNE of the features follows the training...[/]");
         using var report = AdaptationExperiment.Run(pair, spec, experiment,
-            (r, train) => TrainingProgressBar.Run(r == AdaptationRun.Baseline ? "source-only baseline" : task, train), cancellation,
+            (r, train) => ProgressBar.Run(r == AdaptationRun.Baseline ? "source-only baseline" : task, train), cancellation,
             (e, network) => Checkpoint.Save(run.Checkpoint, network.Classifier, info with { Epoch = e.Epoch, Bottleneck = network.BottleneckWidth }));
         var m = report.Metrics;
         // The checkpoint's metrics are the report's headline numbers under their metrics.json names.

@@ -42,13 +42,10 @@ internal sealed class DatasetsShowCommand : Command<DatasetsShowCommand.Settings
         [Description("Pixel magnification. Default 3.")]
         public int Scale { get; init; } = 3;
 
-        public override ValidationResult Validate()
-        {
-            if (PerClass < 1) return ValidationResult.Error($"--per-class must be positive, got {PerClass}");
-            if (Scale < 1) return ValidationResult.Error($"--scale must be positive, got {Scale}");
-            if (Out is { } o && !o.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) return ValidationResult.Error($"--out {o}: must be a .png file");
-            return base.Validate();
-        }
+        public override ValidationResult Validate() => Then(base.Validate(),
+            PerClass < 1 ? $"--per-class must be positive, got {PerClass}"
+            : Scale < 1 ? $"--scale must be positive, got {Scale}"
+            : Out is { } o && !o.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? $"--out {o}: must be a .png file" : null);
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

@@ -17,8 +17,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [Description("A checkpoint written by transfer train, finetune or adapt (model.pt with its model.json).")]
         public string? Model { get; init; }
 
-        public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("--model is required") : base.Validate();
+        public override ValidationResult Validate() => Then(base.Validate(), string.IsNullOrWhiteSpace(Model) ? "--model is required" : null);
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

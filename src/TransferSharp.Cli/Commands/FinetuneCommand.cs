@@ -152,7 +152,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
                                $"train {data.Train.Count}{(s.Shots is { } k ? $" ({k} per class)" : "")}, validation {data.Validation.Count}, " +
                                $"test {data.Test.Count}; copy {transfer.Copy} ({mode}), {threads} threads, seed {training.Seed}");
         // The library resolves --copy before training; the run folder is made once everything has run.
-        using var outcome = RunsProgressBar.Run($"{source.Spec.Architecture} -> {target}",
+        using var outcome = ProgressBar.Run($"{source.Spec.Architecture} -> {target}",
             progress => experiment.Run(source, data.Train, data.Validation, data.Test, progress, cancellation));
         var (report, result, model, oldTask) = (outcome.Report, outcome.Report.Variants[0], outcome.Models[0], outcome.OldTaskModels[0]);
 

@@ -101,7 +101,7 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
             AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(p.Source.Name)}:[/] {Markup.Escape(p.Train.ToString())} -> train {p.Train.Count}, " +
                                    $"validation {p.Validation?.Count ?? 0}, test {p.Test.Count}");
 
-        using var outcome = RunsProgressBar.Run($"{sources.Length} tasks on {s.Model}", progress => experiment.Run(progress, cancellation));
+        using var outcome = ProgressBar.Run($"{sources.Length} tasks on {s.Model}", progress => experiment.Run(progress, cancellation));
         var (report, model) = (outcome.Report, outcome.Model);
         var tasks = split.Tasks.Zip(report.Tasks, (d, t) => (Data: d, Report: t)).ToArray();
         MultiTaskCheckpoint.Save(run.Checkpoint, model, new MultiTaskInfo

@@ -23,13 +23,10 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         [Description("How many classes to show per image. Default 3.")]
         public int Top { get; init; } = 3;
 
-        public override ValidationResult Validate()
-        {
-            if (string.IsNullOrWhiteSpace(Model)) return ValidationResult.Error("--model is required");
-            if (string.IsNullOrWhiteSpace(Input)) return ValidationResult.Error("--input is required");
-            if (Top < 1) return ValidationResult.Error($"--top must be positive, got {Top}");
-            return base.Validate();
-        }
+        public override ValidationResult Validate() => Then(base.Validate(),
+            string.IsNullOrWhiteSpace(Model) ? "--model is required"
+            : string.IsNullOrWhiteSpace(Input) ? "--input is required"
+            : Top < 1 ? $"--top must be positive, got {Top}" : null);
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

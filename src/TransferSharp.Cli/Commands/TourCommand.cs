@@ -31,15 +31,13 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
         [CommandOption("--fail-stage <STAGE>", IsHidden = true)]
         public string? FailStage { get; init; }
 
-        public override ValidationResult Validate()
-        {
-            if (Only is { } only)
-                foreach (var id in only.Split(',', StringSplitOptions.TrimEntries))
-                    if (TourStages.All.All(s => s.Id != id))
-                        return ValidationResult.Error($"--only: no stage '{id}' (stages: {string.Join(", ", TourStages.All.Select(s => s.Id))})");
-            if (Quick && Tiny) return ValidationResult.Error("--quick and --tiny: choose one");
-            return base.Validate();
-        }
+        public override ValidationResult Validate() => Then(base.Validate(),
+            Ids.FirstOrDefault(id => TourStages.All.All(s => s.Id != id)) is { } unknown
+                ? $"--only: no stage '{unknown}' (stages: {string.Join(", ", TourStages.All.Select(s => s.Id))})"
+                : Quick && Tiny ? "--quick and --tiny: choose one" : null);
+
+        /// <summary>The stage ids of --only; none when it is not given.</summary>
+        public string[] Ids => Only?.Split(',', StringSplitOptions.TrimEntries) ?? [];
 
         public TourScale Scale => Tiny ? TourScale.Tiny : Quick ? TourScale.Quick : TourScale.Full;
     }
@@ -49,10 +47,7 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
 
     private static int Run(Settings settings, CancellationToken cancellation)
     {
-        var stages = settings.Only is { } only
-            ? TourStages.All.Where(s => only.Split(',', StringSplitOptions.TrimEntries).Contains(s.Id)).ToList()
-            : TourStages.All.ToList();
-        if (stages.Count == 0) throw new InvalidOperationException("the tour has no stages yet");
+        var stages = TourStages.All.Where(s => settings.Only is null || settings.Ids.Contains(s.Id)).ToList();
         if (settings.FailStage is { } failing)
             stages = stages.Select(s => s.Id != failing ? s : s with
             {
@@ -66,13 +61,13 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
         string scale = settings.Scale.ToString().ToLowerInvariant();
         AnsiConsole.MarkupLine($"[bold]tour[/] {scale}, {stages.Count} stages, {threads} threads, seed {settings.Seed}; run folder {Markup.Escape(run.Path)}");
 
-        var records = new List<StageRecord>();
+        IReadOnlyList<StageRecord> records = [];
         AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
             {
                 var tasks = stages.Select(s => ctx.AddTask(Markup.Escape(s.Family), autoStart: false, maxValue: 1.0)).ToArray();
-                records.AddRange(TourRunner.Run(stages, tour, cancellation,
+                records = TourRunner.Run(stages, tour, cancellation,
                     started: i => tasks[i].StartTask(),
                     progress: (i, f) => tasks[i].Value = f,
                     finished: (i, r) =>
@@ -80,7 +75,7 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
                         tasks[i].Description = Markup.Escape($"{r.Stage.Family}: {r.Status.ToString().ToLowerInvariant()}");
                         if (r.Status == StageStatus.Ok) tasks[i].Value = tasks[i].MaxValue;
                         tasks[i].StopTask();
-                    }));
+                    });
             });
 
         // Written whatever happened: failed and interrupted stages are marked, finished ones keep their results.
@@ -88,27 +83,12 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
         TourReport.Save(reportPath, records, settings.Scale, settings.Seed, threads);
         run.WriteJson(run.Metrics, new
         {
-            command = "tour",
-            quick = settings.Scale != TourScale.Full,
-            scale,
-            seed = settings.Seed,
-            threads,
+            command = "tour", quick = settings.Scale != TourScale.Full, scale, seed = settings.Seed, threads,
             stages = records.Select(r => new
             {
-                id = r.Stage.Id,
-                family = r.Stage.Family,
-                ok = r.Status == StageStatus.Ok,
-                status = r.Status.ToString().ToLowerInvariant(),
-                error = r.Error,
-                seconds = r.Seconds,
-                experiment = r.Outcome?.Experiment,
-                metric = r.Outcome?.Metric,
-                baseline_name = r.Outcome?.BaselineName,
-                baseline = r.Outcome?.Baseline,
-                method_name = r.Outcome?.MethodName,
-                method = r.Outcome?.Method,
-                gain = r.Outcome?.Gain,
-                other_methods = r.Outcome?.OtherMethods.Select(m => new { name = m.Name, value = m.Value, gain = m.Value - r.Outcome.Baseline }),
+                r.Stage.Id, r.Stage.Family, ok = r.Status == StageStatus.Ok, status = r.Status.ToString().ToLowerInvariant(), r.Error, r.Seconds,
+                r.Outcome?.Experiment, r.Outcome?.Metric, r.Outcome?.BaselineName, r.Outcome?.Baseline, r.Outcome?.MethodName, r.Outcome?.Method, r.Outcome?.Gain,
+                other_methods = r.Outcome?.OtherMethods.Select(m => new { m.Name, m.Value, gain = m.Value - r.Outcome.Baseline }),
                 details = r.Outcome?.Details.ToDictionary(d => d.Name, d => d.Value),
             }),
         });

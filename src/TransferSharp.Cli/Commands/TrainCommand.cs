@@ -32,27 +32,17 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            if (Resume is not null) return ValidateResume();
+            // With --resume only the honoured options are checked here; the rest are compared with the run's (TrainResume).
+            if (Resume is not null)
+                return OptionNames.Check(this, [.. new TrainingOptions { Epochs = Epochs ?? 1, Threads = Threads }.Validate(),
+                    .. DecodeThreads is { } t ? new StreamingOptions { DecodeThreads = t }.Validate() : []]);
             var b = base.Validate();
             if (!b.Successful) return b;
             if (StreamChoice.Error(Stream, DecodeThreads, "--data", Data, Resize) is { } streamError) return ValidationResult.Error(streamError);
             return OptionNames.Check(this, ToOptions().Validate());
         }
 
-        /// <summary>With --resume only the honoured options are checked here; the rest are compared with the run's (<see cref="TrainResume"/>).</summary>
-        private ValidationResult ValidateResume()
-        {
-            if (Threads < 0) return ValidationResult.Error($"--threads must be 0 or more, got {Threads}");
-            if (Epochs is < 1) return ValidationResult.Error($"--epochs must be at least 1, got {Epochs}");
-            if (DecodeThreads is { } t && new StreamingOptions { DecodeThreads = t }.Validate() is [var error, ..]) return ValidationResult.Error($"--decode-threads: {error}");
-            return ValidationResult.Success();
-        }
-
-        public TrainingOptions ToOptions()
-        {
-            var options = ApplyTo(new TrainingOptions());
-            return Patience is { } patience ? options with { Patience = patience } : options;
-        }
+        public TrainingOptions ToOptions() => ApplyTo(new TrainingOptions { Patience = Patience ?? 0 });
     }
 
     /// <summary>What <c>run.json</c> keeps so that <c>--resume</c> can rebuild the same run.</summary>
@@ -64,85 +54,63 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
     private static int Train(Settings settings, CancellationToken cancellation)
     {
-        RunFolder run;
-        RunSettings rs;
+        // A new run's folder is created once the data and model are known to be good, so bad input leaves no folder.
+        RunFolder? run = settings.Resume is { } folder ? RunFolder.Open(folder) : null;
+        var rs = run is null
+            ? new RunSettings(settings.Data!, settings.Model, settings.Size, settings.Resize, settings.Channels,
+                settings.TestFraction, settings.ValidationFraction, settings.ToOptions(), settings.Stream, settings.DecodeThreads)
+            : TrainResume.Apply(run.ReadJson<RunSettings>(run.Settings), settings, settings.Resume!);
         CheckpointInfo? resumed = null;
-        if (settings.Resume is { } resumeFolder)
+        if (run is not null)
         {
-            run = RunFolder.Open(resumeFolder);
-            rs = run.ReadJson<RunSettings>(run.Settings);
-            rs = TrainResume.Apply(rs, settings, resumeFolder);
             resumed = Checkpoint.ReadInfo(run.Checkpoint);
             Checkpoint.Verify(run.Checkpoint, resumed);
             if (resumed.Epoch >= rs.Options.Epochs)
-                throw new ArgumentException($"--resume {resumeFolder}: the run already finished {resumed.Epoch} epochs; pass --epochs above {resumed.Epoch} to extend it");
+                throw new ArgumentException($"--resume {settings.Resume}: the run already finished {resumed.Epoch} epochs; pass --epochs above {resumed.Epoch} to extend it");
             run.WriteJson(run.Settings, rs);
         }
-        else
-        {
-            rs = new RunSettings(settings.Data!, settings.Model, settings.Size, settings.Resize, settings.Channels,
-                settings.TestFraction, settings.ValidationFraction, settings.ToOptions(), settings.Stream, settings.DecodeThreads);
-            run = null!;   // created once the data and model are known to be good, so bad input leaves no folder
-        }
         var options = rs.Options;
-        var dataSettings = new DataSettings { Data = rs.Data, Size = rs.Size, Resize = rs.Resize, Channels = rs.Channels };
-
         int threads = Seeding.SetThreads(options.Threads);
         Seeding.SeedEverything(options.Seed);
         using var data = rs.Stream
-            ? TrainingParts.Streamed(rs.Data, rs.Size, rgb: rs.Channels != 1,
-                StreamChoice.Options(rs.DecodeThreads),
-                rs.TestFraction, rs.ValidationFraction, options.Seed)
-            : TrainingParts.InMemory(dataSettings, rs.TestFraction, rs.ValidationFraction, options.Seed);
+            ? TrainingParts.Streamed(rs.Data, rs.Size, rgb: rs.Channels != 1, StreamChoice.Options(rs.DecodeThreads), rs.TestFraction, rs.ValidationFraction, options.Seed)
+            : TrainingParts.InMemory(new DataSettings { Data = rs.Data, Size = rs.Size, Resize = rs.Resize, Channels = rs.Channels },
+                rs.TestFraction, rs.ValidationFraction, options.Seed);
         var (train, validation, test) = (data.Train, data.Validation, data.Test);
 
         var spec = new ModelSpec(rs.Model, data.ExampleShape, data.ClassNames.Count);
         using var model = ModelZoo.Create(spec);
-        if (resumed is not null) model.load(run.Checkpoint);
+        if (run is not null) model.load(run.Checkpoint);
         else
         {
             run = settings.CreateRun("train");
             run.WriteJson(run.Settings, rs);
         }
-        var baseInfo = new CheckpointInfo
-        {
-            Architecture = spec.Architecture,
-            InputShape = spec.InputShape,
-            ClassNames = data.ClassNames.ToArray(),
-            Data = $"{rs.Data} ({data.Provenance})",
-            Options = options,
-        };
+        var baseInfo = new CheckpointInfo { Architecture = spec.Architecture, InputShape = spec.InputShape, ClassNames = data.ClassNames.ToArray(),
+            Data = $"{rs.Data} ({data.Provenance})", Options = options };
 
         AnsiConsole.MarkupLine($"[bold]train[/] {Markup.Escape(data.Summary)} -> train {train.Count}, validation {validation.Count}, test {test.Count}; " +
                                $"{Markup.Escape(rs.Model)}, {threads} threads, seed {options.Seed}; run folder {Markup.Escape(run.Path)}");
+        var optimizerState = Checkpoint.OptimizerPath(run.Checkpoint);
         var hooks = new TrainingHooks
         {
-            Resume = resumed is null ? null : new ResumePoint(resumed.History, File.Exists(Checkpoint.OptimizerPath(run.Checkpoint)) ? Checkpoint.OptimizerPath(run.Checkpoint) : null),
+            Resume = resumed is null ? null : new ResumePoint(resumed.History, File.Exists(optimizerState) ? optimizerState : null),
             EpochEnded = e => Checkpoint.Save(run.Checkpoint, model, baseInfo with { Epoch = e.Epoch, History = e.History }, e.Optimizer),
         };
         var trainer = new SupervisedTrainer(options);
-        var result = TrainingProgressBar.Run($"{rs.Model} on {rs.Data}",
+        var result = ProgressBar.Run($"{rs.Model} on {rs.Data}",
             progress => trainer.Fit(model, train, validation, progress, cancellation, hooks));
 
         var score = Metrics.Evaluate(model, test);
         var metrics = new Dictionary<string, double>
         {
-            ["test_accuracy"] = score.Accuracy,
-            ["test_loss"] = score.Loss,
-            ["test_count"] = score.Count,
-            ["best_epoch"] = result.BestEpoch,
+            ["test_accuracy"] = score.Accuracy, ["test_loss"] = score.Loss, ["test_count"] = score.Count, ["best_epoch"] = result.BestEpoch,
             ["train_images_per_second"] = result.History.Average(h => h.ExamplesPerSecond),
         };
         Checkpoint.Save(run.Checkpoint, model, baseInfo with { Epoch = result.History.Count, History = result.History, Metrics = metrics });
         run.WriteJson(run.Metrics, new
         {
-            command = "train",
-            data = rs.Data,
-            provenance = data.Provenance,
-            streamed = rs.Stream,
-            model = rs.Model,
-            seed = options.Seed,
-            threads,
+            command = "train", data = rs.Data, data.Provenance, streamed = rs.Stream, model = rs.Model, seed = options.Seed, threads,
             machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
             options,
             split = new { train = train.Count, validation = validation.Count, test = test.Count },
@@ -158,7 +126,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             ("test accuracy", $"{score.Accuracy:P2} ({score.Count} held-out examples)"),
             ("test loss", $"{score.Loss:0.0000}"),
             ("best epoch", result.StoppedEarly ? $"{result.BestEpoch} (stopped early)" : $"{result.BestEpoch}"),
-            ("training speed", $"{result.History.Average(h => h.ExamplesPerSecond):N0} images/s on {threads} threads"),
+            ("training speed", $"{metrics["train_images_per_second"]:N0} images/s on {threads} threads"),
             ("run folder", run.Path),
             .. (data.LastTrainingPass is { } pass ? [("data stream (last epoch)", pass.ToString())] : Array.Empty<(string, string)>()),
         ]);

@@ -20,46 +20,37 @@ internal static class TrainResume
     /// </summary>
     public static TrainCommand.RunSettings Apply(TrainCommand.RunSettings run, TrainCommand.Settings given, string folder)
     {
-        var o = run.Options;
-        // (settings property, given on the command line, its value there, the run's value).
-        (string Property, bool Given, string Value, string Run)[] fixedOptions =
-        [
-            (nameof(given.Data), given.Data is not null, given.Data ?? "", run.Data),
-            (nameof(given.Model), given.WasGiven(nameof(given.Model)), given.Model, run.Model),
-            (nameof(given.Size), given.WasGiven(nameof(given.Size)), Show(given.Size), Show(run.Size)),
-            (nameof(given.Resize), given.Resize is not null, Show(given.Resize), Show(run.Resize)),
-            (nameof(given.Channels), given.Channels is not null, Show(given.Channels), Show(run.Channels)),
-            (nameof(given.TestFraction), given.WasGiven(nameof(given.TestFraction)), Show(given.TestFraction), Show(run.TestFraction)),
-            (nameof(given.ValidationFraction), given.WasGiven(nameof(given.ValidationFraction)), Show(given.ValidationFraction), Show(run.ValidationFraction)),
-            (nameof(given.Stream), given.Stream, Show(given.Stream), Show(run.Stream)),
-            (nameof(given.BatchSize), given.BatchSize is not null, Show(given.BatchSize), Show(o.BatchSize)),
-            (nameof(given.Optimizer), given.Optimizer is not null, given.GivenOptimizer?.ToString() ?? given.Optimizer ?? "", o.Optimizer.ToString()),
-            (nameof(given.LearningRate), given.LearningRate is not null, Show(given.LearningRate), Show(o.LearningRate)),
-            (nameof(given.Momentum), given.Momentum is not null, Show(given.Momentum), Show(o.Momentum)),
-            (nameof(given.Schedule), given.Schedule is not null, given.GivenSchedule?.ToString() ?? given.Schedule ?? "", o.Schedule.ToString()),
-            (nameof(given.WeightDecay), given.WeightDecay is not null, Show(given.WeightDecay), Show(o.WeightDecay)),
-            (nameof(given.Patience), given.Patience is not null, Show(given.Patience), Show(o.Patience)),
-            (nameof(given.Seed), given.WasGiven(nameof(given.Seed)), Show(given.Seed), Show(o.Seed)),
-        ];
-        foreach (var (property, isGiven, value, original) in fixedOptions)
-            if (isGiven && value != original)
-                throw Conflict(folder, $"{Option(property)} {value} differs from the run's {(original.Length == 0 ? "(none)" : original)}");
         if (given.WasGiven(nameof(given.Runs)))
             throw Conflict(folder, "--runs does not apply: a resumed run continues in its own folder");
+        var defaults = new TrainCommand.Settings();
+        foreach (var property in typeof(TrainCommand.Settings).GetProperties())
+        {
+            // Every other option is a field of run.json or of its training options, under the same name.
+            if (Option(property.Name) is not { } option || Honoured.Contains(option) || option is "--resume" or "--verbose" or "--runs") continue;
+            var value = property.GetValue(given);
+            if (!given.WasGiven(property.Name) && Equals(value, property.GetValue(defaults))) continue;   // not on the command line
+            var original = typeof(TrainCommand.RunSettings).GetProperty(property.Name) is { } field
+                ? field.GetValue(run) : typeof(TrainingOptions).GetProperty(property.Name)!.GetValue(run.Options);
+            // --optimizer and --schedule are names (validated already): compare the values they stand for.
+            if (original is Enum && value is string name && Enum.TryParse(original.GetType(), name.Replace("-", ""), true, out var parsed)) value = parsed;
+            if (Show(value) != Show(original))
+                throw Conflict(folder, $"{option} {Show(value)} differs from the run's {(Show(original) is { Length: > 0 } o ? o : "(none)")}");
+        }
 
-        if (given.Epochs is { } epochs) o = o with { Epochs = epochs };
-        if (given.WasGiven(nameof(given.Threads))) o = o with { Threads = given.Threads };
-        var resumed = run with { Options = o };
-        if (given.DecodeThreads is not null) resumed = resumed with { DecodeThreads = given.DecodeThreads };
-        return resumed;
+        var options = run.Options with
+        {
+            Epochs = given.Epochs ?? run.Options.Epochs,
+            Threads = given.WasGiven(nameof(given.Threads)) ? given.Threads : run.Options.Threads,
+        };
+        return run with { Options = options, DecodeThreads = given.DecodeThreads ?? run.DecodeThreads };
     }
 
-    private static string Option(string property) => OptionNames.OfProperty(typeof(TrainCommand.Settings), property) ?? property;
+    private static string? Option(string property) => OptionNames.OfProperty(typeof(TrainCommand.Settings), property);
 
     private static ArgumentException Conflict(string folder, string what) =>
         new($"--resume {folder}: {what}; a resumed run keeps its settings (only {string.Join(", ", Honoured)} may change)");
 
-    private static string Show<T>(T value) => value switch
+    private static string Show(object? value) => value switch
     {
         null => "",
         double d => d.ToString("R", CultureInfo.InvariantCulture),

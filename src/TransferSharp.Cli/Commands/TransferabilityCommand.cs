@@ -81,7 +81,7 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
         var results = splits.Select(s =>
         {
             AnsiConsole.MarkupLine($"A = {Markup.Escape(string.Join(", ", s.A))}; B = {Markup.Escape(string.Join(", ", s.B))} ({Markup.Escape(s.Description)})");
-            return ExperimentProgressBar.Run(s.Description.Split(':')[0], progress => experiment.Run(data, s, progress, cancellation));
+            return ProgressBar.Run(s.Description.Split(':')[0], progress => experiment.Run(data, s, progress, cancellation));
         }).ToArray();
         for (int i = 0; i < results.Length; i++)
         {

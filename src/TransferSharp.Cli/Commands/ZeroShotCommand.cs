@@ -92,7 +92,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
         AnsiConsole.MarkupLine($"[bold]zeroshot[/] {Markup.Escape(method.DisplayName)} on {Markup.Escape(data.ToString())}; " +
                                $"descriptions {Markup.Escape(aligned.ToString())}; unseen {Markup.Escape(string.Join(", ", unseenNames))}; " +
                                $"{Markup.Escape(options.Architecture)}, {threads} threads, seed {options.Seed}; run folder {Markup.Escape(run.Path)}");
-        var outcome = TrainingProgressBar.Run($"{method.DisplayName} on {settings.Data}",
+        var outcome = ProgressBar.Run($"{method.DisplayName} on {settings.Data}",
             progress => ZeroShotExperiment.Run(split, aligned, method.Kind, options, evaluation, progress, cancellation));
         using var model = outcome.Model;
         var report = outcome.Report;

@@ -10,7 +10,7 @@ internal static class Tables
     {
         var t = new Table().Title("training").AddColumns("epoch", "train loss", "train acc", "val loss", "val acc", "lr", "img/s", "s");
         foreach (var h in history)
-            t.AddRow($"{h.Epoch}", $"{h.TrainLoss:0.0000}", $"{h.TrainAccuracy:P2}", Opt(h.ValidationLoss, "0.0000"),
+            t.AddRow($"{h.Epoch}", $"{h.TrainLoss:0.0000}", $"{h.TrainAccuracy:P2}", h.ValidationLoss is { } vl ? $"{vl:0.0000}" : "-",
                 h.ValidationAccuracy is { } va ? $"{va:P2}" : "-", $"{h.LearningRate:G3}", $"{h.ExamplesPerSecond:N0}", $"{h.Seconds:0.0}");
         AnsiConsole.Write(t);
     }
@@ -22,6 +22,4 @@ internal static class Tables
         foreach (var (k, v) in rows) t.AddRow(Markup.Escape(k), Markup.Escape(v));
         AnsiConsole.Write(t);
     }
-
-    private static string Opt(double? v, string format) => v is { } x ? x.ToString(format, System.Globalization.CultureInfo.InvariantCulture) : "-";
 }

@@ -29,6 +29,9 @@ internal class CommonSettings : CommandSettings
     /// <summary>Called by a setter: the parser (or an initialiser) set this property.</summary>
     protected void Mark([CallerMemberName] string property = "") => given.Add(property);
 
-    public override ValidationResult Validate() =>
-        Threads < 0 ? ValidationResult.Error($"--threads must be 0 or more, got {Threads}") : ValidationResult.Success();
+    public override ValidationResult Validate() => Then(ValidationResult.Success(), Threads < 0 ? $"--threads must be 0 or more, got {Threads}" : null);
+
+    /// <summary>A derived Validate(): the base's failure if it failed, else <paramref name="error"/> (null = success).</summary>
+    protected static ValidationResult Then(ValidationResult checkedBase, string? error) =>
+        !checkedBase.Successful ? checkedBase : error is null ? ValidationResult.Success() : ValidationResult.Error(error);
 }

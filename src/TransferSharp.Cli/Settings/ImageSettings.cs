@@ -22,16 +22,14 @@ internal class ImageSettings : CommonSettings
     [Description("Convert images to grey (1) or RGB (3).")]
     public int? Channels { get; init; }
 
-    public override ValidationResult Validate()
-    {
-        var b = base.Validate();
-        if (!b.Successful) return b;
-        if (Size < 1) return ValidationResult.Error($"--size must be positive, got {Size}");
-        if (Resize is < 1) return ValidationResult.Error($"--resize must be positive, got {Resize}");
-        if (Channels is not (null or 1 or 3)) return ValidationResult.Error($"--channels must be 1 or 3, got {Channels}");
-        return ValidationResult.Success();
-    }
+    public override ValidationResult Validate() => Then(base.Validate(),
+        Size < 1 ? $"--size must be positive, got {Size}"
+        : Resize is < 1 ? $"--resize must be positive, got {Resize}"
+        : Channels is not (null or 1 or 3) ? $"--channels must be 1 or 3, got {Channels}" : null);
 
     /// <summary>Loads <paramref name="data"/> (a built-in name or path, with optional :classes) shaped by these settings.</summary>
-    public Dataset Load(string data) => new DataSettings { Data = data, Size = Size, Resize = Resize, Channels = Channels }.LoadData();
+    public Dataset Load(string data) => Catalog.Load(data, ToDataOptions());
+
+    /// <summary>How to read and shape the images: --size, --resize, --channels.</summary>
+    public DataOptions ToDataOptions() => new() { ImageSize = Size, Rgb = Channels != 1, Resize = Resize, Channels = Channels };
 }

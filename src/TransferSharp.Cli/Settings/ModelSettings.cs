@@ -12,14 +12,8 @@ internal class ModelSettings : TrainerSettings
     [Description("Architecture: lenet (default), mlp, cnn, resnet18 or resnet18-mlnet.")]
     public string Model { get; init { field = value; Mark(); } } = "lenet";
 
-    public override ValidationResult Validate()
-    {
-        var b = base.Validate();
-        if (!b.Successful) return b;
-        if (!ModelZoo.Architectures.Contains(Model))
-            return ValidationResult.Error($"--model '{Model}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
-        return ValidationResult.Success();
-    }
+    public override ValidationResult Validate() => Then(base.Validate(),
+        ModelZoo.Architectures.Contains(Model) ? null : $"--model '{Model}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
 }
 
 /// <summary>A <see cref="ModelSettings"/> command trained on one <c>--data</c> set.</summary>
@@ -29,12 +23,7 @@ internal class ModelDataSettings : ModelSettings
     [Description("Built-in name (transfer datasets list) or path (IDX images file, image folder, CSV), optionally with :classes, e.g. mnist:0-4.")]
     public string? Data { get; init; }
 
-    public override ValidationResult Validate()
-    {
-        var b = base.Validate();
-        if (!b.Successful) return b;
-        return string.IsNullOrWhiteSpace(Data) ? ValidationResult.Error("--data is required") : ValidationResult.Success();
-    }
+    public override ValidationResult Validate() => Then(base.Validate(), string.IsNullOrWhiteSpace(Data) ? "--data is required" : null);
 
     /// <summary>The <c>--data</c> set, shaped by the image settings.</summary>
     public Dataset LoadData() => Load(Data!);
@@ -51,12 +40,7 @@ internal class SplitSettings : ModelDataSettings
     [Description("Fraction of the rest used for per-epoch validation (before any shots are drawn). Default 0.1.")]
     public double ValidationFraction { get; init { field = value; Mark(); } } = 0.1;
 
-    public override ValidationResult Validate()
-    {
-        var b = base.Validate();
-        if (!b.Successful) return b;
-        if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
-        if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
-        return ValidationResult.Success();
-    }
+    public override ValidationResult Validate() => Then(base.Validate(),
+        TestFraction is <= 0 or >= 1 ? $"--test-fraction must be in (0, 1), got {TestFraction}"
+        : ValidationFraction is < 0 or >= 1 ? $"--validation-fraction must be in [0, 1), got {ValidationFraction}" : null);
 }

@@ -64,17 +64,6 @@ internal static class OptionNames
         return messages.Length == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", messages));
     }
 
-    /// <summary>
-    /// For options records whose Validate() still returns plain strings (no field to map): success or the messages
-    /// joined. DELETE when every record returns <see cref="OptionError"/> (the `loop` and `adapt` branches).
-    /// </summary>
-    public static ValidationResult Check(CommandSettings settings, IEnumerable<string> errors)
-    {
-        _ = settings;
-        var messages = errors.ToArray();
-        return messages.Length == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join("; ", messages));
-    }
-
     private static string Last(string field) => field[(field.LastIndexOf('.') + 1)..];
 
     /// <summary><c>LearningRate</c> → <c>learning rate</c>.</summary>

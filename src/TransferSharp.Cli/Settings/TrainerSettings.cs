@@ -40,16 +40,7 @@ internal class TrainerSettings : RunFolderSettings
     [Description("Learning-rate schedule: cosine, constant, step or inverse-decay. Default: the command's (cosine for most).")]
     public string? Schedule { get; init; }
 
-    public override ValidationResult Validate()
-    {
-        var b = base.Validate();
-        if (!b.Successful) return b;
-        if (Optimizer is { } o && OptionValues.ParseEnum<OptimizerKind>(o) is null)
-            return ValidationResult.Error($"--optimizer '{o}' is unknown (choose adam, adamw, sgd)");
-        if (Schedule is { } s && OptionValues.ParseEnum<ScheduleKind>(s) is null)
-            return ValidationResult.Error($"--schedule '{s}' is unknown (choose cosine, constant, step, inverse-decay)");
-        return ValidationResult.Success();
-    }
+    public override ValidationResult Validate() => Then(base.Validate(), OptionValues.OptimizerError(Optimizer ?? "adam", Schedule ?? "cosine"));
 
     /// <summary>The optimiser given, if any (validation has rejected unknown names).</summary>
     public OptimizerKind? GivenOptimizer => Optimizer is null ? null : OptionValues.ParseEnum<OptimizerKind>(Optimizer);
@@ -78,26 +69,5 @@ internal class TrainerSettings : RunFolderSettings
         if (WasGiven(nameof(Seed))) o = o with { Seed = Seed };
         if (WasGiven(nameof(Threads))) o = o with { Threads = Threads };
         return (T)o;
-    }
-
-    /// <summary>
-    /// As <see cref="ApplyTo{T}"/> for <see cref="TrainingOptions"/>, which does not derive from
-    /// <see cref="TrainerOptions"/> yet. DELETE once it does (the `loop` branch): the generic overload then serves.
-    /// </summary>
-    public TrainingOptions ApplyTo(TrainingOptions o)
-    {
-        var optimizer = GivenOptimizer ?? o.Optimizer;
-        return o with
-        {
-            Epochs = Epochs ?? o.Epochs,
-            BatchSize = BatchSize ?? o.BatchSize,
-            Optimizer = optimizer,
-            LearningRate = LearningRateFor(optimizer) ?? o.LearningRate,
-            Momentum = Momentum ?? o.Momentum,
-            WeightDecay = WeightDecay ?? o.WeightDecay,
-            Schedule = GivenSchedule ?? o.Schedule,
-            Seed = WasGiven(nameof(Seed)) ? Seed : o.Seed,
-            Threads = WasGiven(nameof(Threads)) ? Threads : o.Threads,
-        };
     }
 }

@@ -21,34 +21,31 @@ internal static class TourRunner
         var records = new List<StageRecord>();
         for (int i = 0; i < stages.Count; i++)
         {
-            var clock = Stopwatch.StartNew();
             int index = i;
-            StageRecord record;
-            if (cancellation.IsCancellationRequested)
-                record = Interrupted(stages[i], 0);
-            else
-            {
-                started?.Invoke(i);
-                try
-                {
-                    Seeding.SeedEverything(tour.Seed);
-                    var outcome = stages[i].Run(tour, new SyncProgress<double>(f => progress?.Invoke(index, Math.Clamp(f, 0, 1))), cancellation);
-                    record = new StageRecord(stages[i], StageStatus.Ok, outcome, null, clock.Elapsed.TotalSeconds);
-                }
-                catch (Exception e) when (CliErrors.Unwrap(e) is OperationCanceledException && cancellation.IsCancellationRequested)
-                {
-                    record = Interrupted(stages[i], clock.Elapsed.TotalSeconds);
-                }
-                catch (Exception e)
-                {
-                    var root = CliErrors.Unwrap(e);
-                    record = new StageRecord(stages[i], StageStatus.Failed, null, FirstLine(root), clock.Elapsed.TotalSeconds, e);
-                }
-            }
-            records.Add(record);
-            finished?.Invoke(i, record);
+            records.Add(cancellation.IsCancellationRequested ? Interrupted(stages[i], 0)
+                : Run(stages[i], tour, () => started?.Invoke(index), f => progress?.Invoke(index, Math.Clamp(f, 0, 1)), cancellation));
+            finished?.Invoke(i, records[^1]);
         }
         return records;
+    }
+
+    private static StageRecord Run(TourStage stage, TourContext tour, Action started, Action<double> progress, CancellationToken cancellation)
+    {
+        started();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            Seeding.SeedEverything(tour.Seed);
+            return new StageRecord(stage, StageStatus.Ok, stage.Run(tour, new SyncProgress<double>(progress), cancellation), null, clock.Elapsed.TotalSeconds);
+        }
+        catch (Exception e) when (CliErrors.Unwrap(e) is OperationCanceledException && cancellation.IsCancellationRequested)
+        {
+            return Interrupted(stage, clock.Elapsed.TotalSeconds);
+        }
+        catch (Exception e)
+        {
+            return new StageRecord(stage, StageStatus.Failed, null, FirstLine(CliErrors.Unwrap(e)), clock.Elapsed.TotalSeconds, e);
+        }
     }
 
     private static StageRecord Interrupted(TourStage stage, double seconds) => new(stage, StageStatus.Interrupted, null, "interrupted", seconds);
@@ -58,10 +55,4 @@ internal static class TourRunner
         var line = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
         return string.IsNullOrEmpty(line) ? e.GetType().Name : line;
     }
-}
-
-/// <summary>Reports on the calling (training) thread; Progress&lt;T&gt; would post to the thread pool.</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

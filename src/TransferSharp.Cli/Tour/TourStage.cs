@@ -21,12 +21,6 @@ internal enum TourScale
 /// <param name="Folder">The tour's run folder; a stage writes its pictures under it.</param>
 internal sealed record TourContext(TourScale Scale, int Seed, int Threads, string Folder)
 {
-    /// <summary>Anything smaller than the full tour.</summary>
-    public bool Quick => Scale != TourScale.Full;
-
-    /// <summary>The tiny test setting.</summary>
-    public bool Tiny => Scale == TourScale.Tiny;
-
     /// <summary>A setting for the scale: <paramref name="full"/>, <paramref name="quick"/> or <paramref name="tiny"/>.</summary>
     public T Pick<T>(T full, T quick, T tiny) => Scale switch { TourScale.Full => full, TourScale.Quick => quick, _ => tiny };
 
@@ -39,7 +33,7 @@ internal sealed record TourContext(TourScale Scale, int Seed, int Threads, strin
     /// </summary>
     public Dataset Shrink(Dataset data, int perClass)
     {
-        if (!Tiny) return data;
+        if (Scale != TourScale.Tiny) return data;
         using (data) return data.TakePerClass(perClass, Seed);
     }
 
@@ -52,22 +46,12 @@ internal sealed record TourContext(TourScale Scale, int Seed, int Threads, strin
     }
 }
 
-/// <summary>How a detail's value reads: a fraction shown as a percentage, a count, or a plain number.</summary>
-internal enum DetailKind { Percent, Count, Number }
-
-/// <summary>One extra number of a stage (shown in its table in the report and kept raw in metrics.json).</summary>
-internal sealed record StageDetail(string Name, double Value, DetailKind Kind)
+/// <summary>One extra number of a stage: shown <paramref name="Formatted"/> in its table in the report, kept raw in metrics.json.</summary>
+internal sealed record StageDetail(string Name, double Value, string Formatted)
 {
-    public static StageDetail Percent(string name, double fraction) => new(name, fraction, DetailKind.Percent);
-    public static StageDetail Count(string name, long n) => new(name, n, DetailKind.Count);
-    public static StageDetail Number(string name, double value) => new(name, value, DetailKind.Number);
-
-    public string Formatted => Kind switch
-    {
-        DetailKind.Percent => FormattableString.Invariant($"{Value * 100:0.0} %"),
-        DetailKind.Count => Value.ToString("0", CultureInfo.InvariantCulture),
-        _ => Value.ToString("0.000", CultureInfo.InvariantCulture),
-    };
+    public static StageDetail Percent(string name, double fraction) => new(name, fraction, FormattableString.Invariant($"{fraction * 100:0.0} %"));
+    public static StageDetail Count(string name, long n) => new(name, n, n.ToString(CultureInfo.InvariantCulture));
+    public static StageDetail Number(string name, double value) => new(name, value, value.ToString("0.000", CultureInfo.InvariantCulture));
 }
 
 /// <summary>A transfer method's score on the stage's metric.</summary>

@@ -21,15 +21,6 @@ public sealed class CliTests
     }
 
     [Fact]
-    public void Verbose_adds_the_stack_trace()
-    {
-        using var dir = new TestData.TempFolder();
-        var r = CliRunner.Run(dir.Path, "evaluate", "--model", "missing.pt", "--data", "mnist", "--verbose");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("   at ", r.Stderr);
-    }
-
-    [Fact]
     public void Datasets_show_writes_a_grid_with_one_row_per_class()
     {
         using var dir = new TestData.TempFolder();

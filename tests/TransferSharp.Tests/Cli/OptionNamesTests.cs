@@ -167,6 +167,14 @@ public sealed class CliErrorsTests
     }
 
     [Fact]
+    public void A_diverged_run_is_one_line_with_exit_1_not_an_internal_error()
+    {
+        var (code, error) = Run(() => throw new System.Reflection.TargetInvocationException(new NonFiniteLossException(2, 7, double.NaN)));
+        Assert.Equal(CliErrors.Bug, code);
+        Assert.Equal("error: training diverged: loss NaN at epoch 2 step 7; lower --lr", error.Trim());
+    }
+
+    [Fact]
     public void Invalid_options_thrown_while_running_name_the_commands_options()
     {
         var (code, error) = Run(() => throw new InvalidOptionsException([new("LearningRate", "learning rate must be positive, got -1"), new("Training.Epochs", "epochs must be at least 1, got 0")]),
