@@ -33,7 +33,8 @@ internal static class SelfTaughtRun
         var run = settings.CreateRun(command.Replace(' ', '-'));
         AnsiConsole.MarkupLine($"[bold]{command}[/] source {Markup.Escape(source.ToString())}; target {Markup.Escape(target.ToString())}{Markup.Escape(sizes)}; " +
                                $"{threads} threads, seed {settings.Seed}; run folder {Markup.Escape(run.Path)}");
-        var ae = ProgressBar.Run($"{settings.Autoencoder} autoencoder on {settings.Source}", progress => experiment.TrainAutoencoder(progress, cancellation));
+        var ae = ProgressBar.Run($"{settings.Autoencoder} autoencoder on {settings.Source}", progress => experiment.TrainAutoencoder(progress, cancellation),
+            loss: "reconstruction", accuracy: false);
         using var model = ae.Model;
         using var outcome = experiment.Run(ae, new SyncProgress<string>(text => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(text)}[/]")), cancellation);
         var json = JsonSerializer.SerializeToNode(new

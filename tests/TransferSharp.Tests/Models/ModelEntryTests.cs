@@ -1,5 +1,6 @@
 using TransferSharp.Data;
 using TransferSharp.Models;
+using TransferSharp.Training;
 
 namespace TransferSharp.Tests.Models;
 
@@ -46,6 +47,6 @@ public sealed class ModelEntryTests
         using var noValidation = TrainingSplit.InMemory(data, 0.2, 0, seed: 3);
         Assert.True(noValidation.ValidatesOnTest);
         Assert.Equal(72, noValidation.Train.Count);
-        Assert.StartsWith("shots 50:", Assert.Throws<ArgumentException>(() => TrainingSplit.InMemory(data, 0.2, 0.1, 3, shots: 50)).Message);
+        Assert.StartsWith("shots 50:", Assert.Throws<InvalidOptionsException>(() => TrainingSplit.InMemory(data, 0.2, 0.1, 3, shots: 50)).Message);
     }
 }
