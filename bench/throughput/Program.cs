@@ -77,8 +77,9 @@ switch (workload)
         // CDAN-conditioned 1024x2 BN discriminator); "w2plain": Bottleneck 0, Conditional false (the paper's DANN net
         // with the default discriminator); "w2peer": also a 100x2 discriminator without batch norm, the bare harness's net.
         var options = new AdaptationOptions { Epochs = 1, BatchSize = 64, Threads = threads };
-        if (workload != "w2") options = options with { Bottleneck = 0, Conditional = false };
-        if (workload == "w2peer") options = options with { DiscriminatorWidth = 100, DiscriminatorLayers = 2, DiscriminatorBatchNorm = false };
+        // Conditional false = plain DANN, its own method now.
+        if (workload != "w2") options = options with { Bottleneck = 0, Method = new Dann.Options() };
+        if (workload == "w2peer") options = options with { Method = new Dann.Options { DiscriminatorWidth = 100, DiscriminatorLayers = 2, DiscriminatorBatchNorm = false } };
         using var model = ModelZoo.Create(new ModelSpec("lenet", [3, 28, 28], 10));
         using var source = RandomImages("source", 64 * 50, [3, 28, 28], 1);
         using var target = RandomImages("target", 64 * 50, [3, 28, 28], 2);
