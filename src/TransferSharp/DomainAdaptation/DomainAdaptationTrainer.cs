@@ -71,6 +71,9 @@ public sealed class DomainAdaptationTrainer
             {
                 for (int i = 0; i < stepsPerEpoch; i++)
                 {
+                    // The batch's tensors belong to this step: the scope closes when the loop asks for the next batch,
+                    // after the step's own (inner) scope, so nothing waits for the finaliser.
+                    using var scope = NewDisposeScope();
                     var (xs, ys) = labelled.Next();
                     yield return new AdaptationBatch(xs, ys!, unlabelled?.Next().Inputs);
                 }
