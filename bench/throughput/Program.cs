@@ -351,7 +351,7 @@ switch (workload)
         var rss = new SortedDictionary<long, long>();
         long step = 0;
         var managed = new SortedDictionary<long, long>();
-        var probe = new SyncProgress(_ =>
+        var probe = new SyncProgress<TrainingProgress>(_ =>
         {
             if (++step % every != 0) return;
             if (Environment.GetEnvironmentVariable("BENCH_GC") == "1") { GC.Collect(); GC.WaitForPendingFinalizers(); }
@@ -376,7 +376,7 @@ switch (workload)
         long step = 0;
         var samples = new List<string>();
         bool collect = Environment.GetEnvironmentVariable("BENCH_GC") == "1";   // full GC + finalisers every 200 steps
-        var probe = new SyncProgress(_ =>
+        var probe = new SyncProgress<TrainingProgress>(_ =>
         {
             if (++step % 200 != 0) return;
             if (collect) { GC.Collect(); GC.WaitForPendingFinalizers(); }
@@ -419,8 +419,3 @@ return 0;
 static long Status(string key) =>
     long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(key + ":")).Split(':')[1].Trim().Split(' ')[0]);
 
-// Reports on the training thread itself (Progress<T> would post to the thread pool).
-sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-{
-    public void Report(TrainingProgress value) => report(value);
-}

@@ -33,11 +33,4 @@ internal static class OptionValues
         if (ParseEnum<ScheduleKind>(schedule) is null) return $"--schedule '{schedule}' is unknown (choose {schedules})";
         return null;
     }
-
-    /// <summary>The <c>--optimizer</c> value (Adam when unknown; validation reports that case).</summary>
-    public static OptimizerKind Optimizer(string s) => ParseEnum<OptimizerKind>(s) ?? OptimizerKind.Adam;
-
-    /// <summary><c>--lr</c>, or the default: 0.01 for SGD, the trainer's own default for Adam and AdamW.</summary>
-    public static double LearningRate(double? given, OptimizerKind optimizer, double adamDefault) =>
-        given ?? (optimizer == OptimizerKind.Sgd ? 0.01 : adamDefault);
 }

@@ -196,7 +196,7 @@ public sealed class TransferabilityExperiment
         }
 
         IProgress<TrainingProgress>? Forward(string name, int n) => progress is null ? null
-            : new SyncProgress(p => progress.Report(new TransferabilityProgress(done, total, n == 0 ? name : $"{name} n={n}", p)));
+            : new SyncProgress<TrainingProgress>(p => progress.Report(new TransferabilityProgress(done, total, n == 0 ? name : $"{name} n={n}", p)));
     }
 
     private (Dataset Train, Dataset Test) Prepare(Dataset half)
@@ -204,10 +204,5 @@ public sealed class TransferabilityExperiment
         var (rest, test) = half.StratifiedSplit(options.TestFraction, seed: 0);
         if (options.TrainPerClass is not { } k || rest.ClassCounts().Min() <= k) return (rest, test);
         using (rest) return (rest.TakePerClass(k, seed: 0), test);
-    }
-
-    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

@@ -60,8 +60,3 @@ public sealed class TransferabilityExperimentTests
         Assert.Equal(["c2", "c3"], ClassSplit.FromFile(path, ["c0", "c1", "c2", "c3"]).B);
     }
 }
-
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}

@@ -77,10 +77,4 @@ public sealed class LiveTensorTests
         using var seen = TestData.Blobs(perClass: 12, classes: 6, dims: 6, seed: 4);
         using var model = fit(new ZeroShotOptions { Architecture = "mlp", Epochs = 3, BatchSize = 16, EmbeddingSize = 8, Threads = 2, Seed = 1 }, seen);
     }
-
-    /// <summary>Reports on the training thread (Progress&lt;T&gt; would post to the thread pool, where the count is another thread's).</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }
