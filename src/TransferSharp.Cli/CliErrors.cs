@@ -1,5 +1,3 @@
-using Spectre.Console;
-using Spectre.Console.Cli;
 using TransferSharp.Training;
 
 namespace TransferSharp.Cli;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using TransferSharp.Reporting;
 using TransferSharp.Training;
 
 namespace TransferSharp.Cli;
@@ -52,8 +51,5 @@ internal sealed class RunFolder
         catch (JsonException e) { throw new InvalidDataException($"{path}: not valid JSON: {e.Message}"); }
     }
 
-    public void SaveLearningCurve(IReadOnlyList<EpochMetrics> history, string title) =>
-        LearningCurvePlot.Save(LearningCurve,
-            history.Select(h => new EpochRecord(h.Epoch, h.TrainLoss, h.TrainAccuracy, h.ValidationLoss, h.ValidationAccuracy)).ToArray(),
-            title);
+    public void SaveLearningCurve(IReadOnlyList<EpochMetrics> history, string title) => LearningCurvePlot.Save(LearningCurve, history, title);
 }

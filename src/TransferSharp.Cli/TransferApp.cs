@@ -11,6 +11,7 @@ internal static class TransferApp
         config.SetApplicationName("transfer");
         config.PropagateExceptions();
         config.UseStrictParsing();
+        config.SetHelpProvider(new Rendering.CommandHelp(config.Settings));
         config.AddBranch("datasets", d =>
         {
             d.SetDescription("List the built-in datasets or draw samples of one.");

@@ -34,6 +34,10 @@ public static class LearningCurvePlot
     private static readonly ScottPlot.Color TrainColor = ScottPlot.Color.FromHex("#1f77b4");
     private static readonly ScottPlot.Color ValidationColor = ScottPlot.Color.FromHex("#ff7f0e");
 
+    /// <summary>The learning curve of a trainer's history (<see cref="TransferSharp.Training.EpochMetrics"/>).</summary>
+    public static void Save(string path, IReadOnlyList<TransferSharp.Training.EpochMetrics> history, string title) =>
+        Save(path, history.Select(h => new EpochRecord(h.Epoch, h.TrainLoss, h.TrainAccuracy, h.ValidationLoss, h.ValidationAccuracy)).ToArray(), title);
+
     /// <summary>
     /// Renders <paramref name="history"/> and writes a PNG of <paramref name="width"/> by
     /// <paramref name="height"/> pixels to <paramref name="path"/> atomically (via

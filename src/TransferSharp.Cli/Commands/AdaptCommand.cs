@@ -1,7 +1,4 @@
-using System.ComponentModel;
 using System.Text.Json;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using TransferSharp.Cli.Rendering;
 using TransferSharp.DomainAdaptation;
 using TransferSharp.Models;
@@ -12,9 +9,11 @@ namespace TransferSharp.Cli.Commands;
 /// <summary><c>transfer adapt</c>: unsupervised domain adaptation from a labelled source to an unlabelled target.</summary>
 internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
 {
-    internal sealed class Settings : ModelSettings
+    internal sealed class Settings : SplitSettings
     {
         protected override int DefaultSize => 28;
+        protected override double DefaultValidationFraction => 0.2;
+        protected override TrainerOptions LibraryDefaults => new AdaptationOptions();
 
         [CommandOption("--method <METHOD>")]
         [MethodHelp]
@@ -51,9 +50,6 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         [Field("EntropyWeight")]
         [Description("Weight of the target-entropy term (dann, cdan, mmd, coral: default 0; mcd: default 0.01).")]
         public double? Entropy { get; init; }
-        [CommandOption("--held-out-fraction <F>")]
-        [Description("Fraction of each domain held out: source for validation, target for the (evaluation-only) test. Default 0.2.")]
-        public double HeldOutFraction { get; init; } = 0.2;
         [CommandOption("--tsne <N>")]
         [Field(nameof(AdaptationExperimentOptions.FeatureMapPoints))]
         [Description("Held-out examples per domain in the t-SNE pictures (exact t-SNE, O(N²)); 0 = no pictures. Default 300.")]
@@ -70,7 +66,6 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required");
             if (AdaptationMethods.Find(Method) is null) return ValidationResult.Error($"--method '{Method}' is unknown (choose {AdaptationMethods.Names})");
             if (OptionValues.ParseEnum<AdaptationSchedule>(LambdaSchedule) is null) return ValidationResult.Error($"--lambda-schedule '{LambdaSchedule}' is unknown (choose ganin, constant)");
-            if (HeldOutFraction is <= 0 or >= 1) return ValidationResult.Error($"--held-out-fraction must be in (0, 1), got {HeldOutFraction}");
             return OptionNames.Check(this, ToExperiment().Validate());
         }
 
@@ -176,6 +171,6 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
     private static DomainPair LoadPair(Settings settings, int seed)
     {
         using Data.Dataset source = settings.Load(settings.Source!), target = settings.Load(settings.Target!);
-        return DomainPair.Create(source, target, settings.HeldOutFraction, seed);
+        return DomainPair.Create(source, target, settings.ValidationFraction, settings.TestFraction, seed);
     }
 }

@@ -1,8 +1,4 @@
-using System.ComponentModel;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using TransferSharp.Data;
-using TransferSharp.Reporting;
 
 namespace TransferSharp.Cli.Commands;
 

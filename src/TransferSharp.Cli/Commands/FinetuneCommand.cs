@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using TransferSharp.Cli.Evidence;
 using TransferSharp.Cli.Rendering;
 using TransferSharp.Data;
@@ -14,15 +11,15 @@ namespace TransferSharp.Cli.Commands;
 /// <summary><c>transfer finetune</c>: copy stages of a trained source model into a new model and train it on a small target set.</summary>
 internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
 {
-    internal sealed class Settings : TrainerSettings
+    internal sealed class Settings : SplitSettings
     {
+        protected override string DefaultModel => "resnet18";
+        public override string? HelpDefault(string property) => property == nameof(Model)
+            ? $"{DefaultModel}; sets the architecture of a PyTorch --source only (a checkpoint and resnet18-imagenet carry theirs)" : base.HelpDefault(property);
+        protected override TrainerOptions LibraryDefaults => new TrainingOptions();
         [CommandOption("-s|--source <CHECKPOINT>")]
-        [Description("The source model: a model.pt written by transfer train (its model.json must sit next to it), resnet18-imagenet (ML.NET's ImageNet ResNet-18; target images get its preprocessing), or a PyTorch state dict (see --source-model).")]
+        [Description("The source model: a model.pt written by transfer train (its model.json must sit next to it), resnet18-imagenet (ML.NET's ImageNet ResNet-18; target images get its preprocessing), or a PyTorch state dict (see --model).")]
         public string? Source { get; init; }
-
-        [CommandOption("--source-model <MODEL>")]
-        [Description("Architecture of a PyTorch --source (.safetensors, or .pt/.pth/.bin/.ckpt with --allow-pickle), by torchvision names. Default resnet18.")]
-        public string SourceModel { get; init; } = "resnet18";
 
         [CommandOption("--allow-pickle")]
         [Description("Allow a pickled PyTorch --source (.pt, .pth, .bin, .ckpt): unpickling can run code in the file, so only for files you trust.")]
@@ -60,14 +57,6 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         [Description("Stop after N epochs without a better validation accuracy (0 = off, default).")]
         public int Patience { get; init; }
 
-        [CommandOption("--test-fraction <F>")]
-        [Description("Fraction of every target class held out for the final test. Default 0.2.")]
-        public double TestFraction { get; init; } = 0.2;
-
-        [CommandOption("--validation-fraction <F>")]
-        [Description("Fraction of the rest used for per-epoch validation (before --shots are drawn). Default 0.1.")]
-        public double ValidationFraction { get; init; } = 0.1;
-
         [CommandOption("--baseline <none|scratch>")]
         [Description("scratch: also train the source's architecture from scratch on the same split, shots and schedule, and report the gain over it (gain_over_scratch in metrics.json); doubles the training time. Default none.")]
         public string Baseline { get; init; } = "none";
@@ -88,9 +77,9 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required");
             if (Baseline is not ("none" or "scratch")) return ValidationResult.Error($"--baseline must be none or scratch, got '{Baseline}'");
             if (Freeze && FineTune) return ValidationResult.Error("--freeze and --finetune exclude each other");
+            if (WasGiven(nameof(Model)) && (SourceModel.IsImageNet(Source) || File.Exists(Checkpoint.SidecarPath(Source))))
+                return ValidationResult.Error($"--model applies to a PyTorch --source only; {Source} carries its own architecture");
             if (Shots is < 1) return ValidationResult.Error($"--shots must be at least 1, got {Shots}");
-            if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
-            if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
             if (StreamChoice.Error(Stream, DecodeThreads, "--target", Target, Resize, Shots) is { } streamError) return ValidationResult.Error(streamError);
             try
             {
@@ -139,7 +128,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             ? TrainingSplit.Streamed(target, s.Size, rgb: s.Channels != 1, StreamChoice.Options(s.DecodeThreads), s.TestFraction, s.ValidationFraction,
                 training.Seed, part => SourceModel.PrepareTarget(sourceName, part))
             : InMemory();
-        var (source, sourceInfo) = SourceModel.Load(sourceName, data.ExampleShape, s.SourceModel, s.AllowPickle);
+        var (source, sourceInfo) = SourceModel.Load(sourceName, data.ExampleShape, s.Model, s.AllowPickle);
         using var _ = source;
         SourceModel.CheckCompatible(source, data.ExampleShape, sourceName, target);
         var experiment = new FineTuningExperiment(new FineTuningExperimentOptions

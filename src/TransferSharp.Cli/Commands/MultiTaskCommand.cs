@@ -1,11 +1,7 @@
-using System.ComponentModel;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using TransferSharp.Cli.Evidence;
 using TransferSharp.Cli.Rendering;
 using TransferSharp.Data;
 using TransferSharp.MultiTask;
-using TransferSharp.Reporting;
 using TransferSharp.Training;
 
 namespace TransferSharp.Cli.Commands;
@@ -13,8 +9,9 @@ namespace TransferSharp.Cli.Commands;
 /// <summary><c>transfer multitask</c>: one shared trunk, one head per task, trained together; every task evaluated on its own.</summary>
 internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
 {
-    internal sealed class Settings : ModelSettings
+    internal sealed class Settings : SplitSettings
     {
+        protected override TrainerOptions LibraryDefaults => new MultiTaskOptions();
         [CommandOption("-t|--task <TASK>")]
         [Description("A task: NAME|PATH[[:classes]][[@key=value,...]], given once per task. Options after '@': name=NAME, " +
                      "labels=parity|coarse (a derived label set), shots=K (K labelled training examples per class), " +
@@ -37,13 +34,6 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
         [Description("Steps per epoch; 0 (default) = one pass over every task's batches (the largest task's with --sampling all).")]
         public int StepsPerEpoch { get; init; }
 
-        [CommandOption("--test-fraction <F>")]
-        [Description("Fraction of every class of every source held out for the final test. Default 0.2.")]
-        public double TestFraction { get; init; } = 0.2;
-
-        [CommandOption("--validation-fraction <F>")]
-        [Description("Fraction of the rest used for per-epoch validation (before shots=K is taken). Default 0.1.")]
-        public double ValidationFraction { get; init; } = 0.1;
 
         [CommandOption("--baseline <none|alone>")]
         [Description("alone: also train every task alone (the same network and schedule, only its head) and report the gain of multitask learning (gain_over_alone in metrics.json). Default none.")]
@@ -56,8 +46,6 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
             if (Tasks.Length == 0) return ValidationResult.Error("--task is required (once per task)");
             if (ParseSampling(Sampling) is null) return ValidationResult.Error($"--sampling '{Sampling}' is unknown (choose round-robin, proportional, weighted, all)");
             if (OptionValues.ParseEnum<LossWeighting>(Weighting) is null) return ValidationResult.Error($"--weighting '{Weighting}' is unknown (choose fixed, uncertainty)");
-            if (TestFraction is <= 0 or >= 1) return ValidationResult.Error($"--test-fraction must be in (0, 1), got {TestFraction}");
-            if (ValidationFraction is < 0 or >= 1) return ValidationResult.Error($"--validation-fraction must be in [0, 1), got {ValidationFraction}");
             if (Baseline is not ("none" or "alone")) return ValidationResult.Error($"--baseline must be none or alone, got '{Baseline}'");
             return OptionNames.Check(this, ToOptions().Validate());
         }
@@ -128,9 +116,7 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
                 History = t.History,
                 Metrics = new Dictionary<string, double> { ["test_accuracy"] = t.TestAccuracy, ["test_loss"] = t.TestLoss },
             });
-            LearningCurvePlot.Save(Path.Combine(run.Path, $"learning-curve-{t.Name}.png"),
-                t.History.Select(h => new EpochRecord(h.Epoch, h.TrainLoss, h.TrainAccuracy, h.ValidationLoss, h.ValidationAccuracy)).ToArray(),
-                $"task {t.Name} ({s.Model}, {sources.Length} tasks)");
+            LearningCurvePlot.Save(Path.Combine(run.Path, $"learning-curve-{t.Name}.png"), t.History, $"task {t.Name} ({s.Model}, {sources.Length} tasks)");
         }
         MetricsJson.Write(run, "transfersharp.multitask/2", new { command = "multitask", task_values = s.Tasks,
             task_data = split.Tasks.Select(t => t.Provenance), seed = options.Seed, threads, options }, report);

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using TransferSharp.SelfTaught;
 using TransferSharp.Training;
 

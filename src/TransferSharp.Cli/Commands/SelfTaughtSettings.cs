@@ -1,18 +1,20 @@
-using System.ComponentModel;
 using System.Globalization;
+using TransferSharp.Training;
 using TransferSharp.SelfTaught;
 
 namespace TransferSharp.Cli.Commands;
 
 /// <summary>
 /// What <c>transfer selftaught learn</c> and <c>cluster</c> share: the source, the target and the autoencoder (the
-/// <see cref="AutoencoderOptions"/> group; a value not given keeps the library's default). Library errors name these
-/// options through <see cref="OptionNames"/>: the fields are nested (<c>Autoencoder.Epochs</c>).
+/// <see cref="AutoencoderOptions"/> group; a value not given keeps the library's default). The autoencoder is the network
+/// these commands train, so the shared training options (<c>--epochs</c>, <c>--lr</c>, <c>--weight-decay</c>, ...) are its.
+/// Library errors name these options through <see cref="OptionNames"/>: the fields are nested (<c>Autoencoder.Epochs</c>).
 /// </summary>
-internal class SelfTaughtSettings : RunFolderSettings
+internal class SelfTaughtSettings : TrainerSettings
 {
     /// <summary>Digit-sized images, as the autoencoder defaults (200 dense codes) are sized for.</summary>
     protected override int DefaultSize => 28;
+    protected override TrainerOptions LibraryDefaults => new AutoencoderOptions();
 
     [CommandOption("-s|--source <DATA>"), Description("Unlabelled source (labels are dropped): built-in name or path, optionally with :classes, e.g. mnist:5-9.")]
     public string? Source { get; init; }
@@ -24,18 +26,10 @@ internal class SelfTaughtSettings : RunFolderSettings
     public int? HiddenUnits { get; init; }
     [CommandOption("--conv-channels <LIST>"), Description("Channels of the conv encoder's stride-2 layers, e.g. 16,32 (default).")]
     public string? ConvChannels { get; init; }
-    [CommandOption("--ae-epochs <N>"), Field("Autoencoder.Epochs"), Description("Autoencoder epochs over the source. Default 20.")]
-    public int? AeEpochs { get; init; }
-    [CommandOption("--ae-batch-size <N>"), Field("Autoencoder.BatchSize"), Description("Autoencoder minibatch size. Default 128.")]
-    public int? AeBatchSize { get; init; }
-    [CommandOption("--ae-lr <RATE>"), Field("Autoencoder.LearningRate"), Description("Autoencoder learning rate (Adam). Default 0.003.")]
-    public double? AeLearningRate { get; init; }
     [CommandOption("--sparsity <BETA>"), Description("Weight of the KL sparsity penalty; 0 = off. Default 3.")]
     public double? SparsityWeight { get; init; }
     [CommandOption("--sparsity-target <RHO>"), Description("Target mean activation of each code unit. Default 0.1.")]
     public double? SparsityTarget { get; init; }
-    [CommandOption("--weight-decay <LAMBDA>"), Field("Autoencoder.WeightDecay"), Description("Autoencoder weight decay. Default 0.003.")]
-    public double? WeightDecay { get; init; }
     [CommandOption("--corruption <P>"), Description("Denoising: fraction of input values zeroed during training. Default 0 (off).")]
     public double? Corruption { get; init; }
     [CommandOption("--pca-components <N>"), Description("Components of the PCA baseline. Default 50.")]
@@ -58,13 +52,13 @@ internal class SelfTaughtSettings : RunFolderSettings
     /// <summary>The library's autoencoder options with the values given (and <c>--seed</c>, <c>--threads</c>).</summary>
     public AutoencoderOptions ToAutoencoderOptions()
     {
-        var d = new AutoencoderOptions();
+        var d = ApplyTo(new AutoencoderOptions());
         return d with
         {
             Kind = OptionValues.ParseEnum<AutoencoderKind>(Autoencoder) ?? d.Kind, HiddenUnits = HiddenUnits ?? d.HiddenUnits,
             ConvChannels = ConvChannels is null ? d.ConvChannels : ParseList(ConvChannels) ?? [], Corruption = Corruption ?? d.Corruption,
-            SparsityWeight = SparsityWeight ?? d.SparsityWeight, SparsityTarget = SparsityTarget ?? d.SparsityTarget, WeightDecay = WeightDecay ?? d.WeightDecay,
-            Epochs = AeEpochs ?? d.Epochs, BatchSize = AeBatchSize ?? d.BatchSize, LearningRate = AeLearningRate ?? d.LearningRate, Seed = Seed, Threads = Threads,
+            SparsityWeight = SparsityWeight ?? d.SparsityWeight, SparsityTarget = SparsityTarget ?? d.SparsityTarget,
+            Seed = Seed, Threads = Threads,
         };
     }
 

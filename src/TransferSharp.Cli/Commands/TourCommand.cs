@@ -1,6 +1,5 @@
-using System.ComponentModel;
 using System.Reflection;
-using TransferSharp.Cli.Tour;
+using TransferSharp.Reporting.Tour;
 using TransferSharp.Training;
 
 namespace TransferSharp.Cli.Commands;

@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using TransferSharp.Cli.Rendering;
 using TransferSharp.Data;
 using TransferSharp.Evaluation;
@@ -12,8 +9,9 @@ namespace TransferSharp.Cli.Commands;
 /// <summary><c>transfer train</c>: train one model on one dataset, evaluate it on a held-out split.</summary>
 internal sealed class TrainCommand : Command<TrainCommand.Settings>
 {
-    internal sealed class Settings : SplitSettings
+    internal sealed class Settings : ModelDataSettings
     {
+        protected override TrainerOptions LibraryDefaults => new TrainingOptions();
         [CommandOption("--patience <N>")]
         [Description("Stop after N epochs without a better validation accuracy (0 = off, default).")]
         public int? Patience { get; init; }

@@ -1,7 +1,4 @@
-using System.ComponentModel;
 using System.Globalization;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using TransferSharp.Cli.Rendering;
 using TransferSharp.FineTuning;
 using TransferSharp.Models;
@@ -14,6 +11,8 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
 {
     internal sealed class Settings : ModelDataSettings
     {
+        protected override bool Validates => false;
+        protected override TrainerOptions LibraryDefaults => new TransferabilityOptions().Training;
         [CommandOption("--split <SPLIT>"), Description("How the classes are halved: random (default), dissimilar (Fashion-MNIST: footwear and bags vs clothing) or a FILE of two lines (A's classes, B's).")]
         public string Split { get; init; } = "random";
         [CommandOption("--compare-random"), Description("With a non-random split, also run the random split and plot the two side by side (doubles the time).")]
@@ -48,6 +47,7 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
                 Architecture = Model,
                 Training = ApplyTo(d.Training) with { Seed = d.Training.Seed },
                 Seeds = ParseSeeds() ?? d.Seeds,
+                TestFraction = TestFraction,
                 TrainPerClass = TrainPerClass is null ? d.TrainPerClass : TrainPerClass == 0 ? null : TrainPerClass,
             };
         }
@@ -86,10 +86,10 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
         for (int i = 0; i < results.Length; i++)
         {
             TransferabilityReports.Print(results[i]);
-            TransferabilityReports.SavePlot(Path.Combine(run.Path, $"transferability{(i == 0 ? "" : "-random")}.png"), results[i],
+            TransferabilityFigures.SavePlot(Path.Combine(run.Path, $"transferability{(i == 0 ? "" : "-random")}.png"), results[i],
                 $"{options.Architecture} on {settings.Data}, {results[i].Split.Description}");
         }
-        if (results.Length == 2) TransferabilityReports.SaveComparison(Path.Combine(run.Path, "comparison.png"), results[0], results[1]);
+        if (results.Length == 2) TransferabilityFigures.SaveComparison(Path.Combine(run.Path, "comparison.png"), results[0], results[1]);
         // metrics.json: schema transfersharp.transferability/1 (docs/metrics/transferability.md).
         run.WriteJson(run.Metrics, new
         {

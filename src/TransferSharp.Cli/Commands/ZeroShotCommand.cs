@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using TransferSharp.Cli.Rendering;
 using TransferSharp.Data;
 using TransferSharp.Losses;
@@ -14,6 +11,8 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
 {
     internal sealed class Settings : ModelDataSettings
     {
+        protected override bool Validates => false;
+        protected override TrainerOptions LibraryDefaults => new ZeroShotOptions();
         [CommandOption("--method <METHOD>"), Description("dap (attribute prediction), embedding (max-margin joint embedding) or conse.")]
         public string? Method { get; init; }
         [CommandOption("--descriptions <FILE|builtin>"), Description("builtin (default: the attribute tables for fashion-mnist and the digit sets), an attribute table (.csv: class, then one column per attribute) or word vectors (GloVe/word2vec text).")]
@@ -34,8 +33,6 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
         public int? Top { get; init; }
         [CommandOption("--dap-scoring <RULE>"), Description("DAP: probabilistic (default) or nearest.")]
         public string? DapScoring { get; init; }
-        [CommandOption("--seen-test-fraction <F>"), Description("Fraction of every seen class held out for the generalized evaluation. Default 0.2.")]
-        public double? SeenTestFraction { get; init; }
 
         public override ValidationResult Validate()
         {
@@ -53,10 +50,8 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
 
         public IZeroShotMethod ChosenMethod => ZeroShotMethods.Find(Method)!;
 
-        /// <summary>The evaluation given; the library's seen-test fraction unless <c>--seen-test-fraction</c>.</summary>
-        public ZeroShotEvaluationOptions Evaluation => SeenTestFraction is { } f ? GivenEvaluation with { SeenTestFraction = f } : GivenEvaluation;
-
-        private ZeroShotEvaluationOptions GivenEvaluation => new() { Generalized = Generalized, Calibration = Calibration };
+        /// <summary>The evaluation given (<c>--test-fraction</c>: of every seen class).</summary>
+        public ZeroShotEvaluationOptions Evaluation => new() { Generalized = Generalized, Calibration = Calibration, SeenTestFraction = TestFraction };
 
         public ZeroShotOptions ToOptions()
         {
@@ -98,7 +93,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
         var report = outcome.Report;
         var ignored = (model as DapModel)?.IgnoredAttributes;
 
-        ZeroShotReports.SaveFigures(run.Path, report, method.DisplayName);
+        ZeroShotFigures.SaveFigures(run.Path, report, method.DisplayName);
         model.Save(Path.Combine(run.Path, "model.pt"));
         run.SaveLearningCurve(model.History, $"{method.DisplayName} on the seen classes of {settings.Data}");
         // metrics.json: schema transfersharp.zeroshot/1 (docs/metrics/zeroshot.md).

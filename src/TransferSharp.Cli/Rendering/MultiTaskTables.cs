@@ -1,4 +1,3 @@
-using Spectre.Console;
 using TransferSharp.MultiTask;
 
 namespace TransferSharp.Cli.Rendering;

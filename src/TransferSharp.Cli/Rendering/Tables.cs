@@ -1,4 +1,3 @@
-using Spectre.Console;
 using TransferSharp.Training;
 
 namespace TransferSharp.Cli.Rendering;

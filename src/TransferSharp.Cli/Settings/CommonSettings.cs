@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace TransferSharp.Cli.Settings;
@@ -28,6 +27,15 @@ internal class CommonSettings : CommandSettings
 
     /// <summary>Called by a setter: the parser (or an initialiser) set this property.</summary>
     protected void Mark([CallerMemberName] string property = "") => given.Add(property);
+
+    /// <summary>
+    /// For the help: this command's default of the option that sets <paramref name="property"/> (the text after
+    /// "Default "), or null to keep the option's description as it is.
+    /// </summary>
+    public virtual string? HelpDefault(string property) => null;
+
+    /// <summary>For the help: whether this command takes the option that sets <paramref name="property"/>.</summary>
+    public virtual bool Applies(string property) => true;
 
     public override ValidationResult Validate() => Then(ValidationResult.Success(), Threads < 0 ? $"--threads must be 0 or more, got {Threads}" : null);
 

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using TransferSharp.Data;
 
 namespace TransferSharp.Cli.Settings;
@@ -10,7 +9,7 @@ internal class ImageSettings : CommonSettings
     protected virtual int DefaultSize => new DataOptions().ImageSize;
 
     [CommandOption("--size <PIXELS>")]
-    [Description("Side length image folders are read at. Default 64 (adapt and selftaught: 28).")]
+    [Description("Side length image folders are read at. Default: the command's.")]
     public int Size { get => size ?? DefaultSize; init { size = value; Mark(); } }
     private int? size;
 
@@ -21,6 +20,8 @@ internal class ImageSettings : CommonSettings
     [CommandOption("--channels <1|3>")]
     [Description("Convert images to grey (1) or RGB (3).")]
     public int? Channels { get; init; }
+
+    public override string? HelpDefault(string property) => property == nameof(Size) ? $"{DefaultSize}" : base.HelpDefault(property);
 
     public override ValidationResult Validate() => Then(base.Validate(),
         Size < 1 ? $"--size must be positive, got {Size}"

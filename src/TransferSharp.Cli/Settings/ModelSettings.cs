@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using TransferSharp.Data;
 using TransferSharp.Models;
 
@@ -7,17 +6,58 @@ namespace TransferSharp.Cli.Settings;
 /// <summary>Training settings of a command that builds a network from a <see cref="ModelZoo"/> architecture.</summary>
 internal class ModelSettings : TrainerSettings
 {
-    [CommandOption("-m|--model <MODEL>")]
-    [Field("Architecture")]
-    [Description("Architecture: lenet (default), mlp, cnn, resnet18 or resnet18-mlnet.")]
-    public string Model { get; init { field = value; Mark(); } } = "lenet";
+    /// <summary>The architecture when <c>--model</c> is not given.</summary>
+    protected virtual string DefaultModel => "lenet";
+
+    [CommandOption("-m|--model <MODEL>"), Field("Architecture")]
+    [Description("Architecture: lenet, mlp, cnn, resnet18 or resnet18-mlnet. Default: the command's.")]
+    public string Model { get => model ?? DefaultModel; init { model = value; Mark(); } }
+    private string? model;
+
+    public override string? HelpDefault(string property) => property == nameof(Model) ? DefaultModel : base.HelpDefault(property);
 
     public override ValidationResult Validate() => Then(base.Validate(),
         ModelZoo.Architectures.Contains(Model) ? null : $"--model '{Model}' is unknown (choose {string.Join(", ", ModelZoo.Architectures)})");
 }
 
-/// <summary>A <see cref="ModelSettings"/> command trained on one <c>--data</c> set.</summary>
-internal class ModelDataSettings : ModelSettings
+/// <summary>
+/// A <see cref="ModelSettings"/> command that holds out a test part and a validation part of every class; a fraction not
+/// given is the command's own (<see cref="DefaultTestFraction"/>, <see cref="DefaultValidationFraction"/>).
+/// </summary>
+internal class SplitSettings : ModelSettings
+{
+    protected virtual double DefaultTestFraction => 0.2;
+    protected virtual double DefaultValidationFraction => 0.1;
+    /// <summary>False for a command that keeps no validation part: <c>--validation-fraction</c> is then refused.</summary>
+    protected virtual bool Validates => true;
+
+    [CommandOption("--test-fraction <F>")]
+    [Description("Fraction of every class held out for the final test (adapt: of the target; zeroshot: of the seen classes). Default: the command's.")]
+    public double TestFraction { get => testFraction ?? DefaultTestFraction; init { testFraction = value; Mark(); } }
+    private double? testFraction;
+
+    [CommandOption("--validation-fraction <F>")]
+    [Description("Fraction of the rest used for per-epoch validation, before any shots are drawn (adapt: of the source). Default: the command's.")]
+    public double ValidationFraction { get => validationFraction ?? DefaultValidationFraction; init { validationFraction = value; Mark(); } }
+    private double? validationFraction;
+
+    public override string? HelpDefault(string property) => property switch
+    {
+        nameof(TestFraction) => $"{DefaultTestFraction}",
+        nameof(ValidationFraction) => $"{DefaultValidationFraction}",
+        _ => base.HelpDefault(property),
+    };
+
+    public override bool Applies(string property) => (property != nameof(ValidationFraction) || Validates) && base.Applies(property);
+
+    public override ValidationResult Validate() => Then(base.Validate(),
+        TestFraction is not (> 0 and < 1) ? $"--test-fraction must be in (0, 1), got {TestFraction}"
+        : !Validates && WasGiven(nameof(ValidationFraction)) ? "--validation-fraction does not apply: this command keeps no validation part"
+        : ValidationFraction is not (>= 0 and < 1) ? $"--validation-fraction must be in [0, 1), got {ValidationFraction}" : null);
+}
+
+/// <summary>A <see cref="SplitSettings"/> command trained on one <c>--data</c> set.</summary>
+internal class ModelDataSettings : SplitSettings
 {
     [CommandOption("-d|--data <DATA>")]
     [Description("Built-in name (transfer datasets list) or path (IDX images file, image folder, CSV), optionally with :classes, e.g. mnist:0-4.")]
@@ -27,20 +67,4 @@ internal class ModelDataSettings : ModelSettings
 
     /// <summary>The <c>--data</c> set, shaped by the image settings.</summary>
     public Dataset LoadData() => Load(Data!);
-}
-
-/// <summary>A <see cref="ModelDataSettings"/> command that holds out a test part and a validation part of every class.</summary>
-internal class SplitSettings : ModelDataSettings
-{
-    [CommandOption("--test-fraction <F>")]
-    [Description("Fraction of every class held out for the final test. Default 0.2.")]
-    public double TestFraction { get; init { field = value; Mark(); } } = 0.2;
-
-    [CommandOption("--validation-fraction <F>")]
-    [Description("Fraction of the rest used for per-epoch validation (before any shots are drawn). Default 0.1.")]
-    public double ValidationFraction { get; init { field = value; Mark(); } } = 0.1;
-
-    public override ValidationResult Validate() => Then(base.Validate(),
-        TestFraction is <= 0 or >= 1 ? $"--test-fraction must be in (0, 1), got {TestFraction}"
-        : ValidationFraction is < 0 or >= 1 ? $"--validation-fraction must be in [0, 1), got {ValidationFraction}" : null);
 }

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 
 namespace TransferSharp.Cli.Settings;
 

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using TransferSharp.Training;
 
 namespace TransferSharp.Cli.Settings;
@@ -13,19 +12,19 @@ internal class TrainerSettings : RunFolderSettings
     public const double SgdLearningRate = 0.01;
 
     [CommandOption("-e|--epochs <N>")]
-    [Description("Passes over the training data. Default: the command's (train 10, multitask 5, zeroshot 4, ...).")]
+    [Description("Passes over the training data. Default: the command's.")]
     public int? Epochs { get; init; }
 
     [CommandOption("-b|--batch-size <N>")]
-    [Description("Examples per step. Default: the command's (32 for most).")]
+    [Description("Examples per step. Default: the command's.")]
     public int? BatchSize { get; init; }
 
     [CommandOption("--lr <RATE>")]
-    [Description("Base learning rate. Default: the command's for Adam and AdamW (e.g. 0.003), 0.01 for SGD.")]
+    [Description("Base learning rate. Default: the command's for adam and adamw, 0.01 for sgd.")]
     public double? LearningRate { get; init; }
 
     [CommandOption("--optimizer <NAME>")]
-    [Description("adam (default), adamw or sgd.")]
+    [Description("adam, adamw or sgd. Default adam.")]
     public string? Optimizer { get; init; }
 
     [CommandOption("--momentum <M>")]
@@ -33,12 +32,27 @@ internal class TrainerSettings : RunFolderSettings
     public double? Momentum { get; init; }
 
     [CommandOption("--weight-decay <W>")]
-    [Description("L2 weight decay (decoupled for AdamW). Default: the command's (0 for most).")]
+    [Description("L2 weight decay (decoupled for AdamW). Default: the command's.")]
     public double? WeightDecay { get; init; }
 
     [CommandOption("--schedule <NAME>")]
-    [Description("Learning-rate schedule: cosine, constant, step or inverse-decay. Default: the command's (cosine for most).")]
+    [Description("Learning-rate schedule: cosine, constant, step or inverse-decay. Default: the command's.")]
     public string? Schedule { get; init; }
+
+    /// <summary>The command's library options record with its defaults, for the help; null keeps the generic text.</summary>
+    protected virtual TrainerOptions? LibraryDefaults => null;
+
+    public override string? HelpDefault(string property) => LibraryDefaults is not { } d ? base.HelpDefault(property) : property switch
+    {
+        nameof(Epochs) => $"{d.Epochs}",
+        nameof(BatchSize) => $"{d.BatchSize}",
+        nameof(LearningRate) => FormattableString.Invariant($"{d.LearningRate} with {OptionValues.Kebab(d.Optimizer.ToString())}, {SgdLearningRate} with sgd"),
+        nameof(Optimizer) => OptionValues.Kebab(d.Optimizer.ToString()),
+        nameof(Momentum) => FormattableString.Invariant($"{d.Momentum}"),
+        nameof(WeightDecay) => FormattableString.Invariant($"{d.WeightDecay}"),
+        nameof(Schedule) => OptionValues.Kebab(d.Schedule.ToString()),
+        _ => base.HelpDefault(property),
+    };
 
     public override ValidationResult Validate() => Then(base.Validate(), OptionValues.OptimizerError(Optimizer ?? "adam", Schedule ?? "cosine"));
 

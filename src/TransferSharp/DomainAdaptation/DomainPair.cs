@@ -45,7 +45,12 @@ public sealed class DomainPair : IDisposable
     /// have the source's classes (its labels serve only the held-out evaluation and the trained-on-target baseline).
     /// An unlabelled target is split at random (seeded) and its classes are taken to be the source's.
     /// </summary>
-    public static DomainPair Create(Dataset source, Dataset target, double heldOutFraction, int seed)
+    public static DomainPair Create(Dataset source, Dataset target, double heldOutFraction, int seed) =>
+        Create(source, target, heldOutFraction, heldOutFraction, seed);
+
+    /// <summary>As <see cref="Create(Dataset, Dataset, double, int)"/>, holding out <paramref name="sourceValidationFraction"/> of
+    /// the source (validation) and <paramref name="targetTestFraction"/> of the target (the evaluation-only test).</summary>
+    public static DomainPair Create(Dataset source, Dataset target, double sourceValidationFraction, double targetTestFraction, int seed)
     {
         if (!source.HasLabels) throw new ArgumentException($"source '{source.Name}' has no labels");
         if (target.HasLabels && !source.ClassNames.SequenceEqual(target.ClassNames, StringComparer.OrdinalIgnoreCase))
@@ -74,8 +79,8 @@ public sealed class DomainPair : IDisposable
             }
             if (!s.ExampleShape.SequenceEqual(t.ExampleShape))
                 throw new ArgumentException($"source '{source.Name}' ({string.Join('x', s.ExampleShape)}) and target '{target.Name}' ({string.Join('x', t.ExampleShape)}) differ in shape");
-            var (sTrain, sHeld) = s.StratifiedSplit(heldOutFraction, seed);
-            var (tTrain, tHeld) = t.HasLabels ? t.StratifiedSplit(heldOutFraction, seed) : t.RandomSplit(heldOutFraction, seed);
+            var (sTrain, sHeld) = s.StratifiedSplit(sourceValidationFraction, seed);
+            var (tTrain, tHeld) = t.HasLabels ? t.StratifiedSplit(targetTestFraction, seed) : t.RandomSplit(targetTestFraction, seed);
             return new DomainPair(sTrain, sHeld, tTrain, tHeld, notes);
         }
         finally

@@ -55,7 +55,7 @@ public static class SourceModel
         try
         {
             classes = state.TryGetValue(head, out var w) ? (int)w.shape[0]
-                : throw new InvalidDataException($"{path}: no '{head}' in the file, so it is not a {architecture} state dict (see --source-model)");
+                : throw new InvalidDataException($"{path}: no '{head}' in the file, so it is not a {architecture} state dict (see --model)");
         }
         finally
         {

@@ -43,7 +43,7 @@ public sealed class BadInputTests
     [InlineData("zeroshot --data optdigits --method embedding --unseen 3 --loss hinge", "--loss 'hinge' is unknown")]
     [InlineData("zeroshot --data optdigits --method embedding --unseen 3 --margin 0", "margin must be positive")]
     [InlineData("zeroshot --data optdigits --method dap --unseen 3 --calibration 0.5", "--calibration only applies to the generalized evaluation")]
-    [InlineData("zeroshot --data optdigits --method dap --unseen 3 --seen-test-fraction 1", "--seen-test-fraction must be in (0, 1), got 1")]
+    [InlineData("zeroshot --data optdigits --method dap --unseen 3 --test-fraction 1", "--test-fraction must be in (0, 1), got 1")]
     [InlineData("experiment transferability --data mnist --split dissimilar", "no dissimilar split is known for 'mnist'")]
     [InlineData("experiment transferability --data mnist --split nowhere.txt", "nowhere.txt")]
     [InlineData("experiment transferability --data mnist --seeds 1,x", "--seeds '1,x'")]

@@ -52,10 +52,10 @@ public sealed class FinetuneCliTests
             TorchSharp.PyBridge.PyBridgeModuleExtensions.save_py(model, dir.File("w.pt"));
             TorchSharp.PyBridge.PyBridgeModuleExtensions.save_safetensors(model, dir.File("w.safetensors"));
         }
-        var refused = CliRunner.Run(dir.Path, "finetune", "--source", dir.File("w.pt"), "--source-model", "cnn", "--target", "optdigits:5-9");
+        var refused = CliRunner.Run(dir.Path, "finetune", "--source", dir.File("w.pt"), "--model", "cnn", "--target", "optdigits:5-9");
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("--allow-pickle", Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
-        var r = CliRunner.Run(dir.Path, "finetune", "--source", dir.File("w.safetensors"), "--source-model", "cnn", "--target", "optdigits:5-9",
+        var r = CliRunner.Run(dir.Path, "finetune", "--source", dir.File("w.safetensors"), "--model", "cnn", "--target", "optdigits:5-9",
             "--shots", "5", "--epochs", "1", "--threads", "1");
         Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
         Assert.Contains("cnn with PyTorch weights from w.safetensors", r.Stdout);
@@ -77,7 +77,7 @@ public sealed class FinetuneCliTests
             TorchSharp.PyBridge.PyBridgeModuleExtensions.save_py(model, dir.File("full.pt"));
         var bytes = File.ReadAllBytes(dir.File("full.pt"));
         File.WriteAllBytes(dir.File("cut.pt"), bytes[..(bytes.Length / 2)]);
-        string[] args = ["finetune", "--source", dir.File(file), "--source-model", "cnn", "--target", "optdigits:5-9", "--epochs", "1"];
+        string[] args = ["finetune", "--source", dir.File(file), "--model", "cnn", "--target", "optdigits:5-9", "--epochs", "1"];
         var r = CliRunner.Run(dir.Path, allowPickle ? [.. args, "--allow-pickle"] : args);
         Assert.Equal(2, r.ExitCode);
         var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));

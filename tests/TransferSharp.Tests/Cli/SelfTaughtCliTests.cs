@@ -15,7 +15,7 @@ public sealed class SelfTaughtCliTests
     [InlineData("selftaught cluster --source mnist --target nothing-here", "nothing-here")]
     [InlineData("selftaught cluster --source mnist --target mnist --sparsity-target 2", "--sparsity-target must be in (0, 1), got 2")]
     // Library errors of nested options name the option that set the field (Autoencoder.WeightDecay is --weight-decay).
-    [InlineData("selftaught learn --source mnist --target mnist --ae-lr -1", "--ae-lr must be positive, got -1")]
+    [InlineData("selftaught learn --source mnist --target mnist --lr -1", "--lr must be positive, got -1")]
     [InlineData("selftaught learn --source mnist --target mnist --weight-decay -1", "--weight-decay must be non-negative, got -1")]
     [InlineData("selftaught learn --source mnist --target mnist --classifier-weight-decay -1", "--classifier-weight-decay: classifier weight decay must be non-negative")]
     [InlineData("selftaught learn --source mnist --target mnist --conv-channels 16,0", "--conv-channels must be one or more positive counts")]
@@ -37,7 +37,7 @@ public sealed class SelfTaughtCliTests
     {
         using var dir = new TestData.TempFolder();
         var r = CliRunner.Run(dir.Path, "selftaught", "learn", "--source", "optdigits:5-9", "--target", "optdigits:0-1", "--shots", "2,10",
-            "--ae-epochs", "3", "--hidden", "32", "--classifier-steps", "50", "--pca-components", "10", "--threads", "1");
+            "--epochs", "3", "--hidden", "32", "--classifier-steps", "50", "--pca-components", "10", "--threads", "1");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("autoencoder (32)", r.Stdout);
         var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
@@ -58,7 +58,7 @@ public sealed class SelfTaughtCliTests
     {
         using var dir = new TestData.TempFolder();
         var r = CliRunner.Run(dir.Path, "selftaught", "cluster", "--source", "optdigits:2-9", "--target", "optdigits:0-1",
-            "--autoencoder", "conv", "--ae-epochs", "2", "--restarts", "2", "--pca-components", "10", "--threads", "1");
+            "--autoencoder", "conv", "--epochs", "2", "--restarts", "2", "--pca-components", "10", "--threads", "1");
         Assert.True(r.ExitCode == 0, r.Stderr);
         var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
@@ -77,11 +77,11 @@ public sealed class SelfTaughtCliTests
         using var blobs = TestData.Blobs(10, 3, 4, seed: 1);
         using var unlabelled = blobs.WithoutLabels();
         var clusters = blobs.LabelArray();                      // stands in for k-means' assignments
-        TransferSharp.Cli.Rendering.SelfTaughtFigures.FeatureMaps(dir.Path, [TransferSharp.SelfTaught.FeatureMap.Raw()], unlabelled, 20, 0, [clusters]);
+        TransferSharp.Reporting.SelfTaughtFigures.FeatureMaps(dir.Path, [TransferSharp.SelfTaught.FeatureMap.Raw()], unlabelled, 20, 0, [clusters]);
         Assert.True(File.Exists(Path.Combine(dir.Path, "tsne-raw.png")));
         // Without assignments there is nothing to colour an unlabelled target by: no picture, no error.
         using var none = new TestData.TempFolder();
-        TransferSharp.Cli.Rendering.SelfTaughtFigures.FeatureMaps(none.Path, [TransferSharp.SelfTaught.FeatureMap.Raw()], unlabelled, 20, 0);
+        TransferSharp.Reporting.SelfTaughtFigures.FeatureMaps(none.Path, [TransferSharp.SelfTaught.FeatureMap.Raw()], unlabelled, 20, 0);
         Assert.Empty(Directory.GetFiles(none.Path));
     }
 }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using TransferSharp.Cli.Tour;
+using TransferSharp.Reporting.Tour;
 using TransferSharp.Training;
 
 namespace TransferSharp.Tests.Cli;

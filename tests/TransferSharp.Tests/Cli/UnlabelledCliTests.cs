@@ -63,7 +63,7 @@ public sealed class UnlabelledCliTests : IDisposable
     {
         using var dir = new TestData.TempFolder();
         var r = CliRunner.Run(dir.Path, "selftaught", "cluster", "--source", "optdigits:2-9", "--target", Folder, "--size", "8",
-            "--channels", "1", "--clusters", "2", "--ae-epochs", "1", "--restarts", "2", "--pca-components", "5", "--tsne", "20", "--threads", "1");
+            "--channels", "1", "--clusters", "2", "--epochs", "1", "--restarts", "2", "--pca-components", "5", "--tsne", "20", "--threads", "1");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("no scores", r.Stdout);
         var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();

@@ -150,7 +150,7 @@ public sealed class MetricsSnapshotTests
                 "autoencoder.history[*].sparsity_loss", "autoencoder.history[*].mean_activation", "pca.explained_variance",
                 "results[*].scores[*].features", "results[*].scores[*].train_accuracy", "results[*].scores[*].test_accuracy",
                 "results[*].scores[*].test_loss"],
-            "selftaught", "learn", "--source", "optdigits:5-9", "--target", "optdigits:0-1", "--shots", "2,10", "--ae-epochs", "3",
+            "selftaught", "learn", "--source", "optdigits:5-9", "--target", "optdigits:0-1", "--shots", "2,10", "--epochs", "3",
             "--hidden", "32", "--classifier-steps", "50", "--pca-components", "10", "--tsne", "0", "--seed", "1", "--threads", "1");
     }
 
@@ -161,7 +161,7 @@ public sealed class MetricsSnapshotTests
                 "autoencoder.target_reconstruction_loss", "autoencoder.history[*].reconstruction_loss",
                 "autoencoder.history[*].sparsity_loss", "autoencoder.history[*].mean_activation",
                 "results[*].features", "results[*].inertia", "results[*].score.accuracy", "results[*].score.nmi", "results[*].score.ari"],
-            "selftaught", "cluster", "--source", "optdigits:2-9", "--target", "optdigits:0-1", "--autoencoder", "conv", "--ae-epochs", "2",
+            "selftaught", "cluster", "--source", "optdigits:2-9", "--target", "optdigits:0-1", "--autoencoder", "conv", "--epochs", "2",
             "--restarts", "2", "--pca-components", "10", "--tsne", "0", "--seed", "1", "--threads", "1");
     }
 

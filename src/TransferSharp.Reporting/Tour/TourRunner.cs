@@ -1,19 +1,19 @@
 using System.Diagnostics;
 using TransferSharp.Training;
 
-namespace TransferSharp.Cli.Tour;
+namespace TransferSharp.Reporting.Tour;
 
 /// <summary>How a stage ended.</summary>
-internal enum StageStatus { Ok, Failed, Interrupted }
+public enum StageStatus { Ok, Failed, Interrupted }
 
 /// <summary>One stage's outcome (when it finished), or its error (first line of the root cause; the whole exception for <c>--verbose</c>), and its time.</summary>
-internal sealed record StageRecord(TourStage Stage, StageStatus Status, StageOutcome? Outcome, string? Error, double Seconds, Exception? Exception = null);
+public sealed record StageRecord(TourStage Stage, StageStatus Status, StageOutcome? Outcome, string? Error, double Seconds, Exception? Exception = null);
 
 /// <summary>
 /// Runs the tour's stages in order. A stage that fails is recorded with its error and the others go on; on cancellation
 /// (Ctrl+C) the running stage and those after it are recorded as interrupted, so the finished ones still reach the report.
 /// </summary>
-internal static class TourRunner
+public static class TourRunner
 {
     public static IReadOnlyList<StageRecord> Run(IReadOnlyList<TourStage> stages, TourContext tour, CancellationToken cancellation,
         Action<int>? started = null, Action<int, double>? progress = null, Action<int, StageRecord>? finished = null)
@@ -38,17 +38,25 @@ internal static class TourRunner
             Seeding.SeedEverything(tour.Seed);
             return new StageRecord(stage, StageStatus.Ok, stage.Run(tour, new SyncProgress<double>(progress), cancellation), null, clock.Elapsed.TotalSeconds);
         }
-        catch (Exception e) when (CliErrors.Unwrap(e) is OperationCanceledException && cancellation.IsCancellationRequested)
+        catch (Exception e) when (Unwrap(e) is OperationCanceledException && cancellation.IsCancellationRequested)
         {
             return Interrupted(stage, clock.Elapsed.TotalSeconds);
         }
         catch (Exception e)
         {
-            return new StageRecord(stage, StageStatus.Failed, null, FirstLine(CliErrors.Unwrap(e)), clock.Elapsed.TotalSeconds, e);
+            return new StageRecord(stage, StageStatus.Failed, null, FirstLine(Unwrap(e)), clock.Elapsed.TotalSeconds, e);
         }
     }
 
     private static StageRecord Interrupted(TourStage stage, double seconds) => new(stage, StageStatus.Interrupted, null, "interrupted", seconds);
+
+    /// <summary>The exception a wrapper (a reflection call, a task, a static constructor) hides.</summary>
+    private static Exception Unwrap(Exception e)
+    {
+        while (e is AggregateException or TypeInitializationException or System.Reflection.TargetInvocationException && e.InnerException is not null)
+            e = e.InnerException!;
+        return e;
+    }
 
     private static string FirstLine(Exception e)
     {

@@ -1,9 +1,8 @@
-using TransferSharp.Cli.Rendering;
 using TransferSharp.Data;
 using TransferSharp.Evaluation;
 using TransferSharp.SelfTaught;
 
-namespace TransferSharp.Cli.Tour;
+namespace TransferSharp.Reporting.Tour;
 
 /// <summary>
 /// Self-taught learning (autoencoder on unlabelled digits 5–9, classifier on digits 0–4) and self-taught clustering

@@ -1,10 +1,9 @@
 using TransferSharp.DomainAdaptation;
-using TransferSharp.Reporting;
 
-namespace TransferSharp.Cli.Rendering;
+namespace TransferSharp.Reporting;
 
-/// <summary>The pictures of an <see cref="AdaptationReport"/>, drawn alike by <c>transfer adapt</c> and the tour.</summary>
-internal static class AdaptationFigures
+/// <summary>The pictures of an <see cref="AdaptationReport"/>, as <c>transfer adapt</c> and the tour draw them.</summary>
+public static class AdaptationFigures
 {
     /// <summary>
     /// Draws the report's t-SNE maps (before: the source-only baseline; after: the method) and its learning curves, each

@@ -1,10 +1,9 @@
-using TransferSharp.Cli.Rendering;
 using TransferSharp.Data;
 using TransferSharp.DomainAdaptation;
 using TransferSharp.Evaluation;
 using TransferSharp.Models;
 
-namespace TransferSharp.Cli.Tour;
+namespace TransferSharp.Reporting.Tour;
 
 /// <summary>Domain-adversarial training: MNIST (labelled) to MNIST-M (unlabelled), CDAN against source only, with t-SNE.</summary>
 internal static class DomainAdaptationStage

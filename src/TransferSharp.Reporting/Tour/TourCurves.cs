@@ -1,6 +1,5 @@
-using TransferSharp.Reporting;
 
-namespace TransferSharp.Cli.Tour;
+namespace TransferSharp.Reporting.Tour;
 
 /// <summary>The tour's learning curves: one value per epoch for each run, drawn with <see cref="CurvePlot"/>.</summary>
 internal static class TourCurves

@@ -1,9 +1,8 @@
-using TransferSharp.Cli.Rendering;
 using TransferSharp.Data;
 using TransferSharp.FineTuning;
 using TransferSharp.Training;
 
-namespace TransferSharp.Cli.Tour;
+namespace TransferSharp.Reporting.Tour;
 
 /// <summary>
 /// The layer-transfer figure of the lecture (Yosinski et al. 2014), small: Fashion-MNIST split at random into halves
@@ -28,7 +27,7 @@ internal static class TransferabilityStage
         var result = new TransferabilityExperiment(options).Run(data, split,
             new SyncProgress<TransferabilityProgress>(p => progress.Report((p.Done + (p.Step?.Fraction ?? 0)) / Math.Max(1, p.Total))), cancel);
         var png = tour.File("transferability", "transferability.png");
-        TransferabilityReports.SavePlot(png, result, $"transferability, Fashion-MNIST halves ({split.Description})");
+        TransferabilityFigures.SavePlot(png, result, $"transferability, Fashion-MNIST halves ({split.Description})");
         int last = result.Stages.Count;
         double Mean(string network, int n) => result.Summary(network, n).Mean;
         string anb = TransferabilityResult.Name(TransferCondition.AnB), anbPlus = TransferabilityResult.Name(TransferCondition.AnBPlus);

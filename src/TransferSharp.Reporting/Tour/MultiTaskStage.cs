@@ -2,7 +2,7 @@ using TransferSharp.Data;
 using TransferSharp.MultiTask;
 using TransferSharp.Training;
 
-namespace TransferSharp.Cli.Tour;
+namespace TransferSharp.Reporting.Tour;
 
 /// <summary>Multitask: digits 0–4 with 10 labels per class, alone vs with digits 5–9 (all labels) as a second task.</summary>
 internal static class MultiTaskStage

@@ -1,13 +1,11 @@
 using TransferSharp.Data;
 using TransferSharp.Evaluation;
-using TransferSharp.Reporting;
 using TransferSharp.SelfTaught;
-using GridRow = TransferSharp.Reporting.GridRow;
 
-namespace TransferSharp.Cli.Rendering;
+namespace TransferSharp.Reporting;
 
-/// <summary>The self-taught pictures, drawn alike by <c>transfer selftaught</c> and the tour.</summary>
-internal static class SelfTaughtFigures
+/// <summary>The self-taught pictures, as <c>transfer selftaught</c> and the tour draw them.</summary>
+public static class SelfTaughtFigures
 {
     /// <summary>Rows of source and target examples, each over its reconstruction; nothing for feature vectors.</summary>
     public static void Reconstructions(string path, Autoencoder model, Dataset source, Dataset target, int count = 12)

@@ -3,7 +3,7 @@ using TransferSharp.FineTuning;
 using TransferSharp.Models;
 using TransferSharp.Training;
 
-namespace TransferSharp.Cli.Tour;
+namespace TransferSharp.Reporting.Tour;
 
 /// <summary>
 /// Layer transfer and conservative training: LeNet trained on five Fashion-MNIST classes, then fine-tuned on the other

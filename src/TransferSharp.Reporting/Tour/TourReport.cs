@@ -1,11 +1,10 @@
 using System.Globalization;
-using TransferSharp.Reporting;
 using static System.FormattableString;
 
-namespace TransferSharp.Cli.Tour;
+namespace TransferSharp.Reporting.Tour;
 
 /// <summary>The tour's summary as an HTML page and as rows for the console table.</summary>
-internal static class TourReport
+public static class TourReport
 {
     public static IReadOnlyList<string> Header { get; } = ["family", "experiment", "baseline", "transfer method", "gain"];
 

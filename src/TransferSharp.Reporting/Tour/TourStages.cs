@@ -1,7 +1,7 @@
-namespace TransferSharp.Cli.Tour;
+namespace TransferSharp.Reporting.Tour;
 
 /// <summary>The stages of the tour, one per family, in the lecture's order.</summary>
-internal static class TourStages
+public static class TourStages
 {
     public static IReadOnlyList<TourStage> All { get; } =
     [

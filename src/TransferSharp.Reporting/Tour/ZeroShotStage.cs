@@ -1,8 +1,7 @@
-using TransferSharp.Cli.Rendering;
 using TransferSharp.Data;
 using TransferSharp.ZeroShot;
 
-namespace TransferSharp.Cli.Tour;
+namespace TransferSharp.Reporting.Tour;
 
 /// <summary>Zero-shot: Fashion-MNIST with Trouser, Pullover and Sandal never seen in training, recognised from attributes.</summary>
 internal static class ZeroShotStage
@@ -24,7 +23,7 @@ internal static class ZeroShotStage
             new ZeroShotEvaluationOptions { Generalized = true }, new Scaled(progress, 0, 1), cancel);
         using var model = outcome.Model;
         var (report, confusion) = (outcome.Report, tour.File("zeroshot", "confusion.png"));
-        ZeroShotReports.SaveUnseenConfusion(confusion, report, ZeroShotMethods.Of(ZeroShotMethod.Dap).DisplayName);
+        ZeroShotFigures.SaveUnseenConfusion(confusion, report, ZeroShotMethods.Of(ZeroShotMethod.Dap).DisplayName);
         var details = new List<StageDetail> { StageDetail.Count("unseen test images", outcome.UnseenTestCount) };
         if (report.Generalized is { } g)
             details.AddRange([StageDetail.Percent("generalized: seen accuracy", g.SeenAccuracy), StageDetail.Percent("generalized: unseen accuracy", g.UnseenAccuracy),

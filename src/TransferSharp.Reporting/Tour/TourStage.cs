@@ -1,10 +1,10 @@
 using System.Globalization;
 using TransferSharp.Data;
 
-namespace TransferSharp.Cli.Tour;
+namespace TransferSharp.Reporting.Tour;
 
 /// <summary>How big the tour's experiments are.</summary>
-internal enum TourScale
+public enum TourScale
 {
     /// <summary>The default: under 10 minutes on 2 cores.</summary>
     Full,
@@ -19,7 +19,7 @@ internal enum TourScale
 /// <param name="Seed">Seeds every stage (each trainer's options get it).</param>
 /// <param name="Threads">CPU threads for every trainer's options; 0 = all cores (each trainer sets the count it is given).</param>
 /// <param name="Folder">The tour's run folder; a stage writes its pictures under it.</param>
-internal sealed record TourContext(TourScale Scale, int Seed, int Threads, string Folder)
+public sealed record TourContext(TourScale Scale, int Seed, int Threads, string Folder)
 {
     /// <summary>A setting for the scale: <paramref name="full"/>, <paramref name="quick"/> or <paramref name="tiny"/>.</summary>
     public T Pick<T>(T full, T quick, T tiny) => Scale switch { TourScale.Full => full, TourScale.Quick => quick, _ => tiny };
@@ -47,7 +47,7 @@ internal sealed record TourContext(TourScale Scale, int Seed, int Threads, strin
 }
 
 /// <summary>One extra number of a stage: shown <paramref name="Formatted"/> in its table in the report, kept raw in metrics.json.</summary>
-internal sealed record StageDetail(string Name, double Value, string Formatted)
+public sealed record StageDetail(string Name, double Value, string Formatted)
 {
     public static StageDetail Percent(string name, double fraction) => new(name, fraction, FormattableString.Invariant($"{fraction * 100:0.0} %"));
     public static StageDetail Count(string name, long n) => new(name, n, n.ToString(CultureInfo.InvariantCulture));
@@ -55,13 +55,13 @@ internal sealed record StageDetail(string Name, double Value, string Formatted)
 }
 
 /// <summary>A transfer method's score on the stage's metric.</summary>
-internal sealed record MethodScore(string Name, double Value);
+public sealed record MethodScore(string Name, double Value);
 
 /// <summary>
 /// What one stage measured: a transfer method against its baseline, on one metric (higher is better), and optionally
 /// further methods against the same baseline (each a row of the summary).
 /// </summary>
-internal sealed record StageOutcome(
+public sealed record StageOutcome(
     string Experiment,
     string Metric,
     string BaselineName,
@@ -81,4 +81,4 @@ internal sealed record StageOutcome(
 }
 
 /// <summary>One stage of the tour: a family, two sentences on what its method does, and the experiment.</summary>
-internal sealed record TourStage(string Id, string Family, string Explanation, Func<TourContext, IProgress<double>, CancellationToken, StageOutcome> Run);
+public sealed record TourStage(string Id, string Family, string Explanation, Func<TourContext, IProgress<double>, CancellationToken, StageOutcome> Run);
