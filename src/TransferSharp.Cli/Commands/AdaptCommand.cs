@@ -13,6 +13,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
     {
         protected override int DefaultSize => 28;
         protected override double DefaultValidationFraction => 0.2;
+        protected override bool CountsSteps => true;
         protected override TrainerOptions LibraryDefaults => new AdaptationOptions();
 
         [CommandOption("--method <METHOD>")]
@@ -24,9 +25,6 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         [CommandOption("-t|--target <DATA>")]
         [Description("Target: built-in name or path, e.g. mnist-m, or a folder of unlabelled images. Its labels, if any, are used only to report accuracy on its held-out part.")]
         public string? Target { get; init; }
-        [CommandOption("--steps-per-epoch <N>")]
-        [Description("Steps per epoch. Default: one pass over the larger training set.")]
-        public int? StepsPerEpoch { get; init; }
         [CommandOption("--lambda-schedule <NAME>")]
         [Description("Schedule of the --max-lambda coefficient: ganin (default: 2/(1+exp(-10p))-1) or constant.")]
         public string LambdaSchedule { get; init; } = "ganin";
@@ -91,7 +89,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
                 var other => other,
             };
             var o = ApplyTo(new AdaptationOptions());
-            return o with { Method = method, StepsPerEpoch = StepsPerEpoch, Bottleneck = Bottleneck ?? o.Bottleneck };
+            return o with { Method = method, StepsPerEpoch = StepsPerEpoch == 0 ? null : StepsPerEpoch, Bottleneck = Bottleneck ?? o.Bottleneck };
         }
     }
 

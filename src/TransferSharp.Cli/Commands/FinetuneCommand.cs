@@ -14,6 +14,8 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
     internal sealed class Settings : SplitSettings
     {
         protected override string DefaultModel => "resnet18";
+        protected override bool StopsEarly => true;
+        protected override bool Streams => true;
         public override string? HelpDefault(string property) => property == nameof(Model)
             ? $"{DefaultModel}; sets the architecture of a PyTorch --source only (a checkpoint and resnet18-imagenet carry theirs)" : base.HelpDefault(property);
         protected override TrainerOptions LibraryDefaults => new TrainingOptions();
@@ -53,21 +55,9 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         [Description("Train on only K labelled examples per target class (drawn from the training part).")]
         public int? Shots { get; init; }
 
-        [CommandOption("--patience <N>")]
-        [Description("Stop after N epochs without a better validation accuracy (0 = off, default).")]
-        public int Patience { get; init; }
-
         [CommandOption("--baseline <none|scratch>")]
         [Description("scratch: also train the source's architecture from scratch on the same split, shots and schedule, and report the gain over it (gain_over_scratch in metrics.json); doubles the training time. Default none.")]
         public string Baseline { get; init; } = "none";
-
-        [CommandOption("--stream")]
-        [Description("Stream an image folder (--target PATH) from disk: background threads decode and resize the next batches; memory stays bounded. Validation and test parts are streamed too.")]
-        public bool Stream { get; init; }
-
-        [CommandOption("--decode-threads <N>")]
-        [Description("With --stream: image decode threads. Default half the cores (1 to 8).")]
-        public int? DecodeThreads { get; init; }
 
         public override ValidationResult Validate()
         {
@@ -97,7 +87,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         /// <summary>The library's options; --copy and --conservative parsed (their syntax errors name the option).</summary>
         public FineTuningOptions ToOptions() => new()
         {
-            Training = ApplyTo(new TrainingOptions()) with { Patience = Patience },
+            Training = ApplyTo(new TrainingOptions()) with { Patience = Patience ?? 0 },
             Transfer = new LayerTransferOptions
             {
                 Copy = Parsed("--copy", StageSelection.Parse, Copy),

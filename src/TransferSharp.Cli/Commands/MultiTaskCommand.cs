@@ -11,6 +11,7 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
 {
     internal sealed class Settings : SplitSettings
     {
+        protected override bool CountsSteps => true;
         protected override TrainerOptions LibraryDefaults => new MultiTaskOptions();
         [CommandOption("-t|--task <TASK>")]
         [Description("A task: NAME|PATH[[:classes]][[@key=value,...]], given once per task. Options after '@': name=NAME, " +
@@ -30,10 +31,6 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
         [Description("fixed (default: weight=W per task) or uncertainty (learnt, Kendall et al. 2018).")]
         public string Weighting { get; init; } = "fixed";
 
-        [CommandOption("--steps-per-epoch <N>")]
-        [Description("Steps per epoch; 0 (default) = one pass over every task's batches (the largest task's with --sampling all).")]
-        public int StepsPerEpoch { get; init; }
-
 
         [CommandOption("--baseline <none|alone>")]
         [Description("alone: also train every task alone (the same network and schedule, only its head) and report the gain of multitask learning (gain_over_alone in metrics.json). Default none.")]
@@ -52,7 +49,7 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
 
         public MultiTaskOptions ToOptions() => ApplyTo(new MultiTaskOptions()) with
         {
-            StepsPerEpoch = StepsPerEpoch,
+            StepsPerEpoch = StepsPerEpoch ?? 0,
             Sampling = ParseSampling(Sampling) ?? TaskSampling.RoundRobin,
             Weighting = OptionValues.ParseEnum<LossWeighting>(Weighting) ?? LossWeighting.Fixed,
         };

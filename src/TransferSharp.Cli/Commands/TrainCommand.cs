@@ -11,19 +11,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 {
     internal sealed class Settings : ModelDataSettings
     {
+        protected override bool StopsEarly => true;
+        protected override bool Streams => true;
         protected override TrainerOptions LibraryDefaults => new TrainingOptions();
-        [CommandOption("--patience <N>")]
-        [Description("Stop after N epochs without a better validation accuracy (0 = off, default).")]
-        public int? Patience { get; init; }
-
-        [CommandOption("--stream")]
-        [Description("Stream an image folder (--data PATH) from disk: background threads decode and resize the next batches; memory stays bounded. Validation and test parts are streamed too.")]
-        public bool Stream { get; init; }
-
-        [CommandOption("--decode-threads <N>")]
-        [Description("With --stream: image decode threads. Default half the cores (1 to 8).")]
-        public int? DecodeThreads { get; init; }
-
         [CommandOption("--resume <RUN_FOLDER>")]
         [Description("Continue an interrupted run from its folder. Its settings are reused: --epochs may extend it, --threads and --decode-threads may change; any other option must repeat the run's value.")]
         public string? Resume { get; init; }

@@ -37,7 +37,9 @@ internal class CommonSettings : CommandSettings
     /// <summary>For the help: whether this command takes the option that sets <paramref name="property"/>.</summary>
     public virtual bool Applies(string property) => true;
 
-    public override ValidationResult Validate() => Then(ValidationResult.Success(), Threads < 0 ? $"--threads must be 0 or more, got {Threads}" : null);
+    public override ValidationResult Validate() => Then(ValidationResult.Success(),
+        given.FirstOrDefault(p => !Applies(p)) is { } other ? $"{OptionNames.OfProperty(GetType(), other)} does not apply to this command"
+        : Threads < 0 ? $"--threads must be 0 or more, got {Threads}" : null);
 
     /// <summary>A derived Validate(): the base's failure if it failed, else <paramref name="error"/> (null = success).</summary>
     protected static ValidationResult Then(ValidationResult checkedBase, string? error) =>

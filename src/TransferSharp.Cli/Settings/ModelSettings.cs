@@ -30,6 +30,12 @@ internal class SplitSettings : ModelSettings
     protected virtual double DefaultValidationFraction => 0.1;
     /// <summary>False for a command that keeps no validation part: <c>--validation-fraction</c> is then refused.</summary>
     protected virtual bool Validates => true;
+    /// <summary>Whether the command stops early on validation accuracy (<c>--patience</c>).</summary>
+    protected virtual bool StopsEarly => false;
+    /// <summary>Whether the command can stream an image folder from disk (<c>--stream</c>, <c>--decode-threads</c>).</summary>
+    protected virtual bool Streams => false;
+    /// <summary>Whether the command's epochs are a step count of their own (<c>--steps-per-epoch</c>).</summary>
+    protected virtual bool CountsSteps => false;
 
     [CommandOption("--test-fraction <F>")]
     [Description("Fraction of every class held out for the final test (adapt: of the target; zeroshot: of the seen classes). Default: the command's.")]
@@ -41,6 +47,22 @@ internal class SplitSettings : ModelSettings
     public double ValidationFraction { get => validationFraction ?? DefaultValidationFraction; init { validationFraction = value; Mark(); } }
     private double? validationFraction;
 
+    [CommandOption("--patience <N>")]
+    [Description("Stop after N epochs without a better validation accuracy (the best epoch's weights are kept); 0 = off. Default 0.")]
+    public int? Patience { get; init { field = value; Mark(); } }
+
+    [CommandOption("--stream")]
+    [Description("Stream the image folder (the PATH of --data or --target) from disk: background threads decode and resize the next batches; memory stays bounded. Validation and test parts are streamed too.")]
+    public bool Stream { get; init { field = value; if (value) Mark(); } }   // the parser sets every flag, given or not
+
+    [CommandOption("--decode-threads <N>")]
+    [Description("With --stream: image decode threads. Default half the cores (1 to 8).")]
+    public int? DecodeThreads { get; init { field = value; Mark(); } }
+
+    [CommandOption("--steps-per-epoch <N>")]
+    [Description("Steps per epoch; 0 = one pass (adapt: over the larger domain's training set; multitask: over every task's batches, the largest task's with --sampling all). Default 0.")]
+    public int? StepsPerEpoch { get; init { field = value; Mark(); } }
+
     public override string? HelpDefault(string property) => property switch
     {
         nameof(TestFraction) => $"{DefaultTestFraction}",
@@ -48,11 +70,17 @@ internal class SplitSettings : ModelSettings
         _ => base.HelpDefault(property),
     };
 
-    public override bool Applies(string property) => (property != nameof(ValidationFraction) || Validates) && base.Applies(property);
+    public override bool Applies(string property) => property switch
+    {
+        nameof(ValidationFraction) => Validates,
+        nameof(Patience) => StopsEarly,
+        nameof(Stream) or nameof(DecodeThreads) => Streams,
+        nameof(StepsPerEpoch) => CountsSteps,
+        _ => base.Applies(property),
+    };
 
     public override ValidationResult Validate() => Then(base.Validate(),
         TestFraction is not (> 0 and < 1) ? $"--test-fraction must be in (0, 1), got {TestFraction}"
-        : !Validates && WasGiven(nameof(ValidationFraction)) ? "--validation-fraction does not apply: this command keeps no validation part"
         : ValidationFraction is not (>= 0 and < 1) ? $"--validation-fraction must be in [0, 1), got {ValidationFraction}" : null);
 }
 

@@ -53,7 +53,7 @@ public sealed class CliTests
     {
         using var dir = new TestData.TempFolder();
         var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = dir.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "transfer.dll"), "train", "--data", "optdigits", "--model", "mlp", "--epochs", "500", "--threads", "1" })
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "transfer.dll"), "train", "--data", "optdigits", "--model", "mlp", "--epochs", "20000", "--threads", "1" })
             psi.ArgumentList.Add(a);
         psi.Environment["COLUMNS"] = "200";
         using var p = System.Diagnostics.Process.Start(psi)!;
