@@ -1,0 +1,45 @@
+// The consumer test's program (.ci/consumer.sh builds it against the packed TransferSharp from a local feed): what a new
+// user does first. Exit 0 only when everything worked; every step prints one line.
+using TransferSharp.Data;
+using TransferSharp.Evaluation;
+using TransferSharp.Models;
+using TransferSharp.Training;
+using static TorchSharp.torch;
+
+Seeding.SeedEverything(0);
+torch.set_num_threads(2);
+
+// 1. A built-in dataset (embedded in the package) and one LeNet epoch.
+using var digits = Catalog.Load("mnist:0-4");
+var (train, test) = digits.StratifiedSplit(testFraction: 0.2, seed: 0);
+using var lenet = ModelZoo.Create(new ModelSpec("lenet", digits.ExampleShape, digits.ClassCount));
+new SupervisedTrainer(new TrainingOptions { Epochs = 1, Threads = 2 }).Fit(lenet, train);
+var accuracy = Metrics.Evaluate(lenet, test).Accuracy;
+Console.WriteLine($"lenet: {train.Count} training images, 1 epoch, held-out accuracy {accuracy:P1}");
+if (!(accuracy > 0.8)) { Console.Error.WriteLine("FAIL: LeNet did not learn"); return 1; }
+
+// 2. The ImageNet ResNet-18 that travels in the package: found next to the application, features of one image.
+var modelPath = ImageNetResNet18.ModelPath();
+Console.WriteLine($"resnet18-imagenet: {modelPath}");
+if (!Path.GetFullPath(modelPath).StartsWith(Path.GetFullPath(AppContext.BaseDirectory), StringComparison.Ordinal))
+{
+    Console.Error.WriteLine($"FAIL: the model was not found next to the application ({AppContext.BaseDirectory})");
+    return 1;
+}
+using var one = test.Subset([0]);
+using var input = ImageNetResNet18.Preprocess(one);
+using var resnet = ImageNetResNet18.Load(classCount: 10, size: (int)one.ExampleShape[^1]);
+resnet.eval();
+using (no_grad())
+{
+    using var features = resnet.Features(input.Inputs);   // (1, 512)
+    var values = features.data<float>().ToArray();
+    Console.WriteLine($"resnet18-imagenet features: ({string.Join(", ", features.shape)}), mean {values.Average():F4}");
+    if (features.shape[1] != 512 || values.Any(v => !float.IsFinite(v)) || values.All(v => v == 0))
+    {
+        Console.Error.WriteLine("FAIL: the ResNet-18 features are not 512 finite, non-zero values");
+        return 1;
+    }
+}
+Console.WriteLine("consumer OK");
+return 0;
