@@ -7,7 +7,6 @@ using TransferSharp.Training;
 using static TorchSharp.torch;
 
 Seeding.SeedEverything(0);
-torch.set_num_threads(2);
 
 // 1. A built-in dataset (embedded in the package) and one LeNet epoch.
 using var digits = Catalog.Load("mnist:0-4");
