@@ -25,9 +25,11 @@ if (!Path.GetFullPath(modelPath).StartsWith(Path.GetFullPath(AppContext.BaseDire
     Console.Error.WriteLine($"FAIL: the model was not found next to the application ({AppContext.BaseDirectory})");
     return 1;
 }
-using var one = test.Subset([0]);
+// One test digit, enlarged to 64x64 (the ResNet needs at least 32x32); Preprocess makes it RGB, x255, minus the mean image.
+using var digit = test.Subset([0]);
+using var one = new Dataset("one digit", nn.functional.interpolate(digit.Inputs, [64, 64], mode: InterpolationMode.Bilinear), null, ["x"], "mnist, 64x64");
 using var input = ImageNetResNet18.Preprocess(one);
-using var resnet = ImageNetResNet18.Load(classCount: 10, size: (int)one.ExampleShape[^1]);
+using var resnet = ImageNetResNet18.Load(classCount: 10, size: 64);
 resnet.eval();
 using (no_grad())
 {

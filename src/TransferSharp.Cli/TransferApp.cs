@@ -32,6 +32,7 @@ internal static class TransferApp
             x.AddCommand<TransferabilityCommand>("transferability").WithDescription("Yosinski et al. 2014: how transferable each stage is (BnB, BnB+, AnB, AnB+).");
         });
         config.AddCommand<AdaptCommand>("adapt").WithDescription($"Domain adaptation from a labelled source to an unlabelled target ({TransferSharp.DomainAdaptation.AdaptationMethods.Names}; see --method).");
+        config.AddCommand<ExportCommand>("export").WithDescription("Write a checkpoint as an ONNX file for ONNX Runtime or ML.NET.");
         config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a checkpoint on a labelled dataset.");
         config.AddCommand<MultiTaskCommand>("multitask")
             .WithDescription("Train one shared trunk with a head per task on several tasks together; evaluate each task.")
