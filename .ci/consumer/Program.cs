@@ -27,7 +27,7 @@ if (!Path.GetFullPath(modelPath).StartsWith(Path.GetFullPath(AppContext.BaseDire
 }
 // One test digit, enlarged to 64x64 (the ResNet needs at least 32x32); Preprocess makes it RGB, x255, minus the mean image.
 using var digit = test.Subset([0]);
-using var one = new Dataset("one digit", nn.functional.interpolate(digit.Inputs, [64, 64], mode: InterpolationMode.Bilinear), null, ["x"], "mnist, 64x64");
+using var one = new Dataset("one digit", nn.functional.interpolate(digit.Inputs, [64, 64], mode: InterpolationMode.Bilinear, align_corners: false), null, ["x"], "mnist, 64x64");
 using var input = ImageNetResNet18.Preprocess(one);
 using var resnet = ImageNetResNet18.Load(classCount: 10, size: 64);
 resnet.eval();
