@@ -3,7 +3,7 @@
 #  1. packs TransferSharp (library, after the Release build of .ci/run) and the transfer tool into a local folder;
 #  2. with a temporary HOME and NUGET_PACKAGES, creates a console app (consumer/Program.cs) that references TransferSharp
 #     from that folder, builds it, runs it (a built-in dataset, one LeNet epoch, resnet18-imagenet features of one
-#     image), publishes it and runs the published copy from another directory;
+#     image, the LeNet exported to ONNX and run by ONNX Runtime), publishes it and runs the published copy from another directory;
 #  3. installs the tool from the folder into a temporary --tool-path and runs `transfer --version`,
 #     `transfer datasets list` and a tiny `transfer train`.
 # Dependencies (TorchSharp, SkiaSharp, ...) come from the machine's package folder as a read-only fallback folder (as
@@ -22,6 +22,7 @@ step() { echo "== consumer: $* ($(( SECONDS ))s)"; }
 step "pack"
 dotnet pack "$repo/src/TransferSharp/TransferSharp.csproj" -c Release --no-build -nologo -v q -o "$feed"
 dotnet pack "$repo/src/TransferSharp.Cli/TransferSharp.Cli.csproj" -c Release -nologo -v q -o "$feed"
+ort_version=$(sed -nE 's/.*"Microsoft.ML.OnnxRuntime" Version="([^"]+)".*/\1/p' "$repo/Directory.Packages.props")
 version=$(ls "$feed" | sed -nE 's/^TransferSharp\.([0-9][^a-z]*[0-9])\.nupkg$/\1/p' | head -1)
 ls -l "$feed" | awk 'NR > 1 { printf "   %8.1f MB  %s\n", $5 / 1048576, $9 }'
 
@@ -44,7 +45,10 @@ cat > "$app/Consumer.csproj" <<XML
     <ImplicitUsings>enable</ImplicitUsings>
     <Nullable>enable</Nullable>
   </PropertyGroup>
-  <ItemGroup><PackageReference Include="TransferSharp" Version="$version" /></ItemGroup>
+  <ItemGroup>
+    <PackageReference Include="TransferSharp" Version="$version" />
+    <PackageReference Include="Microsoft.ML.OnnxRuntime" Version="$ort_version" />
+  </ItemGroup>
 </Project>
 XML
 cp "$repo/.ci/consumer/Program.cs" "$app/"

@@ -1,6 +1,9 @@
 // The consumer test's program (.ci/consumer.sh builds it against the packed TransferSharp from a local feed): what a new
 // user does first. Exit 0 only when everything worked; every step prints one line.
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using TransferSharp.Data;
+using TransferSharp.Export;
 using TransferSharp.Evaluation;
 using TransferSharp.Models;
 using TransferSharp.Training;
@@ -42,5 +45,21 @@ using (no_grad())
         return 1;
     }
 }
+// 3. Deployment as in the README: the trained LeNet as ONNX, run by ONNX Runtime without libtorch; the same answers.
+OnnxExport.Export(lenet, "lenet.onnx");
+using var batch = test.Subset([.. Enumerable.Range(0, 50).Select(i => (long)i)]);
+float[] pixels = batch.Inputs.data<float>().ToArray();   // (50, 1, 28, 28) in [0, 1]
+using var session = new InferenceSession("lenet.onnx");
+var images = new DenseTensor<float>(pixels, [50, 1, 28, 28]);
+using var results = session.Run([NamedOnnxValue.CreateFromTensor("input", images)]);
+float[] logits = results[0].AsEnumerable<float>().ToArray();   // (50, 5)
+var onnxClasses = logits.Chunk(5).Select(row => Array.IndexOf(row, row.Max())).ToArray();
+lenet.eval();
+long[] torchClasses;
+using (no_grad())
+using (var logitsTorch = lenet.call(batch.Inputs)) torchClasses = logitsTorch.argmax(1).data<long>().ToArray();
+Console.WriteLine($"onnx: {new FileInfo("lenet.onnx").Length / 1024} KiB, ONNX Runtime agrees with TorchSharp on {onnxClasses.Zip(torchClasses).Count(p => p.First == p.Second)}/50 test images");
+if (!onnxClasses.Zip(torchClasses).All(p => p.First == p.Second)) { Console.Error.WriteLine("FAIL: ONNX Runtime's classes differ"); return 1; }
+
 Console.WriteLine("consumer OK");
 return 0;
