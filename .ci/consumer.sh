@@ -64,7 +64,7 @@ dotnet run -c Release --no-build
 
 step "publish, run the published copy from another directory"
 dotnet publish -c Release -nologo -v q -o "$work/published"
-(cd "$work" && dotnet published/Consumer.dll)
+(cd "$work" && dotnet published/Consumer.dll --published)
 
 step "tool install"
 dotnet tool install TransferSharp.Cli --version "$version" --tool-path "$work/tools" --add-source "$feed"

@@ -10,15 +10,17 @@ using TransferSharp.Training;
 using static TorchSharp.torch;
 
 Seeding.SeedEverything(0);
+// The published copy (--published) checks what publishing must carry: libtorch that loads, the data, the ResNet-18.
+bool published = args.Contains("--published");
 
 // 1. A built-in dataset (embedded in the package) and one LeNet epoch.
 using var digits = Catalog.Load("mnist:0-4");
 var (train, test) = digits.StratifiedSplit(testFraction: 0.2, seed: 0);
 using var lenet = ModelZoo.Create(new ModelSpec("lenet", digits.ExampleShape, digits.ClassCount));
-new SupervisedTrainer(new TrainingOptions { Epochs = 1, Threads = 2 }).Fit(lenet, train);
+new SupervisedTrainer(new TrainingOptions { Epochs = 1, Threads = 2 }).Fit(lenet, published ? train.Subset([.. Enumerable.Range(0, 64).Select(i => (long)i)]) : train);
 var accuracy = Metrics.Evaluate(lenet, test).Accuracy;
-Console.WriteLine($"lenet: {train.Count} training images, 1 epoch, held-out accuracy {accuracy:P1}");
-if (!(accuracy > 0.8)) { Console.Error.WriteLine("FAIL: LeNet did not learn"); return 1; }
+Console.WriteLine($"lenet: {(published ? 64 : train.Count)} training images, 1 epoch, held-out accuracy {accuracy:P1}");
+if (!published && !(accuracy > 0.8)) { Console.Error.WriteLine("FAIL: LeNet did not learn"); return 1; }
 
 // 2. The ImageNet ResNet-18 that travels in the package: found next to the application, features of one image.
 var modelPath = ImageNetResNet18.ModelPath();
