@@ -47,8 +47,16 @@ public static class OnnxExport
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var tmp = full + ".tmp";
-        using (var stream = File.Create(tmp)) proto.WriteTo(stream);
-        File.Move(tmp, full, overwrite: true);
+        try
+        {
+            using (var stream = File.Create(tmp)) proto.WriteTo(stream);
+            File.Move(tmp, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(tmp);
+            throw;
+        }
     }
 
     /// <summary>Writes a zoo model with its own input shape (<see cref="StagedModel.Spec"/>); metadata names its architecture.</summary>
