@@ -9,6 +9,7 @@ internal static class TransferApp
     public static void Configure(IConfigurator config, SettingsRecorder? recorder = null)
     {
         config.SetApplicationName("transfer");
+        config.SetApplicationVersion(Version);
         config.PropagateExceptions();
         config.UseStrictParsing();
         config.SetHelpProvider(new Rendering.CommandHelp(config.Settings));
@@ -32,6 +33,7 @@ internal static class TransferApp
             x.AddCommand<TransferabilityCommand>("transferability").WithDescription("Yosinski et al. 2014: how transferable each stage is (BnB, BnB+, AnB, AnB+).");
         });
         config.AddCommand<AdaptCommand>("adapt").WithDescription($"Domain adaptation from a labelled source to an unlabelled target ({TransferSharp.DomainAdaptation.AdaptationMethods.Names}; see --method).");
+        config.AddCommand<ExportCommand>("export").WithDescription("Write a checkpoint as an ONNX file for ONNX Runtime or ML.NET.");
         config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a checkpoint on a labelled dataset.");
         config.AddCommand<MultiTaskCommand>("multitask")
             .WithDescription("Train one shared trunk with a head per task on several tasks together; evaluate each task.")
@@ -41,6 +43,16 @@ internal static class TransferApp
         config.AddCommand<ZeroShotCommand>("zeroshot").WithDescription("Recognise classes never seen in training from their attributes or word vectors.");
         if (recorder is not null) config.SetInterceptor(recorder);
     }
+
+    /// <summary>The package version and the commit it was built from (<c>transfer --version</c>): 0.1.0 (7ae76c4).</summary>
+    public static string Version { get; } = typeof(TransferApp).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+') switch
+        {
+            [var v, var commit, ..] => $"{v} ({commit[..Math.Min(7, commit.Length)]})",
+            [var v] => v,
+            _ => "unknown",
+        };
 
     /// <summary>Runs the command line: the exit code (0, 1 for a bug, 2 for bad input, 130 when interrupted).</summary>
     public static int Run(string[] args, TextWriter error)

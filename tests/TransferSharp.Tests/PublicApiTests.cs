@@ -12,7 +12,7 @@ namespace TransferSharp.Tests;
 /// </summary>
 public sealed class PublicApiTests
 {
-    // AssemblyMetadata carries the machine's NuGet package folder (NuGetPackageRoot): not API, and not the same everywhere.
+    // AssemblyMetadata (e.g. SourceLink's repository data) is not API.
     private static readonly ApiGeneratorOptions Options = new() { ExcludeAttributes = ["System.Reflection.AssemblyMetadataAttribute"] };
 
     [Fact]

@@ -18,6 +18,10 @@ internal class CommonSettings : CommandSettings
     [Description("CPU threads; 0 = all cores (default).")]
     public int Threads { get; init { field = value; Mark(); } }
 
+    [CommandOption("--device <DEVICE>")]
+    [Description("cpu (default), cuda, cuda:N or auto. This version trains on the CPU only (auto = cpu); asking for CUDA fails with the reason.")]
+    public string? Device { get; init; }
+
     [CommandOption("--verbose")]
     [Description("Show the stack trace of an error.")]
     public bool Verbose { get; init; }
@@ -39,7 +43,22 @@ internal class CommonSettings : CommandSettings
 
     public override ValidationResult Validate() => Then(ValidationResult.Success(),
         given.FirstOrDefault(p => !Applies(p)) is { } other ? $"{OptionNames.OfProperty(GetType(), other)} does not apply to this command"
-        : Threads < 0 ? $"--threads must be 0 or more, got {Threads}" : null);
+        : Threads < 0 ? $"--threads must be 0 or more, got {Threads}" : Device is { } d ? DeviceError(d) : null);
+
+    // The trainers keep their tensors on the CPU, so a CUDA device TorchSharp does report is refused too, not ignored.
+    private static string? DeviceError(string device)
+    {
+        try
+        {
+            var resolved = TransferSharp.Training.DeviceChoice.Resolve(device);
+            return resolved.type == TorchSharp.DeviceType.CPU || device.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? null
+                : $"--device {device}: CUDA is available, but this version of the trainers runs on the CPU only; use --device cpu";
+        }
+        catch (ArgumentException e)
+        {
+            return $"--device {e.Message.Replace($"device '{device}'", device)}";
+        }
+    }
 
     /// <summary>A derived Validate(): the base's failure if it failed, else <paramref name="error"/> (null = success).</summary>
     protected static ValidationResult Then(ValidationResult checkedBase, string? error) =>

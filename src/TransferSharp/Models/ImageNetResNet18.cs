@@ -1,4 +1,3 @@
-using System.Reflection;
 using TransferSharp.Data;
 using TransferSharp.Models.Onnx;
 
@@ -19,8 +18,9 @@ namespace TransferSharp.Models;
 /// <para>Expected input (what <c>ResNetPreprocess.onnx</c> in the same package produces): BGR channel order, values
 /// 0..255, minus a 224x224 per-channel mean image (means about 104, 117, 123 — ImageNet's BGR means). Use
 /// <see cref="Preprocess(Dataset, string?)"/> on RGB images in [0, 1].</para>
-/// <para>The package is fetched by restore (a <c>PackageDownload</c> in Directory.Packages.props) and read from the
-/// NuGet package folder; it is not referenced, so ML.NET does not come along, and the 64 MB model is not committed.</para>
+/// <para>The two files travel in the TransferSharp package, whose build step copies them into the application's output
+/// (<c>transfersharp-models/</c>), the way ML.NET's own model packages do; the repository's build takes them from ML.NET's
+/// package (a <c>PackageDownload</c>, so ML.NET does not come along, and the 64 MB model is not committed).</para>
 /// </remarks>
 public static class ImageNetResNet18
 {
@@ -32,10 +32,10 @@ public static class ImageNetResNet18
 
     private const string PackageFolder = "microsoft.ml.dnnimagefeaturizer.resnet18/0.23.1/tools/DnnImageModels";
 
-    /// <summary>Path of <c>ResNet18.onnx</c> in the NuGet package folder; throws <see cref="FileNotFoundException"/> saying how to get it.</summary>
+    /// <summary>Path of <c>ResNet18.onnx</c> next to the application; throws <see cref="FileNotFoundException"/> saying how to get it.</summary>
     public static string ModelPath() => Locate("ResNet18Onnx/ResNet18.onnx");
 
-    /// <summary>Path of <c>ResNetPreprocess.onnx</c> (the mean image) in the NuGet package folder.</summary>
+    /// <summary>Path of <c>ResNetPreprocess.onnx</c> (the mean image) next to the application.</summary>
     public static string PreprocessPath() => Locate("ResNetPrepOnnx/ResNetPreprocess.onnx");
 
     /// <summary>
@@ -167,21 +167,35 @@ public static class ImageNetResNet18
         return result;
     }
 
+    /// <summary>Environment variable naming a folder that holds <c>ResNet18.onnx</c> and <c>ResNetPreprocess.onnx</c> (checked first).</summary>
+    public const string ModelFolderVariable = "TRANSFERSHARP_MODELS";
+
+    /// <summary>
+    /// The file in, in order: <see cref="ModelFolderVariable"/>; <c>transfersharp-models/</c> next to the application
+    /// (<see cref="AppContext.BaseDirectory"/>), then next to this assembly (where the TransferSharp package's build step
+    /// and this repository's build copy it); <c>DnnImageModels/</c> there (an app that references ML.NET's own package).
+    /// Never the build machine's package folder: a published or copied app has none.
+    /// </summary>
     private static string Locate(string relative)
     {
-        var roots = new List<string?>
+        var file = Path.GetFileName(relative);
+        var candidates = new List<string>();
+        if (Environment.GetEnvironmentVariable(ModelFolderVariable) is { Length: > 0 } folder)
         {
-            Environment.GetEnvironmentVariable("NUGET_PACKAGES"),
-            typeof(ImageNetResNet18).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "NuGetPackageRoot")?.Value,
-            Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
-        };
-        foreach (var root in roots.Where(r => !string.IsNullOrEmpty(r)))
-        {
-            var path = Path.Combine(root!, PackageFolder, relative);
-            if (File.Exists(path)) return path;
+            candidates.Add(Path.Combine(folder, file));
+            candidates.Add(Path.Combine(folder, relative));
         }
+        var assemblyDir = Path.GetDirectoryName(typeof(ImageNetResNet18).Assembly.Location);
+        foreach (var dir in new[] { AppContext.BaseDirectory, assemblyDir }.Where(d => !string.IsNullOrEmpty(d)).Distinct())
+        {
+            candidates.Add(Path.Combine(dir!, "transfersharp-models", file));
+            candidates.Add(Path.Combine(dir!, "DnnImageModels", relative));
+        }
+        foreach (var path in candidates)
+            if (File.Exists(path)) return path;
         throw new FileNotFoundException(
-            $"{Path.GetFileName(relative)} of NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1 is not in the package folder; " +
-            "run 'dotnet restore' on TransferSharp.slnx (it downloads the package) or set NUGET_PACKAGES", relative);
+            $"{file} (the ImageNet ResNet-18) is not next to the application: looked in {string.Join(", ", candidates.Select(Path.GetDirectoryName).Distinct())}. " +
+            $"Build the project that references the TransferSharp package (its build copies the file into transfersharp-models/), " +
+            $"or set {ModelFolderVariable} to a folder holding {file} (e.g. tools/DnnImageModels/{relative.Split('/')[0]} of NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1)", file);
     }
 }

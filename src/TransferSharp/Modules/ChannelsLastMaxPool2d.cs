@@ -22,6 +22,9 @@ internal sealed class ChannelsLastMaxPool2d : Module<Tensor, Tensor>
         this.kernel = kernel;
     }
 
+    /// <summary>Window and stride (the ONNX exporter writes it as a MaxPool).</summary>
+    internal long Kernel => kernel;
+
     /// <summary>(N, C, H, W) → (N, C, H / k, W / k), channels-last strides.</summary>
     public override Tensor forward(Tensor x)
     {

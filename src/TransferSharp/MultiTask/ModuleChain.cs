@@ -42,6 +42,10 @@ internal sealed class TaskPath : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input) => headRef.call(trunkRef.call(input));   // (N, K)
 
+    /// <summary>The shared trunk and this task's head (the ONNX exporter walks them).</summary>
+    internal Module<Tensor, Tensor> Trunk => trunkRef;
+    internal Module<Tensor, Tensor> Head => headRef;
+
     // The view's mode is the model's: Metrics.Evaluate restores whatever mode it finds.
     public override bool training => trunkRef.training;
 

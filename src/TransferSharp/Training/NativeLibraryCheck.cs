@@ -31,7 +31,7 @@ internal static class NativeLibraryCheck
         var inner = e;
         while (inner.InnerException is not null) inner = inner.InnerException;
         string hint = inner.Message.Contains("GLIBCXX", StringComparison.Ordinal)
-            ? " The system libstdc++ is older than TorchSharp's native glue wants; build with this repository's Directory.Build.targets (dotnet build/run/test/publish apply it), or install libstdc++ from GCC 13 or later."
+            ? " The system libstdc++ is older than TorchSharp's native glue wants; build through the TransferSharp package or this repository (their build step marks that version need weak in the output), or install libstdc++ from GCC 13 or later."
             : " Check that the TorchSharp-cpu package restored and its runtimes/<rid>/native folder sits next to the program.";
         return $"TorchSharp's native library could not be loaded: {inner.Message.TrimEnd('.')}.{hint}";
     }

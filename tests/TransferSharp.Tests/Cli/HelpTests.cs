@@ -9,7 +9,7 @@ public sealed class HelpTests
 {
     public static TheoryData<string> Commands => new()
     {
-        "", "train", "evaluate", "predict", "zeroshot", "experiment transferability", "datasets list", "datasets show",
+        "", "train", "evaluate", "export", "predict", "zeroshot", "experiment transferability", "datasets list", "datasets show",
         "tour", "adapt", "finetune", "multitask", "selftaught learn", "selftaught cluster",
     };
 
