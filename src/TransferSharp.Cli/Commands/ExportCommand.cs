@@ -1,8 +1,4 @@
-using System.ComponentModel;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using TransferSharp.Cli.Rendering;
-using TransferSharp.Cli.Settings;
 using TransferSharp.Export;
 using TransferSharp.Training;
 
@@ -11,19 +7,14 @@ namespace TransferSharp.Cli.Commands;
 /// <summary><c>transfer export</c>: a checkpoint as an ONNX file for ONNX Runtime or ML.NET (no libtorch needed to run it).</summary>
 internal sealed class ExportCommand : Command<ExportCommand.Settings>
 {
-    internal sealed class Settings : CommonSettings
+    internal sealed class Settings : CheckpointSettings
     {
-        [CommandOption("--model <CHECKPOINT>")]
-        [Description("A checkpoint written by transfer train, finetune or adapt (model.pt with its model.json).")]
-        public string? Model { get; init; }
-
         [CommandOption("-o|--out <FILE>")]
         [Description("The ONNX file to write. Default: the checkpoint's path with .onnx.")]
         public string? Out { get; init; }
 
         public override ValidationResult Validate() => Then(base.Validate(),
-            string.IsNullOrWhiteSpace(Model) ? "--model is required"
-            : Out is { } o && !o.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? $"--out {o}: must be a .onnx file" : null);
+            Out is { } o && !o.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? $"--out {o}: must be a .onnx file" : null);
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

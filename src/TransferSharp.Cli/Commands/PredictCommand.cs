@@ -6,12 +6,8 @@ namespace TransferSharp.Cli.Commands;
 /// <summary><c>transfer predict</c>: the most likely classes of one image or every image in a folder.</summary>
 internal sealed class PredictCommand : Command<PredictCommand.Settings>
 {
-    internal sealed class Settings : CommonSettings
+    internal sealed class Settings : CheckpointSettings
     {
-        [CommandOption("--model <CHECKPOINT>")]
-        [Description("A checkpoint written by transfer train, finetune or adapt (model.pt with its model.json).")]
-        public string? Model { get; init; }
-
         [CommandOption("-i|--input <IMAGE_OR_FOLDER>")]
         [Description("An image file or a folder of images.")]
         public string? Input { get; init; }
@@ -21,8 +17,7 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         public int Top { get; init; } = 3;
 
         public override ValidationResult Validate() => Then(base.Validate(),
-            string.IsNullOrWhiteSpace(Model) ? "--model is required"
-            : string.IsNullOrWhiteSpace(Input) ? "--input is required"
+            string.IsNullOrWhiteSpace(Input) ? "--input is required"
             : Top < 1 ? $"--top must be positive, got {Top}" : null);
     }
 
