@@ -1,4 +1,5 @@
 using TransferSharp.Data;
+using TransferSharp.DomainAdaptation;
 using TransferSharp.Models;
 using TransferSharp.MultiTask;
 using TransferSharp.SelfTaught;
@@ -48,14 +49,28 @@ public sealed class LiveTensorTests
         },
     };
 
-    public static TheoryData<string> Trainers => new(Runs.Keys);
+    /// <summary>
+    /// Domain adaptation, once per method of the registry: each draws a source and a target batch per step (MCD three
+    /// optimiser phases), and every one of those batches must die with its step's scope, not wait for the finaliser.
+    /// </summary>
+    private static Action<IProgress<TrainingProgress>> Adaptation(IAdaptationMethod method) => progress =>
+    {
+        using var source = TestData.Blobs(perClass: 30, classes: 2, dims: 4, seed: 1);
+        using var target = TestData.Blobs(perClass: 30, classes: 2, dims: 4, seed: 2);
+        Seeding.SeedEverything(0);
+        var options = new AdaptationOptions { Method = method.DefaultOptions, Epochs = 3, StepsPerEpoch = 6, BatchSize = 16, Bottleneck = 8, Threads = 2 };
+        new DomainAdaptationTrainer(options).Fit(ModelZoo.Create(new ModelSpec("mlp", [4], 2)), source, target, progress: progress).Network.Dispose();
+    };
+
+    public static TheoryData<string> Trainers => new(Runs.Keys.Concat(AdaptationMethods.All.Select(m => $"adapt-{m.Name}")));
 
     [Theory]
     [MemberData(nameof(Trainers))]
     public void The_live_tensor_count_stays_flat_over_steps_and_epochs(string trainer)
     {
         var counts = new List<(int Epoch, long Live)>();
-        Runs[trainer](new SyncProgress<TrainingProgress>(p =>
+        var run = trainer.StartsWith("adapt-", StringComparison.Ordinal) ? Adaptation(AdaptationMethods.Find(trainer["adapt-".Length..])!) : Runs[trainer];
+        run(new SyncProgress<TrainingProgress>(p =>
             counts.Add((p.Epoch, DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount))));
         Assert.True(counts.Select(c => c.Epoch).Distinct().Count() >= 3, $"{trainer}: {counts.Count} reports");
         // After the first epoch (optimiser state made on the first steps, each head's on its first turn), every step
