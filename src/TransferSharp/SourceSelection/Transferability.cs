@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using TransferSharp.Data;
+using TransferSharp.Models;
+
+namespace TransferSharp.SourceSelection;
+
+/// <summary>How <see cref="Transferability.Rank"/> reads the target.</summary>
+public sealed record RankOptions
+{
+    /// <summary>Score on K labelled examples per target class (drawn with <see cref="Seed"/>); null = all. Default null.</summary>
+    public int? Shots { get; init; }
+    /// <summary>Seeds the draw of the shots. Default 0.</summary>
+    public int Seed { get; init; }
+    /// <summary>Examples per forward pass. Default 64.</summary>
+    public int BatchSize { get; init; } = 64;
+    /// <summary>The architecture of a PyTorch state-dict source (a <see cref="ModelZoo"/> name). Default resnet18.</summary>
+    public string PyTorchArchitecture { get; init; } = "resnet18";
+    /// <summary>Allow pickled PyTorch sources (unpickling can run code in the file). Default false.</summary>
+    public bool AllowPickle { get; init; }
+}
+
+/// <summary>
+/// Every score of one source on the target. LogME and H-score read the source's features (the output of every stage but
+/// its head); LEEP and NCE also its classifier's predictions, so they are null for a source without a trained head
+/// (the ImageNet ResNet-18 ships features only).
+/// </summary>
+/// <param name="Source">The source as given.</param>
+/// <param name="Description">What the source is.</param>
+/// <param name="Features">Feature dimensions D.</param>
+/// <param name="Examples">Target examples scored.</param>
+/// <param name="LogMe">LogME (higher is better).</param>
+/// <param name="HScore">H-score (higher is better).</param>
+/// <param name="Leep">LEEP (higher is better); null without a trained source head.</param>
+/// <param name="Nce">NCE (higher is better); null without a trained source head.</param>
+/// <param name="Seconds">Loading, the forward pass and the four scores.</param>
+public sealed record SourceScore(string Source, string Description, int Features, int Examples, double LogMe, double HScore, double? Leep, double? Nce, double Seconds);
+
+/// <summary>
+/// Which source model to fine-tune from, predicted without fine-tuning: one forward pass of the target's labelled
+/// examples through each source, scored by LogME, H-score, LEEP and NCE.
+/// </summary>
+public static class Transferability
+{
+    /// <summary>Scores every source on <paramref name="target"/> (labelled; not disposed), best LogME first.</summary>
+    /// <param name="sources">Checkpoints of transfer train (model.pt), PyTorch state dicts or <see cref="ImageNetResNet18.SourceName"/>.</param>
+    /// <param name="target">The labelled target.</param>
+    /// <param name="options">Shots, seed, batch size.</param>
+    /// <param name="sourceDone">Called after each source (e.g. for progress).</param>
+    public static IReadOnlyList<SourceScore> Rank(IReadOnlyList<string> sources, Dataset target, RankOptions? options = null, Action<SourceScore>? sourceDone = null)
+    {
+        options ??= new RankOptions();
+        if (!target.HasLabels) throw new ArgumentException($"target '{target.Name}' has no labels to score the sources against");
+        if (options.Shots is < 1) throw new ArgumentException($"shots must be at least 1, got {options.Shots}");
+        var scores = new List<SourceScore>();
+        foreach (var source in sources)
+        {
+            var score = Score(source, target, options);
+            scores.Add(score);
+            sourceDone?.Invoke(score);
+        }
+        return scores.OrderByDescending(s => s.LogMe).ToArray();
+    }
+
+    /// <summary>Scores one source on the target.</summary>
+    public static SourceScore Score(string source, Dataset target, RankOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        // PrepareTarget takes ownership of what it is given: a copy (or the shots), never the caller's dataset.
+        using var prepared = SourceModel.PrepareTarget(source, options.Shots is { } k ? target.TakePerClass(k, options.Seed)
+            : target.Subset(Enumerable.Range(0, target.Count).Select(i => (long)i).ToArray()));
+        var (model, description) = SourceModel.Load(source, prepared.ExampleShape, options.PyTorchArchitecture, options.AllowPickle);
+        using var _ = model;
+        SourceModel.CheckCompatible(model, prepared.ExampleShape, source, target.Name);
+        bool head = SourceModel.ClassNames(source) is not null;
+        var (features, probabilities) = Forward(model, prepared, options.BatchSize, head);
+        var labels = prepared.LabelArray().Select(l => (int)l).ToArray();
+        int classes = prepared.ClassCount;
+        return new SourceScore(source, description, features.GetLength(1), labels.Length,
+            LogMe.Score(features, labels, classes), HScore.Score(features, labels, classes),
+            probabilities is null ? null : Leep.Score(probabilities, labels, classes),
+            probabilities is null ? null : Nce.Score(probabilities, labels, classes), clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Features <c>(N, D)</c> and, with a head, the source classifier's probabilities <c>(N, Z)</c>.</summary>
+    private static (double[,] Features, double[,]? Probabilities) Forward(StagedModel model, Dataset data, int batchSize, bool head)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        var features = new List<double[]>();
+        var probabilities = new List<double[]>();
+        long d = 0, z = 0;
+        for (long start = 0; start < data.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var x = data.Inputs.narrow(0, start, Math.Min(batchSize, data.Count - start));
+            var f = model.Features(x).flatten(1).to(float64);
+            d = f.shape[1];
+            features.Add(f.data<double>().ToArray());
+            if (!head) continue;
+            var p = softmax(model.forward(x), 1).to(float64);
+            z = p.shape[1];
+            probabilities.Add(p.data<double>().ToArray());
+        }
+        return (ToMatrix(features, d), head ? ToMatrix(probabilities, z) : null);
+    }
+
+    private static double[,] ToMatrix(List<double[]> rows, long columns)
+    {
+        long n = rows.Sum(r => r.LongLength) / columns;
+        var m = new double[n, columns];
+        long offset = 0;
+        foreach (var r in rows)
+        {
+            Buffer.BlockCopy(r, 0, m, (int)(offset * sizeof(double)), r.Length * sizeof(double));
+            offset += r.LongLength;
+        }
+        return m;
+    }
+}
