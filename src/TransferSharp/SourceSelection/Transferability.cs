@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TransferSharp.Data;
 using TransferSharp.Models;
+using TransferSharp.Training;
 
 namespace TransferSharp.SourceSelection;
 
@@ -17,6 +18,8 @@ public sealed record RankOptions
     public string PyTorchArchitecture { get; init; } = "resnet18";
     /// <summary>Allow pickled PyTorch sources (unpickling can run code in the file). Default false.</summary>
     public bool AllowPickle { get; init; }
+    /// <summary>The side target images are resized to for the ImageNet ResNet-18 when they are smaller than 32. Default 64.</summary>
+    public int ImageNetSize { get; init; } = 64;
 }
 
 /// <summary>
@@ -66,8 +69,8 @@ public static class Transferability
     {
         var clock = Stopwatch.StartNew();
         // PrepareTarget takes ownership of what it is given: a copy (or the shots), never the caller's dataset.
-        using var prepared = SourceModel.PrepareTarget(source, options.Shots is { } k ? target.TakePerClass(k, options.Seed)
-            : target.Subset(Enumerable.Range(0, target.Count).Select(i => (long)i).ToArray()));
+        var copy = options.Shots is { } k ? target.TakePerClass(k, options.Seed) : target.Subset(Enumerable.Range(0, target.Count).Select(i => (long)i).ToArray());
+        using var prepared = SourceModel.PrepareTarget(source, Match(source, copy, options));
         var (model, description) = SourceModel.Load(source, prepared.ExampleShape, options.PyTorchArchitecture, options.AllowPickle);
         using var _ = model;
         SourceModel.CheckCompatible(model, prepared.ExampleShape, source, target.Name);
@@ -79,6 +82,22 @@ public static class Transferability
             LogMe.Score(features, labels, classes), HScore.Score(features, labels, classes),
             probabilities is null ? null : Leep.Score(probabilities, labels, classes),
             probabilities is null ? null : Nce.Score(probabilities, labels, classes), clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The target images in the channels and size the source takes (each source of a ranking may want others): a
+    /// checkpoint's input shape, RGB of at least 32 pixels for the ImageNet ResNet-18. Takes ownership of <paramref name="data"/>.
+    /// </summary>
+    private static Dataset Match(string source, Dataset data, RankOptions options)
+    {
+        if (!data.IsImage) return data;
+        long side = data.ExampleShape[1] == data.ExampleShape[2] ? data.ExampleShape[1] : -1;
+        if (SourceModel.IsImageNet(source))
+            return Catalog.Shape(data, new DataOptions { Channels = 3, Resize = side is > 0 and < 32 ? options.ImageNetSize : null });
+        if (!File.Exists(Checkpoint.SidecarPath(source))) return data;
+        var shape = Checkpoint.ReadInfo(source).InputShape;
+        if (shape is not [var c, var h, var w]) return data;
+        return Catalog.Shape(data, new DataOptions { Channels = (int)c, Resize = h == w && h != side ? (int)h : null });
     }
 
     /// <summary>Features <c>(N, D)</c> and, with a head, the source classifier's probabilities <c>(N, Z)</c>.</summary>
