@@ -56,6 +56,12 @@ public sealed class TrainingSplit : IDisposable
         var (rest, test) = all.StratifiedSplit(testFraction, seed);
         var (pool, validation) = validationFraction > 0 ? rest.StratifiedSplit(validationFraction, seed + 1) : (rest, test);
         if (validationFraction > 0) rest.Dispose();
+        try { RequireParts(all.Name, all.Count, all.ClassNames.Count, pool.Count, validationFraction > 0 ? validation.Count : null, test.Count); }
+        catch
+        {
+            pool.Dispose(); test.Dispose(); if (validation != test) validation.Dispose();
+            throw;
+        }
         var train = pool;
         if (shots is { } k)
         {
@@ -89,10 +95,28 @@ public sealed class TrainingSplit : IDisposable
         var all = StreamingImageFolder.Open(folder, size, size, rgb, options);
         var (rest, test) = all.StratifiedSplit(testFraction, seed);
         var (train, validation) = validationFraction > 0 ? rest.StratifiedSplit(validationFraction, seed + 1) : (rest, test);
+        RequireParts(folder, all.Count, all.ClassNames.Count, train.Count, validationFraction > 0 ? validation.Count : null, test.Count);
         prepare ??= s => s;
         var preparedTest = prepare(test);
         return new TrainingSplit(prepare(train), validationFraction > 0 ? prepare(validation) : preparedTest, preparedTest,
             all.ToString(), all.Provenance) { streamedTrain = train };
+    }
+
+    /// <summary>
+    /// Refuses a split that leaves a part empty: training on nothing, or scoring on nothing, reports NaN as a result.
+    /// The stratified split gives a class's first example to training, its second to the test part and its third to
+    /// validation, so some class needs 2 examples for a test part and 3 for a validation part.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A part is empty, naming it and the examples per class it needs.</exception>
+    internal static void RequireParts(string source, long examples, int classes, long train, long? validation, long test)
+    {
+        string? part = train == 0 ? "training" : test == 0 ? "test" : validation == 0 ? "validation" : null;
+        if (part is null) return;
+        int need = part switch { "training" => 1, "test" => 2, _ => 3 };
+        throw new InvalidDataException(
+            $"{source}: {examples} examples in {classes} classes leave the {part} part empty (train {train}, " +
+            $"validation {(validation is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}, test {test}); " +
+            $"a {part} part needs a class with at least {need} example{(need > 1 ? "s" : "")}{(part == "validation" ? " (or a validation fraction of 0)" : "")}");
     }
 
     /// <summary>Releases the parts held in memory.</summary>

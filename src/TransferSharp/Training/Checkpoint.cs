@@ -183,6 +183,12 @@ public static class Checkpoint
             model.Dispose();
             throw new InvalidDataException($"{weightsPath}: weights do not load into {info.Architecture}: {e.Message}");
         }
+        try { NonFinite.RequireFiniteWeights(model, weightsPath); }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         return (model, info);
     }
 }
