@@ -64,7 +64,15 @@ public static class Catalog
     {
         if (options.Channels is not (null or 1 or 3)) throw new ArgumentException($"channels must be 1 or 3, got {options.Channels}");
         if (options.Resize is < 1) throw new ArgumentException($"resize must be positive, got {options.Resize}");
-        if (options.Resize is { } r) data = Replace(data, data.Resize(r, r));
+        if (options.Resize is { } r)
+        {
+            try { data = Replace(data, data.Resize(r, r)); }
+            catch (ArgumentException e) when (e is not Training.InvalidOptionsException)
+            {
+                data.Dispose();
+                throw new Training.InvalidOptionsException([new(nameof(DataOptions.Resize), $"resize {r}: {e.Message}")]);
+            }
+        }
         if (options.Channels == 1) data = Replace(data, data.ToGrey());
         if (options.Channels == 3) data = Replace(data, data.ToRgb());
         return data;

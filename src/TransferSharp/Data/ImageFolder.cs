@@ -36,6 +36,8 @@ public static class ImageFolder
         var files = listing.Files;
         int channels = rgb ? 3 : 1;
         int perImage = channels * height * width;
+        MemoryBudget.RequireForFile(root, (Int128)files.Count * perImage * 4,
+            $"{files.Count} images read at {height}x{width} ({channels} channels, N·C·H·W·4 bytes)");
 
         // Each image is decoded into one reusable buffer and copied into its row of the tensor, so the folder is held
         // once (a whole-folder float[] turned into a tensor would be held twice: the array and libtorch's copy).
@@ -135,6 +137,12 @@ public static class ImageFolder
             info.ColorSpace = null;
             if (info.Width <= 0 || info.Height <= 0)
                 throw DataFile.Error(path, $"image has no pixels ({info.Width}x{info.Height})");
+            // The decoded bitmap, and the resized copy at most as large: refused here with the file's name, not as
+            // SkiaSharp's "Unable to allocate pixels for the bitmap".
+            Int128 bitmapBytes = (Int128)info.Width * info.Height * Math.Max(1, info.BytesPerPixel);
+            if (bitmapBytes > int.MaxValue)
+                throw DataFile.Error(path, $"a {info.Width}x{info.Height} image is too large to decode ({MemoryBudget.Show(bitmapBytes)} of pixels; at most 2 GiB)");
+            MemoryBudget.RequireForFile(path, bitmapBytes, $"decoding the {info.Width}x{info.Height} image");
             var bitmap = new SKBitmap(info);
             var result = codec.GetPixels(info, bitmap.GetPixels());
             if (result == SKCodecResult.Success) return bitmap;
