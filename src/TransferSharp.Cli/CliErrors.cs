@@ -48,6 +48,10 @@ internal static class CliErrors
             if (verbose) error.WriteLine(e);
             return badInput ? BadInput : Bug;
         }
+        finally
+        {
+            RunFolder.ReleaseLocks();
+        }
     }
 
     /// <summary>

@@ -65,8 +65,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             resumed = Checkpoint.ReadInfo(run.Checkpoint);
             Checkpoint.Verify(run.Checkpoint, resumed);
-            if (resumed.Epoch >= rs.Options.Epochs)
-                throw new ArgumentException($"--resume {settings.Resume}: the run already finished {resumed.Epoch} epochs; pass --epochs above {resumed.Epoch} to extend it");
+            TrainResume.Check(run, rs, resumed, settings.Resume!);
             run.WriteJson(run.Settings, rs);
         }
         var options = rs.Options;

@@ -45,6 +45,31 @@ internal static class TrainResume
         return run with { Options = options, DecodeThreads = given.DecodeThreads ?? run.DecodeThreads };
     }
 
+    /// <summary>
+    /// Refuses to resume a run whose run.json does not describe its checkpoint (an edited run.json would train the
+    /// checkpoint on other data), and a run that is finished. A run whose epochs are all done but whose metrics.json
+    /// is missing (killed in its final save) passes: resuming it runs no epoch and writes the final evaluation,
+    /// metrics and plot.
+    /// </summary>
+    /// <exception cref="ArgumentException">run.json and the sidecar disagree, or the run is finished.</exception>
+    public static void Check(RunFolder run, TrainCommand.RunSettings rs, CheckpointInfo checkpoint, string folder)
+    {
+        string sidecar = Path.GetFileName(Checkpoint.SidecarPath(run.Checkpoint));
+        // The sidecar's data is "<run.json's data> (<provenance>)".
+        if (checkpoint.Data != rs.Data && !checkpoint.Data.StartsWith(rs.Data + " (", StringComparison.Ordinal))
+            throw Mismatch(folder, sidecar, $"data '{rs.Data}'", $"'{checkpoint.Data}'");
+        if (!string.Equals(checkpoint.Architecture, rs.Model, StringComparison.OrdinalIgnoreCase))
+            throw Mismatch(folder, sidecar, $"model '{rs.Model}'", $"'{checkpoint.Architecture}'");
+        // Epochs and threads may change on resume; every other training option must be the checkpoint's.
+        if (checkpoint.Options is { } trained && trained with { Epochs = rs.Options.Epochs, Threads = rs.Options.Threads } != rs.Options)
+            throw Mismatch(folder, sidecar, "training options", "other options (seed, rates, batch size or optimiser differ)");
+        if (checkpoint.Epoch >= rs.Options.Epochs && File.Exists(run.Metrics))
+            throw new ArgumentException($"--resume {folder}: the run already finished {checkpoint.Epoch} epochs; pass --epochs above {checkpoint.Epoch} to extend it");
+    }
+
+    private static ArgumentException Mismatch(string folder, string sidecar, string runSays, string checkpointSays) =>
+        new($"--resume {folder}: run.json says {runSays} but the checkpoint ({sidecar}) was trained with {checkpointSays}; run.json was edited or belongs to another run");
+
     private static string? Option(string property) => OptionNames.OfProperty(typeof(TrainCommand.Settings), property);
 
     private static ArgumentException Conflict(string folder, string what) =>

@@ -64,7 +64,8 @@ public static class ImageFolder
     {
         if (!Directory.Exists(root))
             throw DataFile.Error(root, File.Exists(root) ? "is a file, expected a folder of class subfolders" : "folder not found");
-        var classDirs = Directory.GetDirectories(root)
+        var walk = new FolderWalk(root);
+        var classDirs = walk.Folders(root)
             .Where(d => !Path.GetFileName(d).StartsWith('.'))
             .OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal)
             .ToArray();
@@ -72,7 +73,7 @@ public static class ImageFolder
         if (classDirs.Length == 0)
         {
             // No subfolders: the images directly in the folder are an unlabelled set.
-            var loose = Directory.GetFiles(root).Where(IsImageFile).Order(StringComparer.Ordinal).ToArray();
+            var loose = walk.Files(root).Where(IsImageFile).Order(StringComparer.Ordinal).ToArray();
             if (loose.Length == 0)
                 throw DataFile.Error(root, $"no class subfolders and no images (expected root/<class>/<images>, or root/<images> for unlabelled data; {string.Join(", ", ImageExtensions)})");
             return new ImageFolderListing(root, name, [], loose, null);
@@ -82,7 +83,7 @@ public static class ImageFolder
         var labels = new List<long>();
         for (int c = 0; c < classDirs.Length; c++)
         {
-            var images = Directory.GetFiles(classDirs[c]).Where(IsImageFile).Order(StringComparer.Ordinal).ToArray();
+            var images = walk.Files(classDirs[c]).Where(IsImageFile).Order(StringComparer.Ordinal).ToArray();
             if (images.Length == 0)
                 throw DataFile.Error(classDirs[c], $"class '{Path.GetFileName(classDirs[c])}' has no images ({string.Join(", ", ImageExtensions)})");
             files.AddRange(images);

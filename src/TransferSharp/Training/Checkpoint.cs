@@ -82,6 +82,7 @@ public static class Checkpoint
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(weightsPath))!;
         Directory.CreateDirectory(dir);
+        RemoveStaleTemporaries(dir);
         var pending = new List<(string Temp, string Final)>();
         try
         {
@@ -112,6 +113,39 @@ public static class Checkpoint
         {
             foreach (var (t, _) in pending) File.Delete(t);
         }
+    }
+
+    /// <summary>
+    /// Deletes the temporaries (<c>.model.pt.&lt;pid&gt;.tmp</c>) that saves of processes no longer running left in
+    /// <paramref name="folder"/>: a save killed between writing and renaming (kill -9, power loss) cannot delete its
+    /// own, and they are as large as the model. A temporary of a live process (a save in progress) is kept.
+    /// </summary>
+    /// <returns>How many were deleted.</returns>
+    public static int RemoveStaleTemporaries(string folder)
+    {
+        int removed = 0;
+        if (!Directory.Exists(folder)) return 0;
+        foreach (var file in Directory.EnumerateFiles(folder, ".*.tmp"))
+        {
+            var name = Path.GetFileName(file);
+            var parts = name[..^".tmp".Length].Split('.');
+            if (parts.Length < 3 || !int.TryParse(parts[^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                || IsRunning(pid)) continue;
+            try { File.Delete(file); removed++; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // someone else's to clean
+        }
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException) { return false; }
     }
 
     /// <summary>
