@@ -1,0 +1,83 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using TransferSharp.Data;
+using TransferSharp.Evaluation;
+using TransferSharp.Training;
+
+namespace TransferSharp.Tests.Data;
+
+/// <summary>Issue 16, causes 1, 2 and 5: empty splits, sizes checked before allocating, folder walks that neither escape nor loop.</summary>
+[Collection("Sequential")]
+public sealed class ReliabilityDataTests
+{
+    [Fact]
+    public void One_example_per_class_is_refused_naming_the_empty_part_and_the_examples_per_class_it_needs()
+    {
+        using var data = TestData.Blobs(perClass: 1, classes: 4, dims: 3, seed: 0);
+        var e = Assert.Throws<InvalidDataException>(() => TrainingSplit.InMemory(data, 0.2, 0.1, seed: 0));
+        Assert.Contains("leave the test part empty", e.Message);
+        Assert.Contains("at least 2 examples", e.Message);
+    }
+
+    [Fact]
+    public void Two_examples_per_class_give_no_validation_part_and_say_so()
+    {
+        using var data = TestData.Blobs(perClass: 2, classes: 3, dims: 3, seed: 0);
+        var e = Assert.Throws<InvalidDataException>(() => TrainingSplit.InMemory(data, 0.2, 0.1, seed: 0));
+        Assert.Contains("validation part empty", e.Message);
+        Assert.Contains("at least 3 examples", e.Message);
+        using var split = TrainingSplit.InMemory(data, 0.2, 0, seed: 0);   // no validation part asked for: fine
+        Assert.Equal((3, 3), (split.Train.Count, split.Test.Count));
+    }
+
+    [Fact]
+    public void A_gzip_idx_whose_header_claims_more_than_its_size_can_inflate_to_is_refused_before_inflating()
+    {
+        using var dir = new TestData.TempFolder();
+        var header = new byte[16];
+        BinaryPrimitives.WriteUInt32BigEndian(header, 0x00000803);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), int.MaxValue);   // 2^31 - 1 images
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 28);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 28);
+        var path = Path.Combine(dir.Path, "bomb-images-idx3-ubyte.gz");
+        using (var gz = new GZipStream(File.Create(path), CompressionLevel.SmallestSize))
+        {
+            gz.Write(header);
+            gz.Write(new byte[4 << 20]);
+        }
+        var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path));
+        Assert.StartsWith(path, e.Message);
+        Assert.Contains("inflate to at most", e.Message);
+    }
+
+    [Fact]
+    public void A_resize_that_cannot_fit_in_memory_is_refused_naming_the_setting_and_the_figure()
+    {
+        using var data = TestData.Squares(perClass: 2, classes: 2, channels: 1, side: 8, seed: 0);
+        var copy = data.WithInputs(data.Inputs.alias(), "copy");
+        var e = Assert.Throws<InvalidOptionsException>(() => Catalog.Shape(copy, new DataOptions { Resize = 1_000_000 }));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal("Resize", error.Field);
+        Assert.Contains("needs", error.Message);
+        Assert.Contains("TiB", error.Message);
+    }
+
+    [Fact]
+    public void Folder_walks_follow_no_link_out_of_the_root_and_never_loop()
+    {
+        if (OperatingSystem.IsWindows()) return;   // symbolic links need privileges there
+        using var dir = new TestData.TempFolder();
+        var root = Path.Combine(dir.Path, "pets");
+        ImageFolderFixtures.Write(root, classes: 2, perClass: 3, side: 8, seed: 1);
+        Directory.CreateSymbolicLink(Path.Combine(root, "c0", "up"), "..");                 // a loop back to the root
+        Directory.CreateSymbolicLink(Path.Combine(root, "c1", "everything"), "/");          // out of the root
+        var outside = Path.Combine(dir.Path, "outside.png");
+        File.Copy(Path.Combine(root, "c0", "img000.png"), outside);
+        File.CreateSymbolicLink(Path.Combine(root, "c1", "stolen.png"), outside);           // a file out of the root
+
+        Assert.Equal(6, Predictor.ImageFiles(root).Count);
+        var listing = ImageFolder.List(root);
+        Assert.Equal(6, listing.Files.Count);
+        Assert.Equal(["c0", "c1"], listing.ClassNames);
+    }
+}
