@@ -26,7 +26,7 @@ public sealed class TrainingSplit : IDisposable
 
     /// <summary>The training part (only the shots, when taken).</summary>
     public IBatchSource Train { get; }
-    /// <summary>Per-epoch validation: its own split, or the test part when the validation fraction is 0.</summary>
+    /// <summary>Per-epoch validation: its own split; empty (no validation, no early stopping) when the validation fraction is 0.</summary>
     public IBatchSource Validation { get; }
     /// <summary>The held-out test part.</summary>
     public IBatchSource Test { get; }
@@ -38,15 +38,13 @@ public sealed class TrainingSplit : IDisposable
     public string Summary { get; }
     /// <summary>Where the data came from.</summary>
     public string Provenance { get; }
-    /// <summary>True when the validation part is the test part (validation fraction 0).</summary>
-    public bool ValidatesOnTest => ReferenceEquals(Validation, Test);
     /// <summary>Counters of the last training epoch's stream (decode waits, queue use); null when not streamed.</summary>
     public StreamStatistics? LastTrainingPass => streamedTrain?.LastPass;
 
     /// <summary>Splits a labelled dataset held in memory; <paramref name="all"/> stays the caller's.</summary>
     /// <param name="all">The whole set.</param>
     /// <param name="testFraction">Held-out test part of every class, stratified with <paramref name="seed"/>.</param>
-    /// <param name="validationFraction">Validation part of the rest (seed + 1); 0 = validate on the test part.</param>
+    /// <param name="validationFraction">Validation part of the rest (seed + 1); 0 = no validation part (an empty one).</param>
     /// <param name="seed">Seeds the splits.</param>
     /// <param name="shots">Keep only this many training examples per class (seed + 2).</param>
     /// <exception cref="ArgumentException">No labels; or (an <see cref="InvalidOptionsException"/> of field <c>Shots</c>) a class with fewer than K training examples.</exception>
@@ -74,7 +72,7 @@ public sealed class TrainingSplit : IDisposable
             pool.Dispose();
         }
         return validation == test
-            ? new TrainingSplit(train, test, test, all.ToString(), all.Provenance, train, test)
+            ? new TrainingSplit(train, new NoExamples(test, all.Name + " (no validation part)"), test, all.ToString(), all.Provenance, train, test)
             : new TrainingSplit(train, validation, test, all.ToString(), all.Provenance, train, validation, test);
     }
 
@@ -98,7 +96,7 @@ public sealed class TrainingSplit : IDisposable
         RequireParts(folder, all.Count, all.ClassNames.Count, train.Count, validationFraction > 0 ? validation.Count : null, test.Count);
         prepare ??= s => s;
         var preparedTest = prepare(test);
-        return new TrainingSplit(prepare(train), validationFraction > 0 ? prepare(validation) : preparedTest, preparedTest,
+        return new TrainingSplit(prepare(train), validationFraction > 0 ? prepare(validation) : new NoExamples(preparedTest, all.Name + " (no validation part)"), preparedTest,
             all.ToString(), all.Provenance) { streamedTrain = train };
     }
 

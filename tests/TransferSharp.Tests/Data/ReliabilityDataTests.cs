@@ -31,6 +31,18 @@ public sealed class ReliabilityDataTests
     }
 
     [Fact]
+    public void A_validation_fraction_of_0_means_no_validation_not_early_stopping_on_the_test_part()
+    {
+        using var data = TestData.Blobs(perClass: 20, classes: 3, dims: 4, seed: 2);
+        using var split = TrainingSplit.InMemory(data, 0.2, 0, seed: 0);
+        Assert.Equal(0, split.Validation.Count);
+        using var model = TransferSharp.Models.ModelZoo.Create(new TransferSharp.Models.ModelSpec("mlp", [4], 3));
+        var result = new SupervisedTrainer(new TrainingOptions { Epochs = 3, Patience = 1, Threads = 1 }).Fit(model, split.Train, split.Validation);
+        Assert.Equal(3, result.History.Count);                               // nothing to stop early on
+        Assert.All(result.History, h => Assert.Null(h.ValidationAccuracy));
+    }
+
+    [Fact]
     public void A_gzip_idx_whose_header_claims_more_than_its_size_can_inflate_to_is_refused_before_inflating()
     {
         using var dir = new TestData.TempFolder();
