@@ -4,6 +4,7 @@
 # Publishes the harness to fuzz/out, instruments TransferSharp.dll there (never the build output), runs afl-fuzz on
 # each reader for a fixed time and prints executions and crashes from AFL's fuzzer_stats. Findings: fuzz/findings/<reader>.
 set -eu
+export PATH="$PATH:$HOME/.dotnet/tools"
 here=$(cd "$(dirname "$0")" && pwd)
 seconds=${1:-180}
 [ $# -gt 0 ] && shift

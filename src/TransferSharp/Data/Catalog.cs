@@ -130,10 +130,14 @@ public static class Catalog
     {
         var dir = Path.GetDirectoryName(imagesPath) ?? ".";
         var name = Path.GetFileName(imagesPath);
+        if (Idx.IsLabelsFile(imagesPath))
+            throw new InvalidDataException($"{imagesPath}: an IDX labels file (one dimension); pass its images file (*images-idx3*) as the data, the labels are found beside it");
         var guess = name.Replace("images", "labels", StringComparison.Ordinal).Replace("idx3", "idx1", StringComparison.Ordinal);
-        var path = Path.Combine(dir, guess);
-        if (guess == name || !File.Exists(path))
-            throw new FileNotFoundException($"{imagesPath}: no labels file beside it (looked for {guess}); name the pair *images-idx3* / *labels-idx1*", path);
+        // Raw or gzip, independently: "raw or gzip" holds for each file of the pair.
+        string bare = guess.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? guess[..^3] : guess;
+        var path = new[] { guess, bare, bare + ".gz" }.Distinct().Select(g => Path.Combine(dir, g)).FirstOrDefault(File.Exists);
+        if (guess == name || path is null)
+            throw new FileNotFoundException($"{imagesPath}: no labels file beside it (looked for {bare} and {bare}.gz); name the pair *images-idx3* / *labels-idx1*", Path.Combine(dir, guess));
         return path;
     }
 

@@ -73,6 +73,23 @@ internal static class Idx
         }
     }
 
+    /// <summary>True when <paramref name="path"/> starts like an IDX labels file (one dimension, raw or gzip). Never throws.</summary>
+    public static bool IsLabelsFile(string path)
+    {
+        try
+        {
+            if (!File.Exists(path)) return false;
+            using var stream = OpenMaybeGzip(path);
+            Span<byte> magic = stackalloc byte[4];
+            stream.ReadExactly(magic);
+            return magic[0] == 0 && magic[1] == 0 && magic[2] == UnsignedByte && magic[3] == 1;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static Tensor ToImageTensor(ReadOnlySpan<byte> pixels, int n, int h, int w)
     {
         var buffer = new float[pixels.Length];

@@ -172,6 +172,8 @@ public static class Checkpoint
     /// <summary>Reads only the sidecar.</summary>
     public static CheckpointInfo ReadInfo(string weightsPath)
     {
+        if (Path.GetExtension(weightsPath).Equals(".json", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"{weightsPath}: a checkpoint's sidecar, not its weights; pass the weights file beside it ({Path.ChangeExtension(Path.GetFileName(weightsPath), ".pt")})");
         if (!File.Exists(weightsPath)) throw new FileNotFoundException($"{weightsPath}: checkpoint not found", weightsPath);
         var sidecar = SidecarPath(weightsPath);
         if (!File.Exists(sidecar)) throw new InvalidDataException($"{weightsPath}: its sidecar {Path.GetFileName(sidecar)} is missing, so the architecture is unknown");
@@ -198,6 +200,10 @@ public static class Checkpoint
         if (!InputPreprocessing.Names.Contains(info.Preprocessing))
             errors.Add($"preprocessing '{info.Preprocessing}' is unknown (choose {string.Join(", ", InputPreprocessing.Names)})");
         if (info.Bottleneck < 0) errors.Add($"bottleneck must be 0 (none) or positive, got {info.Bottleneck}");
+        // An edited input shape must not reach the model builder, whose int arithmetic overflows or allocates it.
+        if (info.InputShape is { Length: > 0 } shape && shape.All(d => d > 0)
+            && shape.Aggregate((Int128)1, (p, d) => p * d) is var elements && elements * 4 > Math.Min(int.MaxValue, Data.MemoryBudget.Available()))
+            errors.Add($"input shape {string.Join("x", shape)} is {elements} values per example, more than a model can be built for");
         if (errors.Count > 0) throw new InvalidDataException($"{sidecar}: {string.Join("; ", errors)}");
         return info;
     }
