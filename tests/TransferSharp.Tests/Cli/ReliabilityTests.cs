@@ -102,6 +102,17 @@ public sealed class ReliabilityTests
     }
 
     [Fact]
+    public void Evaluate_given_the_sidecar_instead_of_the_weights_says_so_instead_of_blaming_corruption()
+    {
+        using var dir = new TestData.TempFolder();
+        var sidecar = Path.Combine(dir.Path, "model.json");
+        File.WriteAllText(sidecar, "{}");
+        var r = InProcess.Run("evaluate", "--model", sidecar, "--data", "optdigits");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("a checkpoint's sidecar, not its weights", r.ErrorLine);
+    }
+
+    [Fact]
     public void Cause8_a_run_folder_is_locked_while_a_process_writes_it()
     {
         using var dir = new TestData.TempFolder();

@@ -92,4 +92,73 @@ public sealed class ReliabilityDataTests
         Assert.Equal(6, listing.Files.Count);
         Assert.Equal(["c0", "c1"], listing.ClassNames);
     }
+
+    [Fact]
+    public void A_word_vector_file_whose_first_line_has_another_dimension_blames_that_line()
+    {
+        string[] lines = ["cat 0.5", "cat 0.1 0.2", "dog 0.3 0.4", "horse 0.5 -0.6"];
+        var e = Assert.Throws<InvalidDataException>(() => TransferSharp.ZeroShot.WordVectors.Read("v.txt", lines, ["cat", "dog"]));
+        Assert.Contains("line 1 sets the dimension to 1 but 3 other lines have 2 values", e.Message);
+    }
+
+    [Theory]
+    [InlineData("cat 0 0|dog 0.3 0.4", "'cat' is all zeros")]
+    [InlineData("cat 0.1 0.2|dog 0.1 0.2", "'cat' and 'dog' have the same word vector")]
+    public void All_zero_or_duplicate_class_vectors_are_refused(string file, string expected)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => TransferSharp.ZeroShot.WordVectors.Read("v.txt", file.Split('|'), ["cat", "dog"]));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void An_idx_pair_may_be_raw_and_gzip_independently_and_a_labels_file_is_not_taken_for_images()
+    {
+        using var dir = new TestData.TempFolder();
+        var images = Path.Combine(dir.Path, "t-images-idx3-ubyte");
+        var header = new byte[16];
+        BinaryPrimitives.WriteUInt32BigEndian(header, 0x00000803);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), 2);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 2);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 2);
+        File.WriteAllBytes(images, [.. header, 0, 255, 0, 255, 9, 9, 9, 9]);
+        var labels = Path.Combine(dir.Path, "t-labels-idx1-ubyte.gz");
+        using (var gz = new GZipStream(File.Create(labels), CompressionLevel.Optimal))
+            gz.Write([0, 0, 8, 1, 0, 0, 0, 2, 1, 0]);
+        Assert.Equal(labels, Catalog.IdxLabelsPath(images));
+        using (var data = Catalog.Load(images)) Assert.Equal([1L, 0L], data.LabelArray());
+        var e = Assert.Throws<InvalidDataException>(() => Catalog.IdxLabelsPath(labels));
+        Assert.Contains("an IDX labels file", e.Message);
+    }
+
+    [Fact]
+    public void A_huge_image_is_refused_naming_the_file_before_any_pixel_is_allocated()
+    {
+        using var dir = new TestData.TempFolder();
+        var path = Path.Combine(dir.Path, "huge.png");
+        File.WriteAllBytes(path, Png(60000, 60000));   // a header claiming 60000x60000: 14 GB of RGBA
+        var e = Assert.Throws<InvalidDataException>(() => ImageFolder.ReadImage(path, 8, 8));
+        Assert.StartsWith(path, e.Message);
+        Assert.Contains("60000x60000", e.Message);
+    }
+
+    /// <summary>A PNG with a valid header of the given size and a tiny (incomplete) image stream.</summary>
+    private static byte[] Png(int width, int height)
+    {
+        static byte[] Chunk(string type, byte[] data)
+        {
+            var typed = System.Text.Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+            var length = new byte[4];
+            BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+            var crc = new byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(crc, Gzip.Crc32(typed));
+            return [.. length, .. typed, .. crc];
+        }
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = 8; ihdr[9] = 6;   // 8-bit RGBA
+        using var z = new MemoryStream();
+        using (var zl = new ZLibStream(z, CompressionLevel.Optimal)) zl.Write(new byte[1000]);
+        return [137, 80, 78, 71, 13, 10, 26, 10, .. Chunk("IHDR", ihdr), .. Chunk("IDAT", z.ToArray()), .. Chunk("IEND", [])];
+    }
 }
