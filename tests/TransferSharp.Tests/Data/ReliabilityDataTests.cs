@@ -141,6 +141,19 @@ public sealed class ReliabilityDataTests
         Assert.Contains("60000x60000", e.Message);
     }
 
+    [Fact]
+    public void A_cached_fashion_mnist_file_that_fails_its_checksum_is_named_as_such()
+    {
+        using var dir = new TestData.TempFolder();
+        var cached = Path.Combine(dir.Path, "fashion-mnist", "a.gz");
+        Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+        using (var gz = new GZipStream(File.Create(cached), CompressionLevel.Optimal)) gz.Write([1, 2, 3]);
+        var e = Assert.Throws<InvalidDataException>(() => FashionMnistFull.Load(dir.Path, "http://127.0.0.1:9/",
+            [("a.gz", new string('0', 64))], Path.Combine(dir.Path, "no-system-copy")));
+        Assert.StartsWith(cached, e.Message);
+        Assert.Contains("failed the SHA-256 check", e.Message);
+    }
+
     /// <summary>A PNG with a valid header of the given size and a tiny (incomplete) image stream.</summary>
     private static byte[] Png(int width, int height)
     {
