@@ -23,7 +23,14 @@ internal sealed class FolderWalk
         Directory.EnumerateDirectories(folder).Where(d => Inside(d) is { } real && visited.Add(real));
 
     /// <summary>The files directly in <paramref name="folder"/> whose real path is inside the root.</summary>
-    public IEnumerable<string> Files(string folder) => Directory.EnumerateFiles(folder).Where(f => Inside(f) is not null);
+    /// <remarks>Only links are resolved: a plain file in a folder of the walk is inside it (one lstat per file).</remarks>
+    public IEnumerable<string> Files(string folder) =>
+        Directory.EnumerateFiles(folder).Where(f => new FileInfo(f).LinkTarget is null ? InsideFolder(folder) : Inside(f) is not null);
+
+    private readonly Dictionary<string, bool> foldersInside = new(StringComparer.Ordinal);
+
+    private bool InsideFolder(string folder) =>
+        foldersInside.TryGetValue(folder, out bool inside) ? inside : foldersInside[folder] = Inside(folder) is not null;
 
     /// <summary>Every file under <paramref name="folder"/>, depth first, each folder once.</summary>
     public IEnumerable<string> AllFiles(string folder)
