@@ -20,6 +20,12 @@ internal static class TrainResume
     /// </summary>
     public static TrainCommand.RunSettings Apply(TrainCommand.RunSettings run, TrainCommand.Settings given, string folder)
     {
+        // An edited run.json may hold nulls where the record has none.
+        var nulls = new List<string>();
+        if (run.Data is null) nulls.Add("data");
+        if (run.Model is null) nulls.Add("model");
+        if (run.Options is null) nulls.Add("options");
+        if (nulls.Count > 0) throw new InvalidDataException($"{Path.Combine(folder, "run.json")}: {string.Join(", ", nulls)} missing or null; this run cannot be resumed");
         if (given.WasGiven(nameof(given.Runs)))
             throw Conflict(folder, "--runs does not apply: a resumed run continues in its own folder");
         var defaults = new TrainCommand.Settings();
@@ -37,7 +43,7 @@ internal static class TrainResume
                 throw Conflict(folder, $"{option} {Show(value)} differs from the run's {(Show(original) is { Length: > 0 } o ? o : "(none)")}");
         }
 
-        var options = run.Options with
+        var options = run.Options! with
         {
             Epochs = given.Epochs ?? run.Options.Epochs,
             Threads = given.WasGiven(nameof(given.Threads)) ? given.Threads : run.Options.Threads,

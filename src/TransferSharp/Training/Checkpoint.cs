@@ -196,6 +196,16 @@ public static class Checkpoint
             throw new InvalidDataException($"{sidecar}: not a valid checkpoint sidecar: {e.Message}");
         }
         if (info is null) throw new InvalidDataException($"{sidecar}: not a valid checkpoint sidecar");
+        // "required" only demands the keys: a JSON null in them would reach the model builder as a null reference.
+        var nulls = new List<string>();
+        if (info.Architecture is null) nulls.Add("architecture");
+        if (info.InputShape is null) nulls.Add("input_shape");
+        if (info.ClassNames is null || info.ClassNames.Any(c => c is null)) nulls.Add("class_names");
+        if (info.History is null) nulls.Add("history");
+        if (info.Metrics is null) nulls.Add("metrics");
+        if (info.Preprocessing is null) nulls.Add("preprocessing");
+        if (info.Data is null) nulls.Add("data");
+        if (nulls.Count > 0) throw new InvalidDataException($"{sidecar}: {string.Join(", ", nulls)} must not be null");
         var errors = info.Spec.Validate().Select(e => e.Message).ToList();
         if (!InputPreprocessing.Names.Contains(info.Preprocessing))
             errors.Add($"preprocessing '{info.Preprocessing}' is unknown (choose {string.Join(", ", InputPreprocessing.Names)})");

@@ -108,3 +108,23 @@ public sealed class NonFiniteTests
     public void More_threads_than_cores_are_capped_at_the_cores() =>
         Assert.Equal(Environment.ProcessorCount, Seeding.SetThreads(1000));
 }
+
+/// <summary>Regressions of inputs found with the fuzzing harness (fuzz/README.md): each gave an unhandled exception.</summary>
+public sealed class FuzzRegressionTests
+{
+    [Theory]
+    [InlineData("""{"format":"transfersharp-checkpoint/1","architecture":"mlp","input_shape":null,"class_names":["a"]}""", "input_shape")]
+    [InlineData("""{"format":"transfersharp-checkpoint/1","architecture":"mlp","input_shape":[4],"class_names":null}""", "class_names")]
+    [InlineData("""{"format":"transfersharp-checkpoint/1","architecture":"mlp","input_shape":[4],"class_names":["a",null]}""", "class_names")]
+    [InlineData("""{"format":"transfersharp-checkpoint/1","architecture":null,"input_shape":[4],"class_names":["a"]}""", "architecture")]
+    public void A_sidecar_with_null_fields_is_bad_input_naming_them(string json, string field)
+    {
+        using var dir = new TestData.TempFolder();
+        var weights = Path.Combine(dir.Path, "model.pt");
+        File.WriteAllBytes(weights, []);
+        File.WriteAllText(Path.Combine(dir.Path, "model.json"), json);
+        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.ReadInfo(weights));
+        Assert.Contains(field, e.Message);
+        Assert.Contains("model.json", e.Message);
+    }
+}
