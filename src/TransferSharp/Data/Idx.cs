@@ -99,10 +99,10 @@ internal static class Idx
 
     private static (byte[] Pixels, int N, int H, int W) ReadImageBytes(string path)
     {
-        if (PeekHeader(path, 0x00000803, "an images file (N, H, W)") is { } head)
+        // A raw file's length is the truth: a header claiming more than it holds is reported as truncated by the full read.
+        if (PeekHeader(path, 0x00000803, "an images file (N, H, W)") is ({ } d, var compressed)
+            && (Int128)d[0] * d[1] * d[2] is var pixels && !(compressed is null && new FileInfo(path).Length < pixels + 16))
         {
-            var (d, compressed) = head;
-            Int128 pixels = (Int128)d[0] * d[1] * d[2];
             CheckClaim(path, pixels + 16, compressed, $"{d[0]} images of {d[1]}x{d[2]}");
             if (pixels > Array.MaxLength)
                 throw DataFile.Error(path, $"header says {d[0]} images of {d[1]}x{d[2]}: {pixels} pixels, more than one array holds ({Array.MaxLength}); split the file");

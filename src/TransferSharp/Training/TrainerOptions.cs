@@ -39,9 +39,20 @@ public abstract record TrainerOptions
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) e.Add(new(nameof(WeightDecay), $"weight decay must be non-negative, got {WeightDecay}"));
         if (!Enum.IsDefined(Schedule)) e.Add(new(nameof(Schedule), $"schedule {Schedule} is unknown"));
         if (Threads < 0) e.Add(new(nameof(Threads), $"threads must be non-negative, got {Threads}"));
-        e.AddRange(NonFiniteFields(this, "", e.Select(x => x.Field).ToHashSet(), depth: 0));
+        if (!validatingWhole)
+        {
+            // The non-finite fields no check of the whole record (derived records', nested methods') reports: the
+            // virtual Validate is run once more, with this step off, to learn what they report.
+            IReadOnlyList<OptionError> whole;
+            validatingWhole = true;
+            try { whole = Validate(); }
+            finally { validatingWhole = false; }
+            e.AddRange(NonFiniteFields(this, "", whole.Select(x => x.Field).ToHashSet(), depth: 0));
+        }
         return e;
     }
+
+    [ThreadStatic] private static bool validatingWhole;
 
     /// <summary>
     /// Every floating-point field (of this record and of the option records nested in it, e.g. a method's) holding

@@ -35,6 +35,36 @@ public sealed class ReliabilityTests
         Assert.Contains("frame #0", verbose.ToString());
     }
 
+    [Theory]
+    [InlineData("[-5]")]
+    [InlineData("[100000000000]")]
+    public void Cause3_a_safetensors_tensor_of_impossible_shape_is_one_line_naming_the_file(string shape)
+    {
+        using var dir = new TestData.TempFolder();
+        var path = Path.Combine(dir.Path, "w.safetensors");
+        var header = System.Text.Encoding.UTF8.GetBytes("""{"w":{"dtype":"F32","shape":""" + shape + ""","data_offsets":[0,8]}}""");
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)header.Length), .. header, .. new byte[8]]);
+        using var error = new StringWriter();
+        int code = CliErrors.Run(() => { TransferSharp.Models.PyTorchWeights.Read(path, allowPickle: false); return 0; }, verbose: false, error);
+        Assert.Equal(2, code);
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: " + path, line);
+        Assert.DoesNotContain("frame #", line);
+        Assert.True(line.Length < 600, line);
+    }
+
+    [Fact]
+    public void Cause2_a_sidecar_claiming_a_huge_input_is_refused_before_a_model_is_built()
+    {
+        using var dir = new TestData.TempFolder();
+        var weights = Path.Combine(dir.Path, "model.pt");
+        File.WriteAllBytes(weights, []);
+        File.WriteAllText(Path.Combine(dir.Path, "model.json"),
+            """{"format":"transfersharp-checkpoint/1","architecture":"mlp","input_shape":[1,100000,100000],"class_names":["a","b"]}""");
+        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.ReadInfo(weights));
+        Assert.Contains("input shape 1x100000x100000", e.Message);
+    }
+
     [Fact]
     public void Cause3_an_out_of_range_number_names_its_option_without_dotnet_type_names()
     {
