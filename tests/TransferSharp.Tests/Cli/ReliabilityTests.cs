@@ -143,6 +143,22 @@ public sealed class ReliabilityTests
     }
 
     [Fact]
+    public void Cause7_a_run_killed_before_its_first_checkpoint_resumes_from_the_start()
+    {
+        using var dir = new TestData.TempFolder();
+        var runs = Path.Combine(dir.Path, "runs");
+        var first = InProcess.Run("train", "--data", "optdigits:0-2", "--model", "mlp", "--epochs", "2", "--threads", "1", "--runs", runs);
+        Assert.True(first.ExitCode == 0, first.Error);
+        var run = Assert.Single(Directory.GetDirectories(runs));
+        double accuracy = TestAccuracy(Path.Combine(run, "metrics.json"));
+        // What a kill during epoch 1 leaves: run.json and nothing else.
+        foreach (var f in Directory.GetFiles(run).Where(f => Path.GetFileName(f) != "run.json")) File.Delete(f);
+        var resumed = InProcess.Run("train", "--resume", run);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Equal(accuracy, TestAccuracy(Path.Combine(run, "metrics.json")));
+    }
+
+    [Fact]
     public void Cause8_a_run_folder_is_locked_while_a_process_writes_it()
     {
         using var dir = new TestData.TempFolder();
