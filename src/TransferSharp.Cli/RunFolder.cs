@@ -21,13 +21,58 @@ internal sealed class RunFolder
         var path = System.IO.Path.Combine(root, $"{command}-{stamp}");
         for (int i = 2; Directory.Exists(path); i++) path = System.IO.Path.Combine(root, $"{command}-{stamp}-{i}");
         Directory.CreateDirectory(path);
-        return new RunFolder(path);
+        var run = new RunFolder(path);
+        run.Lock();
+        return run;
     }
 
+    /// <summary>
+    /// An existing run folder (for <c>--resume</c>), locked; the temporaries of saves killed before their rename are
+    /// removed (with the lock held, no other process can be writing them).
+    /// </summary>
     public static RunFolder Open(string path)
     {
         if (!Directory.Exists(path)) throw new DirectoryNotFoundException($"--resume {path}: no such run folder");
-        return new RunFolder(path);
+        var run = new RunFolder(path);
+        run.Lock();
+        Training.Checkpoint.RemoveStaleTemporaries(path);
+        foreach (var tmp in Directory.EnumerateFiles(path, "*" + AtomicFile.TempSuffix))
+            if (!System.IO.Path.GetFileName(tmp).StartsWith('.')) File.Delete(tmp);   // AtomicFile's path.tmp: the lock says it is stale
+        return run;
+    }
+
+    public string LockFile => System.IO.Path.Combine(Path, "run.lock");
+
+    // Open run.lock handles of this process: FileShare.None is an exclusive flock(2) on Unix and a share lock on
+    // Windows, so a second process (or a second resume) opening the same folder fails at once; the kernel drops the
+    // lock when a process dies, so a killed run never leaves its folder locked.
+    private static readonly List<(string Path, FileStream Handle)> Locks = [];
+
+    private void Lock()
+    {
+        try
+        {
+            var handle = new FileStream(LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            lock (Locks) Locks.Add((LockFile, handle));
+        }
+        catch (IOException)
+        {
+            throw new IOException($"{Path}: another transfer process is writing this run folder (it holds run.lock); wait for it to end");
+        }
+    }
+
+    /// <summary>Releases (and deletes) every run folder lock this process holds; called when a command ends.</summary>
+    internal static void ReleaseLocks()
+    {
+        lock (Locks)
+        {
+            foreach (var (path, handle) in Locks)
+            {
+                try { File.Delete(path); } catch (IOException) { }
+                handle.Dispose();
+            }
+            Locks.Clear();
+        }
     }
 
     /// <summary>

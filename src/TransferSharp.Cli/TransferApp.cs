@@ -61,7 +61,7 @@ internal static class TransferApp
         var recorder = new SettingsRecorder();
         var app = new CommandApp();
         app.Configure(config => Configure(config, recorder));
-        return CliErrors.Run(() => app.Run(args), args.Contains("--verbose"), error, () => recorder.Settings?.GetType());
+        return CliErrors.Run(() => app.Run(args), args.Contains("--verbose"), error, () => recorder.Settings?.GetType(), args);
     }
 }
 
@@ -70,5 +70,9 @@ internal sealed class SettingsRecorder : ICommandInterceptor
 {
     public CommandSettings? Settings { get; private set; }
 
-    public void Intercept(CommandContext context, CommandSettings settings) => Settings = settings;
+    public void Intercept(CommandContext context, CommandSettings settings)
+    {
+        Settings = settings;
+        CliErrors.RequireFiniteOptions(settings);
+    }
 }

@@ -49,12 +49,11 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 settings.TestFraction, settings.ValidationFraction, settings.ToOptions(), settings.Stream, settings.DecodeThreads)
             : TrainResume.Apply(run.ReadJson<RunSettings>(run.Settings), settings, settings.Resume!);
         CheckpointInfo? resumed = null;
-        if (run is not null)
+        if (run is not null && File.Exists(Checkpoint.SidecarPath(run.Checkpoint)))   // no sidecar: killed before its first save, start over
         {
             resumed = Checkpoint.ReadInfo(run.Checkpoint);
             Checkpoint.Verify(run.Checkpoint, resumed);
-            if (resumed.Epoch >= rs.Options.Epochs)
-                throw new ArgumentException($"--resume {settings.Resume}: the run already finished {resumed.Epoch} epochs; pass --epochs above {resumed.Epoch} to extend it");
+            TrainResume.Check(run, rs, resumed, settings.Resume!);
             run.WriteJson(run.Settings, rs);
         }
         var options = rs.Options;
@@ -68,10 +67,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         var spec = new ModelSpec(rs.Model, data.ExampleShape, data.ClassNames.Count);
         using var model = ModelZoo.Create(spec);
-        if (run is not null) model.load(run.Checkpoint);
+        if (resumed is not null) model.load(run!.Checkpoint);
         else
         {
-            run = settings.CreateRun("train");
+            run ??= settings.CreateRun("train");
             run.WriteJson(run.Settings, rs);
         }
         var baseInfo = new CheckpointInfo { Architecture = spec.Architecture, InputShape = spec.InputShape, ClassNames = data.ClassNames.ToArray(),

@@ -64,7 +64,15 @@ public static class Catalog
     {
         if (options.Channels is not (null or 1 or 3)) throw new ArgumentException($"channels must be 1 or 3, got {options.Channels}");
         if (options.Resize is < 1) throw new ArgumentException($"resize must be positive, got {options.Resize}");
-        if (options.Resize is { } r) data = Replace(data, data.Resize(r, r));
+        if (options.Resize is { } r)
+        {
+            try { data = Replace(data, data.Resize(r, r)); }
+            catch (ArgumentException e) when (e is not Training.InvalidOptionsException)
+            {
+                data.Dispose();
+                throw new Training.InvalidOptionsException([new(nameof(DataOptions.Resize), $"resize {r}: {e.Message}")]);
+            }
+        }
         if (options.Channels == 1) data = Replace(data, data.ToGrey());
         if (options.Channels == 3) data = Replace(data, data.ToRgb());
         return data;
@@ -122,10 +130,14 @@ public static class Catalog
     {
         var dir = Path.GetDirectoryName(imagesPath) ?? ".";
         var name = Path.GetFileName(imagesPath);
+        if (Idx.IsLabelsFile(imagesPath))
+            throw new InvalidDataException($"{imagesPath}: an IDX labels file (one dimension); pass its images file (*images-idx3*) as the data, the labels are found beside it");
         var guess = name.Replace("images", "labels", StringComparison.Ordinal).Replace("idx3", "idx1", StringComparison.Ordinal);
-        var path = Path.Combine(dir, guess);
-        if (guess == name || !File.Exists(path))
-            throw new FileNotFoundException($"{imagesPath}: no labels file beside it (looked for {guess}); name the pair *images-idx3* / *labels-idx1*", path);
+        // Raw or gzip, independently: "raw or gzip" holds for each file of the pair.
+        string bare = guess.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? guess[..^3] : guess;
+        var path = new[] { guess, bare, bare + ".gz" }.Distinct().Select(g => Path.Combine(dir, g)).FirstOrDefault(File.Exists);
+        if (guess == name || path is null)
+            throw new FileNotFoundException($"{imagesPath}: no labels file beside it (looked for {bare} and {bare}.gz); name the pair *images-idx3* / *labels-idx1*", Path.Combine(dir, guess));
         return path;
     }
 

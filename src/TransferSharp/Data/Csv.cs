@@ -48,6 +48,8 @@ internal static class Csv
         int labelAt = FindLabelColumn(path, names, columns, labelColumn);
 
         int n = rows.Count - first, d = columns - 1;
+        if ((long)n * d > Array.MaxLength)
+            throw DataFile.Error(path, $"{n} rows of {d} features are {(long)n * d} values, more than one array holds ({Array.MaxLength})");
         var features = new float[(long)n * d];
         var labelText = new string[n];
         for (int r = 0; r < n; r++)
@@ -84,6 +86,9 @@ internal static class Csv
     {
         var bytes = DataFile.ReadAllBytes(path);
         if (Gzip.IsGzip(bytes)) bytes = Gzip.Decompress(path, bytes);
+        // Parsed whole: the lines as UTF-16 (2 bytes per byte) and their fields as strings (object headers and
+        // lengths: about 10 more per byte of short numeric fields) are held at once, so check that first.
+        MemoryBudget.RequireForFile(path, (Int128)bytes.LongLength * 12, $"parsing {bytes.LongLength} bytes of CSV text");
         // UTF-8 unless a byte-order mark says otherwise, as File.ReadLines(path, Encoding.UTF8) reads.
         using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         var lines = new List<string>();

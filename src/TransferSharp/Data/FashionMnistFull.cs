@@ -74,6 +74,12 @@ internal static class FashionMnistFull
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or InvalidDataException)
             {
                 File.Delete(tmp);
+                // A file already in the cache that fails the checksum: saying "put the files there" would send the
+                // user to where they already are.
+                if (File.Exists(path))
+                    throw new InvalidDataException(
+                        $"{path}: failed the SHA-256 check (corrupt, truncated or not Fashion-MNIST's file), and downloading a good copy " +
+                        $"from {source} failed ({e.Message}); delete it, or replace it with Fashion-MNIST's {file}.");
                 throw new FileNotFoundException(
                     $"fashion-mnist-full: not installed in {SystemFolder} and the download of {file} from {source} failed ({e.Message}). " +
                     $"Install Debian's dataset-fashion-mnist package, or put the four Fashion-MNIST .gz files in {folder}.");

@@ -28,7 +28,18 @@ internal static class Gzip
         {
             using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
             using var buffer = new MemoryStream();
-            gzip.CopyTo(buffer);
+            // Inflated in chunks against a limit (one array, and the memory available now: the output is held twice,
+            // in the buffer and its copy), so a bomb stops with the file's name rather than an OutOfMemoryException.
+            long limit = Math.Min(Array.MaxLength, MemoryBudget.Available() / 2);
+            var chunk = new byte[1 << 20];
+            for (int n; (n = gzip.Read(chunk)) > 0;)
+            {
+                if (buffer.Length + n > limit)
+                    throw DataFile.Error(path, $"gzip data inflates to more than {MemoryBudget.Show(limit)} " +
+                        $"({(limit == Array.MaxLength ? "the most one array holds" : "what the available memory holds twice")}); " +
+                        $"{compressed.Length} bytes compressed: a decompression bomb, or a file too large to read whole");
+                buffer.Write(chunk, 0, n);
+            }
             output = buffer.ToArray();
         }
         catch (Exception e) when (e is InvalidDataException or IOException)

@@ -73,6 +73,23 @@ internal static class Idx
         }
     }
 
+    /// <summary>True when <paramref name="path"/> starts like an IDX labels file (one dimension, raw or gzip). Never throws.</summary>
+    public static bool IsLabelsFile(string path)
+    {
+        try
+        {
+            if (!File.Exists(path)) return false;
+            using var stream = OpenMaybeGzip(path);
+            Span<byte> magic = stackalloc byte[4];
+            stream.ReadExactly(magic);
+            return magic[0] == 0 && magic[1] == 0 && magic[2] == UnsignedByte && magic[3] == 1;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static Tensor ToImageTensor(ReadOnlySpan<byte> pixels, int n, int h, int w)
     {
         var buffer = new float[pixels.Length];
@@ -82,6 +99,16 @@ internal static class Idx
 
     private static (byte[] Pixels, int N, int H, int W) ReadImageBytes(string path)
     {
+        // A raw file's length is the truth: a header claiming more than it holds is reported as truncated by the full read.
+        if (PeekHeader(path, 0x00000803, "an images file (N, H, W)") is ({ } d, var compressed)
+            && (Int128)d[0] * d[1] * d[2] is var pixels && !(compressed is null && new FileInfo(path).Length < pixels + 16))
+        {
+            CheckClaim(path, pixels + 16, compressed, $"{d[0]} images of {d[1]}x{d[2]}");
+            if (pixels > Array.MaxLength)
+                throw DataFile.Error(path, $"header says {d[0]} images of {d[1]}x{d[2]}: {pixels} pixels, more than one array holds ({Array.MaxLength}); split the file");
+            // The bytes, their float32 copy and the tensor made from it: 1 + 4 + 4 bytes per pixel.
+            MemoryBudget.RequireForFile(path, pixels * 9, $"header says {d[0]} images of {d[1]}x{d[2]}: reading them");
+        }
         var bytes = ReadDecompressed(path);
         var dims = ReadHeader(path, bytes, 0x00000803, "an images file (N, H, W)");
         int n = dims[0], h = dims[1], w = dims[2];
@@ -92,11 +119,51 @@ internal static class Idx
 
     private static byte[] ReadLabelBytes(string path)
     {
+        if (PeekHeader(path, 0x00000801, "a labels file (N)") is { } head)
+        {
+            CheckClaim(path, (Int128)head.Dims[0] + 8, head.Compressed, $"{head.Dims[0]} labels");
+            MemoryBudget.RequireForFile(path, (Int128)head.Dims[0] * 10, $"header says {head.Dims[0]} labels: reading them");
+        }
         var bytes = ReadDecompressed(path);
         int n = ReadHeader(path, bytes, 0x00000801, "a labels file (N)")[0];
         CheckLength(path, bytes, 8, n, $"{n} labels", "label bytes");
         return bytes[8..];
     }
+
+    /// <summary>
+    /// The header's sizes read from the first bytes of the (decompressed) stream, before the whole file is inflated,
+    /// and the compressed length when the file is gzip (null when raw); null when the header does not parse (the
+    /// full read then reports what is wrong).
+    /// </summary>
+    private static (int[] Dims, long? Compressed)? PeekHeader(string path, uint expectedMagic, string what)
+    {
+        try
+        {
+            if (!File.Exists(path)) return null;
+            long fileLength = new FileInfo(path).Length;
+            using var stream = OpenMaybeGzip(path);
+            var head = new byte[4 + 4 * (int)(expectedMagic & 0xFF)];
+            int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            return (ReadHeader(path, head[..read], expectedMagic, what), stream is GZipStream ? fileLength : null);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Refuses a gzip file whose header claims more data than its compressed length can inflate to (deflate's
+    /// best ratio is 1032:1), before inflating gigabytes of a bomb only to find it short.
+    /// </summary>
+    private static void CheckClaim(string path, Int128 bytes, long? compressed, string says)
+    {
+        if (compressed is { } c && bytes > (Int128)c * MaxDeflateRatio + 1024)
+            throw DataFile.Error(path, $"header says {says} ({bytes} bytes) but {c} bytes of gzip data inflate to at most {(Int128)c * MaxDeflateRatio} bytes: a corrupt header or a decompression bomb");
+    }
+
+    /// <summary>The most bytes one compressed deflate byte can stand for (RFC 1951: 258-byte matches in ~2 bits).</summary>
+    internal const int MaxDeflateRatio = 1032;
 
     /// <summary>Checks magic, type and dimension count, then returns the sizes; every size is a non-negative int.</summary>
     private static int[] ReadHeader(string path, byte[] bytes, uint expectedMagic, string what)

@@ -36,6 +36,8 @@ public static class ImageFolder
         var files = listing.Files;
         int channels = rgb ? 3 : 1;
         int perImage = channels * height * width;
+        MemoryBudget.RequireForFile(root, (Int128)files.Count * perImage * 4,
+            $"{files.Count} images read at {height}x{width} ({channels} channels, N·C·H·W·4 bytes)");
 
         // Each image is decoded into one reusable buffer and copied into its row of the tensor, so the folder is held
         // once (a whole-folder float[] turned into a tensor would be held twice: the array and libtorch's copy).
@@ -62,7 +64,8 @@ public static class ImageFolder
     {
         if (!Directory.Exists(root))
             throw DataFile.Error(root, File.Exists(root) ? "is a file, expected a folder of class subfolders" : "folder not found");
-        var classDirs = Directory.GetDirectories(root)
+        var walk = new FolderWalk(root);
+        var classDirs = walk.Folders(root)
             .Where(d => !Path.GetFileName(d).StartsWith('.'))
             .OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal)
             .ToArray();
@@ -70,7 +73,7 @@ public static class ImageFolder
         if (classDirs.Length == 0)
         {
             // No subfolders: the images directly in the folder are an unlabelled set.
-            var loose = Directory.GetFiles(root).Where(IsImageFile).Order(StringComparer.Ordinal).ToArray();
+            var loose = walk.Files(root).Where(IsImageFile).Order(StringComparer.Ordinal).ToArray();
             if (loose.Length == 0)
                 throw DataFile.Error(root, $"no class subfolders and no images (expected root/<class>/<images>, or root/<images> for unlabelled data; {string.Join(", ", ImageExtensions)})");
             return new ImageFolderListing(root, name, [], loose, null);
@@ -80,7 +83,7 @@ public static class ImageFolder
         var labels = new List<long>();
         for (int c = 0; c < classDirs.Length; c++)
         {
-            var images = Directory.GetFiles(classDirs[c]).Where(IsImageFile).Order(StringComparer.Ordinal).ToArray();
+            var images = walk.Files(classDirs[c]).Where(IsImageFile).Order(StringComparer.Ordinal).ToArray();
             if (images.Length == 0)
                 throw DataFile.Error(classDirs[c], $"class '{Path.GetFileName(classDirs[c])}' has no images ({string.Join(", ", ImageExtensions)})");
             files.AddRange(images);
@@ -135,6 +138,12 @@ public static class ImageFolder
             info.ColorSpace = null;
             if (info.Width <= 0 || info.Height <= 0)
                 throw DataFile.Error(path, $"image has no pixels ({info.Width}x{info.Height})");
+            // The decoded bitmap, and the resized copy at most as large: refused here with the file's name, not as
+            // SkiaSharp's "Unable to allocate pixels for the bitmap".
+            Int128 bitmapBytes = (Int128)info.Width * info.Height * Math.Max(1, info.BytesPerPixel);
+            if (bitmapBytes > int.MaxValue)
+                throw DataFile.Error(path, $"a {info.Width}x{info.Height} image is too large to decode ({MemoryBudget.Show(bitmapBytes)} of pixels; at most 2 GiB)");
+            MemoryBudget.RequireForFile(path, bitmapBytes, $"decoding the {info.Width}x{info.Height} image");
             var bitmap = new SKBitmap(info);
             var result = codec.GetPixels(info, bitmap.GetPixels());
             if (result == SKCodecResult.Success) return bitmap;

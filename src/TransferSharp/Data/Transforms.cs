@@ -9,6 +9,10 @@ public static class Transforms
         RequireImages(data, nameof(Resize));
         if (height <= 0 || width <= 0) throw new ArgumentOutOfRangeException(nameof(height), $"size must be positive, got {height}x{width}");
         if (data.Inputs.shape[2] == height && data.Inputs.shape[3] == width) return data.WithInputs(data.Inputs.alias(), "unchanged size");
+        // N·C·H·W float32 values, plus as much again for the interpolation's and clamp's intermediates.
+        long n = data.Inputs.shape[0], c = data.Inputs.shape[1];
+        MemoryBudget.RequireForSetting((Int128)n * c * height * width * 4 * 2,
+            $"resizing {n} images of {c}x{data.Inputs.shape[2]}x{data.Inputs.shape[3]} to {height}x{width}");
         using var scope = NewDisposeScope();
         bool shrinking = height < data.Inputs.shape[2] || width < data.Inputs.shape[3];
         var resized = nn.functional.interpolate(data.Inputs, [height, width], mode: InterpolationMode.Bilinear,

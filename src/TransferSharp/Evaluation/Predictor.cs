@@ -26,7 +26,8 @@ public sealed class Predictor : IDisposable
     {
         if (File.Exists(path)) return [path];
         if (!Directory.Exists(path)) throw new FileNotFoundException($"{path}: no such image or folder", path);
-        var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+        // No link out of the folder, no loop through a link back up (FolderWalk).
+        var files = new FolderWalk(path).AllFiles(path)
             .Where(ImageFolder.IsImageFile)
             .Order(StringComparer.Ordinal).ToArray();
         return files.Length > 0 ? files : throw new InvalidDataException($"{path}: the folder holds no images ({string.Join(", ", ImageFolder.ImageExtensions)})");

@@ -97,7 +97,7 @@ public sealed class FineTuner
             if (head is not null && options.CacheFrozenFeatures && options.Conservative.DistillationWeight == 0)
             {
                 using var trainFeatures = FeatureCache.Compute(transferred.Model, train, options.Training.BatchSize);
-                using var validationFeatures = validation is null ? null : FeatureCache.Compute(transferred.Model, validation, options.Training.BatchSize);
+                using var validationFeatures = validation is null or { Count: 0 } ? null : FeatureCache.Compute(transferred.Model, validation, options.Training.BatchSize);
                 var headResult = trainer.Fit(head, trainFeatures, validationFeatures, progress, cancellation, hooks);
                 result = new TrainingResult(transferred.Model, headResult.History, headResult.BestEpoch, headResult.StoppedEarly);
             }

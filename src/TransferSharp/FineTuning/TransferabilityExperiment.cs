@@ -28,7 +28,7 @@ public sealed record TransferabilityOptions
         if (Seeds.Count == 0) e.Add(new(nameof(Seeds), "at least one seed is needed"));
         if (Seeds.Distinct().Count() != Seeds.Count) e.Add(new(nameof(Seeds), "seeds repeat"));
         if (TrainPerClass is < 1) e.Add(new(nameof(TrainPerClass), $"training examples per class must be at least 1, got {TrainPerClass}"));
-        if (TestFraction is <= 0 or >= 1) e.Add(new(nameof(TestFraction), $"test fraction must be in (0, 1), got {TestFraction}"));
+        if (!(TestFraction is > 0 and < 1)) e.Add(new(nameof(TestFraction), $"test fraction must be in (0, 1), got {TestFraction}"));
         return e;
     }
 

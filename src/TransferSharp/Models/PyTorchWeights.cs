@@ -84,6 +84,8 @@ public static class PyTorchWeights
                 throw new InvalidDataException($"{path}: the weights do not fit the model: " +
                     (List("missing keys", missing) + List("unexpected keys", unexpected) + List("shape mismatches", mismatched)).TrimEnd(' ', ';'));
             }
+            if (!Training.NonFinite.AllFinite(state.Values))
+                throw new InvalidDataException($"{path}: the weights hold NaN or infinite values ({string.Join(", ", Training.NonFinite.BadEntries(state))}); a model trained from them would only give NaN");
             using var noGrad = no_grad();
             foreach (var (name, value) in state)
                 if (targets.TryGetValue(name, out var target)) target.copy_(value.to_type(target.dtype));

@@ -27,7 +27,7 @@ public sealed record SelfTaughtLearnOptions
         e.AddRange(InvalidOptionsException.Nest(nameof(Autoencoder), Autoencoder.Validate()));
         e.AddRange(InvalidOptionsException.Nest(nameof(Classifier), Classifier.Validate()));
         if (PcaComponents is < 1) e.Add(new("PcaComponents", $"pca components must be at least 1, got {PcaComponents}"));
-        if (TestFraction is <= 0 or >= 1) e.Add(new("TestFraction", $"test fraction must be in (0, 1), got {TestFraction}"));
+        if (!(TestFraction is > 0 and < 1)) e.Add(new("TestFraction", $"test fraction must be in (0, 1), got {TestFraction}"));
         foreach (var k in Shots.Where(k => k < 1)) e.Add(new("Shots", $"shots must be at least 1, got {k}"));
         return e;
     }

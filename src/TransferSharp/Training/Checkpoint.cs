@@ -82,6 +82,7 @@ public static class Checkpoint
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(weightsPath))!;
         Directory.CreateDirectory(dir);
+        RemoveStaleTemporaries(dir);
         var pending = new List<(string Temp, string Final)>();
         try
         {
@@ -115,6 +116,39 @@ public static class Checkpoint
     }
 
     /// <summary>
+    /// Deletes the temporaries (<c>.model.pt.&lt;pid&gt;.tmp</c>) that saves of processes no longer running left in
+    /// <paramref name="folder"/>: a save killed between writing and renaming (kill -9, power loss) cannot delete its
+    /// own, and they are as large as the model. A temporary of a live process (a save in progress) is kept.
+    /// </summary>
+    /// <returns>How many were deleted.</returns>
+    public static int RemoveStaleTemporaries(string folder)
+    {
+        int removed = 0;
+        if (!Directory.Exists(folder)) return 0;
+        foreach (var file in Directory.EnumerateFiles(folder, ".*.tmp"))
+        {
+            var name = Path.GetFileName(file);
+            var parts = name[..^".tmp".Length].Split('.');
+            if (parts.Length < 3 || !int.TryParse(parts[^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                || IsRunning(pid)) continue;
+            try { File.Delete(file); removed++; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // someone else's to clean
+        }
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException) { return false; }
+    }
+
+    /// <summary>
     /// Checks that the weights (and the optimiser state, when the sidecar records one and the file exists) are the
     /// files <paramref name="info"/> was saved with. Sidecars without recorded hashes pass.
     /// </summary>
@@ -138,6 +172,8 @@ public static class Checkpoint
     /// <summary>Reads only the sidecar.</summary>
     public static CheckpointInfo ReadInfo(string weightsPath)
     {
+        if (Path.GetExtension(weightsPath).Equals(".json", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"{weightsPath}: a checkpoint's sidecar, not its weights; pass the weights file beside it ({Path.ChangeExtension(Path.GetFileName(weightsPath), ".pt")})");
         if (!File.Exists(weightsPath)) throw new FileNotFoundException($"{weightsPath}: checkpoint not found", weightsPath);
         var sidecar = SidecarPath(weightsPath);
         if (!File.Exists(sidecar)) throw new InvalidDataException($"{weightsPath}: its sidecar {Path.GetFileName(sidecar)} is missing, so the architecture is unknown");
@@ -160,10 +196,24 @@ public static class Checkpoint
             throw new InvalidDataException($"{sidecar}: not a valid checkpoint sidecar: {e.Message}");
         }
         if (info is null) throw new InvalidDataException($"{sidecar}: not a valid checkpoint sidecar");
+        // "required" only demands the keys: a JSON null in them would reach the model builder as a null reference.
+        var nulls = new List<string>();
+        if (info.Architecture is null) nulls.Add("architecture");
+        if (info.InputShape is null) nulls.Add("input_shape");
+        if (info.ClassNames is null || info.ClassNames.Any(c => c is null)) nulls.Add("class_names");
+        if (info.History is null) nulls.Add("history");
+        if (info.Metrics is null) nulls.Add("metrics");
+        if (info.Preprocessing is null) nulls.Add("preprocessing");
+        if (info.Data is null) nulls.Add("data");
+        if (nulls.Count > 0) throw new InvalidDataException($"{sidecar}: {string.Join(", ", nulls)} must not be null");
         var errors = info.Spec.Validate().Select(e => e.Message).ToList();
         if (!InputPreprocessing.Names.Contains(info.Preprocessing))
             errors.Add($"preprocessing '{info.Preprocessing}' is unknown (choose {string.Join(", ", InputPreprocessing.Names)})");
         if (info.Bottleneck < 0) errors.Add($"bottleneck must be 0 (none) or positive, got {info.Bottleneck}");
+        // An edited input shape must not reach the model builder, whose int arithmetic overflows or allocates it.
+        if (info.InputShape is { Length: > 0 } shape && shape.All(d => d > 0)
+            && shape.Aggregate((Int128)1, (p, d) => p * d) is var elements && elements * 4 > Math.Min(int.MaxValue, Data.MemoryBudget.Available()))
+            errors.Add($"input shape {string.Join("x", shape)} is {elements} values per example, more than a model can be built for");
         if (errors.Count > 0) throw new InvalidDataException($"{sidecar}: {string.Join("; ", errors)}");
         return info;
     }
@@ -182,6 +232,12 @@ public static class Checkpoint
         {
             model.Dispose();
             throw new InvalidDataException($"{weightsPath}: weights do not load into {info.Architecture}: {e.Message}");
+        }
+        try { NonFinite.RequireFiniteWeights(model, weightsPath); }
+        catch
+        {
+            model.Dispose();
+            throw;
         }
         return (model, info);
     }

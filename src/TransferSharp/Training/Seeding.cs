@@ -15,11 +15,14 @@ public static class Seeding
     /// <summary>A TorchSharp generator for shuffles, derived from <paramref name="seed"/>.</summary>
     public static Generator Generator(int seed) => new Generator((ulong)seed);
 
-    /// <summary>Sets the intra-op thread count; 0 or less means all cores.</summary>
+    /// <summary>
+    /// Sets the intra-op thread count and returns it; 0 or less means all cores, and more than the cores is capped at
+    /// the core count (more threads than cores only contend: <c>--threads 1000</c> ran 1000 spinning workers).
+    /// </summary>
     public static int SetThreads(int threads)
     {
         NativeLibraryCheck.EnsureLoaded();
-        int n = threads > 0 ? threads : Environment.ProcessorCount;
+        int n = threads > 0 ? Math.Min(threads, Environment.ProcessorCount) : Environment.ProcessorCount;
         set_num_threads(n);
         return n;
     }

@@ -55,6 +55,7 @@ public sealed class SupervisedTrainer
         return new TrainingResult(model, r.History, r.BestEpoch, r.StoppedEarly);
     }
 
+    // An empty validation part (validation fraction 0) is none: its NaN scores would otherwise drive early stopping.
     private static EpochValidation? Validate(Module<Tensor, Tensor> model, IBatchSource? validation) =>
-        validation is null ? null : Metrics.Evaluate(model, validation) is var v ? new EpochValidation(v.Loss, v.Accuracy) : null;
+        validation is null or { Count: 0 } ? null : Metrics.Evaluate(model, validation) is var v ? new EpochValidation(v.Loss, v.Accuracy) : null;
 }

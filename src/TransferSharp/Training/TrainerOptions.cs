@@ -39,8 +39,47 @@ public abstract record TrainerOptions
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) e.Add(new(nameof(WeightDecay), $"weight decay must be non-negative, got {WeightDecay}"));
         if (!Enum.IsDefined(Schedule)) e.Add(new(nameof(Schedule), $"schedule {Schedule} is unknown"));
         if (Threads < 0) e.Add(new(nameof(Threads), $"threads must be non-negative, got {Threads}"));
+        if (!validatingWhole)
+        {
+            // The non-finite fields no check of the whole record (derived records', nested methods') reports: the
+            // virtual Validate is run once more, with this step off, to learn what they report.
+            IReadOnlyList<OptionError> whole;
+            validatingWhole = true;
+            try { whole = Validate(); }
+            finally { validatingWhole = false; }
+            e.AddRange(NonFiniteFields(this, "", whole.Select(x => x.Field).ToHashSet(), depth: 0));
+        }
         return e;
     }
+
+    [ThreadStatic] private static bool validatingWhole;
+
+    /// <summary>
+    /// Every floating-point field (of this record and of the option records nested in it, e.g. a method's) holding
+    /// NaN or an infinity, unless <paramref name="reported"/> already has an error for it: range checks written as
+    /// <c>x &lt; 0</c> let NaN through, and a NaN weight decay or coefficient trains a model of NaN.
+    /// </summary>
+    private static IEnumerable<OptionError> NonFiniteFields(object options, string prefix, HashSet<string> reported, int depth)
+    {
+        foreach (var p in options.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (p.GetIndexParameters().Length > 0) continue;
+            string field = prefix + p.Name;
+            var value = p.GetValue(options);
+            if (value is double or float && !double.IsFinite(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                if (!reported.Contains(field))
+                    yield return new(field, FormattableString.Invariant($"{Words(p.Name)} must be a finite number, got {value}"));
+            }
+            else if (depth < 2 && value is not null && value.GetType() is { IsClass: true } t && t.Assembly == typeof(TrainerOptions).Assembly
+                     && t.Name.EndsWith("Options", StringComparison.Ordinal))
+                foreach (var inner in NonFiniteFields(value, field + ".", reported, depth + 1)) yield return inner;
+        }
+    }
+
+    /// <summary><c>WeightDecay</c> → <c>weight decay</c>, as the other messages name fields.</summary>
+    private static string Words(string name) => string.Concat(name.Select((ch, i) =>
+        char.IsUpper(ch) && i > 0 && !char.IsUpper(name[i - 1]) ? " " + char.ToLowerInvariant(ch) : char.ToLowerInvariant(ch).ToString()));
 
     /// <summary>Throws <see cref="InvalidOptionsException"/> naming every bad field.</summary>
     public void ThrowIfInvalid() => InvalidOptionsException.ThrowIfAny(Validate());

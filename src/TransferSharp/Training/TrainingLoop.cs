@@ -42,17 +42,25 @@ public sealed record LoopHooks
 /// <param name="Steps">Steps run by this call.</param>
 public sealed record LoopResult(IReadOnlyList<EpochMetrics> History, int BestEpoch, bool StoppedEarly, long Steps);
 
-/// <summary>A step returned a NaN or infinite loss: training diverged, and going on would only train on NaN.</summary>
-public sealed class NonFiniteLossException(int epoch, int step, double loss) : Exception(
-    $"the training loss became {loss} at epoch {epoch}, step {step}: training diverged " +
-    "(lower the learning rate, or check the data for NaN or infinite values)")
+/// <summary>
+/// Training diverged: a step returned a NaN or infinite loss, left a non-finite gradient, or an epoch ended with
+/// non-finite weights; going on would only train on NaN. The loop stops before any checkpoint of the bad epoch is
+/// written, so the last checkpoint (epoch <see cref="LastGoodEpoch"/>) holds good weights.
+/// </summary>
+public sealed class NonFiniteLossException(int epoch, int step, double loss, string quantity = "loss", int lastGoodEpoch = 0) : Exception(
+    $"the training {quantity} became {(quantity == "loss" ? loss.ToString(System.Globalization.CultureInfo.InvariantCulture) : "NaN or infinite")} " +
+    $"at epoch {epoch}, step {step}: training diverged (lower the learning rate, or check the data for NaN or infinite values)")
 {
     /// <summary>1-based epoch of the bad step.</summary>
     public int Epoch { get; } = epoch;
     /// <summary>1-based step within the epoch.</summary>
     public int Step { get; } = step;
-    /// <summary>The loss the step returned.</summary>
+    /// <summary>The loss the step returned (NaN when the loss was finite but a gradient or weight was not).</summary>
     public double Loss { get; } = loss;
+    /// <summary>What became non-finite: <c>loss</c>, <c>gradient</c> or <c>weights</c>.</summary>
+    public string Quantity { get; } = quantity;
+    /// <summary>The last epoch completed with finite weights (0 = none): its checkpoint, if one was written, is good.</summary>
+    public int LastGoodEpoch { get; } = lastGoodEpoch;
 }
 
 /// <summary>
@@ -106,6 +114,7 @@ public sealed class TrainingLoop
             if (optimizers.Count == 0) throw new ArgumentException("the training step has no optimiser phase");
             // The rates the groups were built with; each step sets base × schedule factor on every group.
             var baseRates = optimizers.Select(o => o.ParamGroups.Select(g => g.LearningRate).ToArray()).ToArray();
+            var trained = step.Phases.SelectMany(ph => ph.Groups).SelectMany(g => g.Parameters).Distinct().ToArray();
 
             var history = new List<EpochMetrics>(hooks.Resume?.History ?? []);
             if (hooks.Resume?.OptimizerStatePath is { } statePath) optimizers[0].load_state_dict(statePath);
@@ -135,7 +144,10 @@ public sealed class TrainingLoop
                     StepOutcome r;
                     using (NewDisposeScope()) r = step.Run(batch, new StepContext(epoch, stepInEpoch, p, optimizers));
                     // A float32 loss read as a double: checking the double costs nothing, unlike a check on tensors.
-                    if (!double.IsFinite(r.Loss)) throw new NonFiniteLossException(epoch, stepInEpoch, r.Loss);
+                    if (!double.IsFinite(r.Loss)) throw new NonFiniteLossException(epoch, stepInEpoch, r.Loss, "loss", history.Count);
+                    // A non-finite gradient with a finite loss (e.g. sqrt at 0) turns the weights into NaN at this
+                    // step's update; one float64 reduction over the gradients catches it here rather than at the next loss.
+                    if (!NonFinite.GradientsFinite(trained)) throw new NonFiniteLossException(epoch, stepInEpoch, r.Loss, "gradient", history.Count);
                     // The product in float, as every trainer summed it before there was one loop: histories stay bit-identical.
                     lossSum += (float)r.Loss * r.Examples;
                     seen += r.Examples;
@@ -154,6 +166,8 @@ public sealed class TrainingLoop
                     }
                 }
                 double seconds = epochClock.Elapsed.TotalSeconds;
+                // Before the epoch's checkpoint: weights that overflowed on the last step must not replace the last good save.
+                if (!NonFinite.AllFinite(trained)) throw new NonFiniteLossException(epoch, stepInEpoch, double.NaN, "weights", history.Count);
                 double lr = optimizers[0].ParamGroups.First().LearningRate;
                 var summary = new EpochSummary(epoch, stepInEpoch, seen, lossSum / seen, Ratio(correct, predictions),
                     extraSums.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count), lr, seconds);

@@ -60,7 +60,8 @@ public static class WordVectors
 
         var found = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var skipped = new List<SkippedLine>();
-        int dimension = -1, words = 0, lineNo = 0;
+        int dimension = -1, words = 0, lineNo = 0, dimensionLine = 0;
+        var otherDimensions = new Dictionary<int, int>();   // values per line -> lines, for lines that disagree
         foreach (var raw in lines)
         {
             lineNo++;
@@ -70,6 +71,7 @@ public static class WordVectors
             if (lineNo == 1 && fields.Length == 2 && int.TryParse(fields[0], out _) && int.TryParse(fields[1], out int headerDim) && headerDim > 0)
             {
                 dimension = headerDim;   // word2vec text header: "count dimension"
+                dimensionLine = lineNo;
                 continue;
             }
             if (fields.Length < 2) { skipped.Add(new SkippedLine(lineNo, "a word with no values")); continue; }
@@ -77,9 +79,11 @@ public static class WordVectors
             {
                 if (!AllNumbers(fields)) { skipped.Add(new SkippedLine(lineNo, "values that are not numbers")); continue; }
                 dimension = fields.Length - 1;
+                dimensionLine = lineNo;
             }
             if (fields.Length - 1 != dimension)
             {
+                otherDimensions[fields.Length - 1] = otherDimensions.GetValueOrDefault(fields.Length - 1) + 1;
                 skipped.Add(new SkippedLine(lineNo, $"{fields.Length - 1} values, expected {dimension}"));
                 continue;
             }
@@ -100,6 +104,10 @@ public static class WordVectors
             words++;
         }
         if (lineNo == 0) throw DataFile.Error(source, "empty word-vector file");
+        // The first line sets the dimension; when most lines disagree with it, it is that line that is wrong, not them.
+        if (otherDimensions.Count > 0 && otherDimensions.MaxBy(kv => kv.Value) is var (common, count) && count > words)
+            throw DataFile.Error(source, $"line {dimensionLine} sets the dimension to {dimension} but {count} other lines have {common} values " +
+                                         $"(and only {words} have {dimension}): fix or remove line {dimensionLine}");
         if (words == 0)
             throw DataFile.Error(source, $"no usable word-vector line (expected 'word v1 ... vD'; {skipped.Count} malformed line(s), first: line {skipped.FirstOrDefault()?.Line}: {skipped.FirstOrDefault()?.Reason})");
 
@@ -132,6 +140,16 @@ public static class WordVectors
             throw DataFile.Error(source, "no word vector for class" + (undescribed.Count > 1 ? "es " : " ") +
                 string.Join(", ", undescribed.Select(n => $"'{n}' (looked for {string.Join(", ", Words(n).Prepend(Phrase(n)).Distinct())})")) +
                 "; every class needs a description");
+        // An all-zero vector has no direction (its cosine similarity is NaN), and two classes with the same vector cannot
+        // be told apart: either would make every prediction between them a coin toss, so refuse them here.
+        for (int i = 0; i < vectors.Count; i++)
+        {
+            if (vectors[i].All(v => v == 0))
+                throw DataFile.Error(source, $"the word vector of class '{classNames[i]}' is all zeros; it cannot describe the class");
+            for (int j = 0; j < i; j++)
+                if (vectors[i].SequenceEqual(vectors[j]))
+                    throw DataFile.Error(source, $"classes '{classNames[j]}' and '{classNames[i]}' have the same word vector; they cannot be told apart");
+        }
         var dims = Enumerable.Range(0, dimension).Select(d => $"d{d}").ToArray();
         var report = new WordVectorReport(dimension, words, skipped, missing, matched);
         return (new ClassDescriptions(source, DescriptionKind.WordVectors, classNames, dims, vectors), report);

@@ -33,7 +33,7 @@ internal static class InProcess
             var result = tester.Run(args);
             output = result.Output;
             return result.ExitCode;
-        }, args.Contains("--verbose"), error, () => recorder.Settings?.GetType());
+        }, args.Contains("--verbose"), error, () => recorder.Settings?.GetType(), args);
         return new Outcome(code, output == "" ? console.Output : output, error.ToString());
     }
 }

@@ -171,7 +171,7 @@ public sealed class CliErrorsTests
     {
         var (code, error) = Run(() => throw new System.Reflection.TargetInvocationException(new NonFiniteLossException(2, 7, double.NaN)));
         Assert.Equal(CliErrors.Bug, code);
-        Assert.Equal("error: training diverged: loss NaN at epoch 2 step 7; lower --lr", error.Trim());
+        Assert.Equal("error: training diverged: loss NaN at epoch 2 step 7; lower --lr; no epoch finished, so no checkpoint was written", error.Trim());
     }
 
     [Fact]

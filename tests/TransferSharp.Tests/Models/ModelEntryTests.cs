@@ -43,9 +43,9 @@ public sealed class ModelEntryTests
         using var split = TrainingSplit.InMemory(data, 0.2, 0.1, seed: 3, shots: 5);
         Assert.Equal(15, split.Train.Count);
         Assert.Equal(18, split.Test.Count);
-        Assert.False(split.ValidatesOnTest);
+        Assert.NotEqual(0, split.Validation.Count);
         using var noValidation = TrainingSplit.InMemory(data, 0.2, 0, seed: 3);
-        Assert.True(noValidation.ValidatesOnTest);
+        Assert.Equal(0, noValidation.Validation.Count);   // no validation part: not the test part standing in
         Assert.Equal(72, noValidation.Train.Count);
         Assert.StartsWith("shots 50:", Assert.Throws<InvalidOptionsException>(() => TrainingSplit.InMemory(data, 0.2, 0.1, 3, shots: 50)).Message);
     }
