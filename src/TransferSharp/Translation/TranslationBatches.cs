@@ -83,10 +83,10 @@ internal sealed class TranslationBatches
             tensor(output, [n, t]).DetachFromDisposeScope(), items.Select(x => x.Direction).ToArray()) { Tokens = tokens };
     }
 
-    /// <summary>Encoder inputs <c>(N, S)</c> for translating <paramref name="sentences"/> into <paramref name="target"/>.</summary>
-    public static Tensor Sources(IReadOnlyList<string> sentences, string target, CharTokenizer tokenizer)
+    /// <summary>Encoder inputs <c>(N, S)</c> for translating <paramref name="sentences"/> into <paramref name="target"/>, each cut to <paramref name="maxLength"/> characters.</summary>
+    public static Tensor Sources(IReadOnlyList<string> sentences, string target, CharTokenizer tokenizer, int maxLength)
     {
-        var encoded = sentences.Select(x => tokenizer.EncodeSource(x, target)).ToArray();
+        var encoded = sentences.Select(x => (int[])[tokenizer.LanguageToken(target), .. tokenizer.Encode(x).Take(maxLength), CharTokenizer.Eos]).ToArray();
         int s = encoded.Max(x => x.Length);
         var ids = new long[encoded.Length * s];
         for (int i = 0; i < encoded.Length; i++)

@@ -50,10 +50,10 @@ public sealed class Translator : IDisposable
                 var part = sentences.Skip(start).Take(Chunk).ToArray();
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
-                var (memory, pad) = Model.Encode(TranslationBatches.Sources(part, target, Tokenizer));
+                var (memory, pad) = Model.Encode(TranslationBatches.Sources(part, target, Tokenizer, Model.Options.MaxLength));
                 var ys = full(part.Length, 1, CharTokenizer.Bos, ScalarType.Int64);
                 var done = zeros(part.Length, ScalarType.Bool);
-                for (int t = 0; t < limit + 1; t++)
+                for (int t = 0; t < limit; t++)
                 {
                     var next = Model.Decode(memory, pad, ys).select(1, -1).argmax(1);   // (N)
                     next = where(done, tensor(CharTokenizer.Pad), next);
@@ -90,7 +90,7 @@ public sealed class Translator : IDisposable
                 var part = sentences.Skip(start).Take(Chunk).ToArray();
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
-                var (memory, pad) = Model.Encode(TranslationBatches.Sources(part, target, Tokenizer));   // (S, N, d), (N, S)
+                var (memory, pad) = Model.Encode(TranslationBatches.Sources(part, target, Tokenizer, Model.Options.MaxLength));   // (S, N, d), (N, S)
                 var keep = pad.logical_not().to_type(ScalarType.Float32).transpose(0, 1).unsqueeze(2);       // (S, N, 1)
                 var mean = (memory * keep).sum(0) / keep.sum(0);                                              // (N, d)
                 var values = mean.data<float>().ToArray();
