@@ -10,6 +10,7 @@ internal static class TourStages
         MultiTaskStage.Stage,
         DomainAdaptationStage.Stage,
         ZeroShotStage.Stage,
+        TranslationStage.Stage,
         SelfTaughtStages.Learning,
         SelfTaughtStages.Clustering,
     ];

@@ -92,7 +92,7 @@ public sealed class Translator : IDisposable
                 using var noGrad = no_grad();
                 var (memory, pad) = Model.Encode(TranslationBatches.Sources(part, target, Tokenizer, Model.Options.MaxLength));   // (S, N, d), (N, S)
                 var keep = pad.logical_not().to_type(ScalarType.Float32).transpose(0, 1).unsqueeze(2);       // (S, N, 1)
-                var mean = (memory * keep).sum(0) / keep.sum(0);                                              // (N, d)
+                var mean = (memory * keep).sum(dim: 0) / keep.sum(dim: 0);   // (N, d); a literal 0 alone would bind to sum(ScalarType)
                 var values = mean.data<float>().ToArray();
                 int d = (int)mean.shape[1];
                 for (int i = 0; i < part.Length; i++) rows.Add(values.Skip(i * d).Take(d).Select(v => (double)v).ToArray());

@@ -78,6 +78,9 @@ public sealed class TranslatorTests
                 Assert.Equal(translator.TrainedDirections, loaded.TrainedDirections);
                 Assert.Equal(translator.Tokenizer.Characters, loaded.Tokenizer.Characters);
                 Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
+                var states = loaded.EncoderStates(input, "fr");
+                Assert.Equal(input.Count, states.Length);
+                Assert.All(states, s => Assert.Equal(loaded.Model.Options.ModelSize, s.Length));
             }
         }
         finally { Directory.Delete(dir, recursive: true); }
