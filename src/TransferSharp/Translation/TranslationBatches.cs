@@ -38,14 +38,22 @@ internal sealed class TranslationBatches
 
     public int StepsPerEpoch(int batchSize) => (pairs.Length + batchSize - 1) / batchSize;
 
-    /// <summary>The pairs in an order shuffled with <paramref name="seed"/>, cut into batches; each is disposed when the next is fetched.</summary>
+    /// <summary>
+    /// The pairs in an order shuffled with <paramref name="seed"/>, cut into batches of similar lengths (each run of 16
+    /// batches' worth is sorted by length, then the batches are shuffled), so that little of a batch is padding; each
+    /// batch is disposed when the next is fetched.
+    /// </summary>
     public IEnumerable<TranslationBatch> Epoch(int batchSize, ulong seed)
     {
+        var rng = new Random((int)(seed % int.MaxValue));
         var order = Enumerable.Range(0, pairs.Length).ToArray();
-        new Random((int)(seed % int.MaxValue)).Shuffle(order);
-        for (int start = 0; start < order.Length; start += batchSize)
+        rng.Shuffle(order);
+        var batches = order.Chunk(batchSize * 16)
+            .SelectMany(run => run.OrderBy(i => pairs[i].Target.Length + pairs[i].Source.Length).Chunk(batchSize)).ToArray();
+        rng.Shuffle(batches);
+        foreach (var members in batches)
         {
-            var batch = Make(order.Skip(start).Take(batchSize).Select(i => pairs[i]).ToArray());
+            var batch = Make(members.Select(i => pairs[i]).ToArray());
             try
             {
                 yield return batch;

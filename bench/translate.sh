@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Zero-shot translation benchmark (Johnson et al. 2017 on the built-in numbers corpus): for two language triples, one
+# multilingual model trained on X<->en and en<->Y, tested on X<->Y it never saw (zero-shot), against the same model
+# bridged through English and a model also trained on X<->Y (direct). Several seeds; prints markdown.
+# Usage: bench/translate.sh [SEEDS] [EPOCHS] [TRAIN_ROWS] [MAX_NUMBER]      e.g. bench/translate.sh "0 1 2" 4 1000 9999
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SEEDS=${1:-"0 1 2"} EPOCHS=${2:-4} ROWS=${3:-1000} MAX=${4:-9999} THREADS=${THREADS:-1} TEST=${TEST:-200}
+dotnet build src/TransferSharp.Cli -c Release -nologo -v q >/dev/null
+out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
+start=$(date +%s)
+declare -A TRAIN=([fr-de]="en-fr,fr-en,en-de,de-en" [ko-ja]="ko-en,en-ko,en-ja,ja-en")
+declare -A ZERO=([fr-de]="fr-de,de-fr" [ko-ja]="ko-ja,ja-ko")
+TRIPLES=${TRIPLES:-"fr-de ko-ja"}
+for s in $SEEDS; do
+  for t in $TRIPLES; do
+    dotnet src/TransferSharp.Cli/bin/Release/net10.0/transfer.dll translate train --train "${TRAIN[$t]}" --zero-shot "${ZERO[$t]}" \
+      --epochs "$EPOCHS" --train-rows "$ROWS" --max-number "$MAX" --test-rows "$TEST" --seed "$s" --threads "$THREADS" \
+      --runs "$out/$t/$s" >/dev/null
+  done
+done
+python3 - "$out" "$EPOCHS" "$ROWS" "$MAX" "$THREADS" "$TEST" "$(( $(date +%s) - start ))" <<'PY'
+import json, glob, statistics as st, sys, os, collections
+out, epochs, rows_, maximum, threads, test, seconds = sys.argv[1:]
+runs = collections.defaultdict(list)
+for f in sorted(glob.glob(f"{out}/*/*/translate-*/metrics.json")):
+    triple = f[len(out)+1:].split("/")[0]
+    runs[triple].append(json.load(open(f)))
+def ms(v, scale=1): return f"{scale*st.mean(v):.1f} ± {scale*(st.stdev(v) if len(v) > 1 else 0):.1f}"
+cpu = next((l.split(":")[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+n = len(next(iter(runs.values())))
+print(f"`transfer translate train --epochs {epochs} --train-rows {rows_} --max-number {maximum} --test-rows {test} --threads {threads}` "
+      f"(defaults otherwise: d=128, 2+2 layers, 4 heads, label smoothing 0.1), {n} seeds, {os.cpu_count()} x {cpu}, {seconds} s in all\n")
+print("| triple | system | directions | exact match % | chrF | BLEU | wrong language % |")
+print("|---|---|---|---:|---:|---:|---:|")
+for triple, rs in runs.items():
+    for system in ["supervised", "zero-shot", "bridged", "direct"]:
+        cells = [[s for s in r["scores"] if s["system"] == system] for r in rs]
+        if not cells[0]: continue
+        dirs = ", ".join(s["direction"] for s in cells[0])
+        mean = lambda key: [st.mean(s[key] for s in c) for c in cells]
+        print(f"| {triple} | {system} | {dirs} | {ms(mean('exact_match'), 100)} | {ms(mean('chr_f'))} | {ms(mean('bleu'))} | {ms(mean('wrong_language'), 100)} |")
+print("\n| triple | encoder retrieval across languages % (chance) | training s (multilingual) | tokens/s |")
+print("|---|---:|---:|---:|")
+for triple, rs in runs.items():
+    print(f"| {triple} | {ms([r['retrieval']['mean_accuracy'] for r in rs], 100)} ({100/rs[0]['retrieval']['sentences']:.1f}) | "
+          f"{ms([r['training']['seconds'] for r in rs])} | {ms([r['training']['tokens_per_second'] for r in rs])} |")
+print("\nZero-shot samples (seed of the first run):\n")
+for triple, rs in runs.items():
+    for s in rs[0]["scores"]:
+        if s["system"] != "zero-shot": continue
+        for x in s["samples"][:2]:
+            print(f"- {triple} {s['direction']}: `{x['source']}` → `{x['output']}` (reference `{x['reference']}`)")
+PY
