@@ -2,17 +2,20 @@
 # Zero-shot translation benchmark (Johnson et al. 2017 on the built-in numbers corpus): for two language triples, one
 # multilingual model trained on X<->en and en<->Y, tested on X<->Y it never saw (zero-shot), against the same model
 # bridged through English and a model also trained on X<->Y (direct). Several seeds; prints markdown.
-# Usage: bench/translate.sh [SEEDS] [EPOCHS] [TRAIN_ROWS] [MAX_NUMBER]      e.g. bench/translate.sh "0 1 2" 4 1000 9999
+# Usage: bench/translate.sh [SEEDS] [EPOCHS] [TRAIN_ROWS] [MAX_NUMBER]      e.g. bench/translate.sh "0 1 2" 12 700 999
+# Env: THREADS (1), TEST (200 test rows), TRIPLES ("fr-de ko-ja"), OUT (keep the run folders there; default a temporary
+#      folder, removed), TABLE_ONLY=1 (print the table of the run folders already in OUT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SEEDS=${1:-"0 1 2"} EPOCHS=${2:-4} ROWS=${3:-1000} MAX=${4:-9999} THREADS=${THREADS:-1} TEST=${TEST:-200}
-dotnet build src/TransferSharp.Cli -c Release -nologo -v q >/dev/null
-out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
+SEEDS=${1:-"0 1 2"} EPOCHS=${2:-12} ROWS=${3:-700} MAX=${4:-999} THREADS=${THREADS:-1} TEST=${TEST:-200}
+if [ -n "${OUT:-}" ]; then out=$OUT; mkdir -p "$out"; else out=$(mktemp -d); trap 'rm -rf "$out"' EXIT; fi
+[ "${TABLE_ONLY:-0}" = 1 ] || dotnet build src/TransferSharp.Cli -c Release -nologo -v q >/dev/null
 start=$(date +%s)
 declare -A TRAIN=([fr-de]="en-fr,fr-en,en-de,de-en" [ko-ja]="ko-en,en-ko,en-ja,ja-en")
 declare -A ZERO=([fr-de]="fr-de,de-fr" [ko-ja]="ko-ja,ja-ko")
 TRIPLES=${TRIPLES:-"fr-de ko-ja"}
 for s in $SEEDS; do
+  [ "${TABLE_ONLY:-0}" = 1 ] && break
   for t in $TRIPLES; do
     dotnet src/TransferSharp.Cli/bin/Release/net10.0/transfer.dll translate train --train "${TRAIN[$t]}" --zero-shot "${ZERO[$t]}" \
       --epochs "$EPOCHS" --train-rows "$ROWS" --max-number "$MAX" --test-rows "$TEST" --seed "$s" --threads "$THREADS" \
@@ -30,7 +33,7 @@ def ms(v, scale=1): return f"{scale*st.mean(v):.1f} ± {scale*(st.stdev(v) if le
 cpu = next((l.split(":")[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 n = len(next(iter(runs.values())))
 print(f"`transfer translate train --epochs {epochs} --train-rows {rows_} --max-number {maximum} --test-rows {test} --threads {threads}` "
-      f"(defaults otherwise: d=128, 2+2 layers, 4 heads, label smoothing 0.1), {n} seeds, {os.cpu_count()} x {cpu}, {seconds} s in all\n")
+      f"(defaults otherwise: d=64, 2+2 layers, 4 heads, feed-forward 256, batch 32, Adam 3e-3 cosine, label smoothing 0.1), {n} seeds, {os.cpu_count()} x {cpu}, {seconds} s in all\n")
 print("| triple | system | directions | exact match % | chrF | BLEU | wrong language % |")
 print("|---|---|---|---:|---:|---:|---:|")
 for triple, rs in runs.items():

@@ -28,15 +28,15 @@ internal sealed class TranslateTrainCommand : Command<TranslateTrainCommand.Sett
         public string? Pivot { get; init; }
         [CommandOption("--no-direct"), Description("Skip the direct baseline (a second model that also trains on the zero-shot directions).")]
         public bool NoDirect { get; init; }
-        [CommandOption("--max-number <N>"), Description("numbers corpus: numbers are drawn from 0..N. Default 99999.")]
+        [CommandOption("--max-number <N>"), Description("numbers corpus: numbers are drawn from 0..N. Default 999.")]
         public int? MaxNumber { get; init; }
-        [CommandOption("--train-rows <N>"), Description("Training rows (meanings). Default 6000 (a file: all rows not held out).")]
+        [CommandOption("--train-rows <N>"), Description("Training rows (meanings). Default 700 (a file: all rows not held out).")]
         public int? TrainRows { get; init; }
-        [CommandOption("--validation-rows <N>"), Description("Validation rows. Default 200.")]
+        [CommandOption("--validation-rows <N>"), Description("Validation rows. Default 100.")]
         public int? ValidationRows { get; init; }
-        [CommandOption("--test-rows <N>"), Description("Test rows. Default 500.")]
+        [CommandOption("--test-rows <N>"), Description("Test rows. Default 200.")]
         public int? TestRows { get; init; }
-        [CommandOption("--model-size <D>"), Description("Width of embeddings and layers. Default 128.")]
+        [CommandOption("--model-size <D>"), Description("Width of embeddings and layers. Default 64.")]
         public int? ModelSize { get; init; }
         [CommandOption("--layers <N>"), Description("Encoder layers, and as many decoder layers. Default 2.")]
         public int? Layers { get; init; }

@@ -8,14 +8,14 @@ public sealed record NumbersCorpusOptions
 {
     /// <summary>Languages (culture codes Humanizer writes numbers in). Default en, fr, de.</summary>
     public IReadOnlyList<string> Languages { get; init; } = ["en", "fr", "de"];
-    /// <summary>Numbers are drawn from 0..<see cref="Maximum"/>. Default 99,999.</summary>
-    public int Maximum { get; init; } = 99_999;
-    /// <summary>Training rows. Default 6,000.</summary>
-    public int Train { get; init; } = 6_000;
-    /// <summary>Validation rows. Default 200.</summary>
-    public int Validation { get; init; } = 200;
-    /// <summary>Test rows. Default 500.</summary>
-    public int Test { get; init; } = 500;
+    /// <summary>Numbers are drawn from 0..<see cref="Maximum"/>. Default 999 (what a small model learns in minutes on a CPU).</summary>
+    public int Maximum { get; init; } = 999;
+    /// <summary>Training rows. Default 700.</summary>
+    public int Train { get; init; } = 700;
+    /// <summary>Validation rows. Default 100.</summary>
+    public int Validation { get; init; } = 100;
+    /// <summary>Test rows. Default 200.</summary>
+    public int Test { get; init; } = 200;
     /// <summary>Seeds which numbers go where. Default 0.</summary>
     public int Seed { get; init; }
 }

@@ -43,7 +43,7 @@ public sealed class TranslateCliTests
     [InlineData("--train en-fr,fr-en --zero-shot fr-fr", "--zero-shot: 'fr-fr' translates a language into itself")]
     [InlineData("--train en-fr,fr-en,en-sw,sw-en --zero-shot fr-sw", "language 'sw': Humanizer has no number words for it")]
     [InlineData("--train en-fr,fr-en --zero-shot fr-en", "also a training direction")]
-    [InlineData("--train en-fr,fr-en --zero-shot en-fr --heads 3", "--heads must be at least 1 and divide the model size 128")]
+    [InlineData("--train en-fr,fr-en --zero-shot en-fr --heads 3", "--heads must be at least 1 and divide the model size 64")]
     [InlineData("--corpus missing.tsv --train en-fr --zero-shot fr-en", "missing.tsv: no such file")]
     public void Bad_input_is_one_line_and_exit_2(string args, string expected)
     {
