@@ -127,6 +127,7 @@ internal sealed class TranslateTrainCommand : Command<TranslateTrainCommand.Sett
         using var outcome = ProgressBar.Run("translate", progress => TranslationExperiment.Run(splits, experiment, options, progress, cancellation));
         var report = outcome.Report;
         outcome.Multilingual.Save(run.Checkpoint);
+        TranslationReports.SaveSequenceLanguage(Path.Combine(run.Path, "sequence-language.png"), outcome.Multilingual, splits.Test, experiment.Pivot);
         run.SaveLearningCurve(report.History, $"multilingual model on {string.Join(", ", report.TrainDirections)} (validation: token accuracy)");
         MetricsJson.Write(run, report.Schema, new { command = "translate train", corpus = settings.Corpus, threads,
             machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription } }, report);

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using TransferSharp.Reporting;
 using TransferSharp.Translation;
 
 namespace TransferSharp.Cli.Rendering;
@@ -6,6 +7,20 @@ namespace TransferSharp.Cli.Rendering;
 /// <summary>The tables of a translation report, for the command and the tour alike.</summary>
 internal static class TranslationReports
 {
+    /// <summary>
+    /// The "sequence language" figure: t-SNE of the encoder states of the same test numbers in up to four languages,
+    /// coloured by language (left) and by meaning (right).
+    /// </summary>
+    public static void SaveSequenceLanguage(string path, Translator translator, ParallelCorpus test, string token)
+    {
+        var languages = test.Languages.Take(4).ToArray();
+        var points = SequenceLanguageMap.Compute(translator, test, languages, token);
+        int meanings = points.Max(p => p.Meaning) + 1;
+        var names = Enumerable.Range(0, meanings).Select(r => test.Text(r, languages[0])).ToArray();
+        EmbeddingPlot.Save(path, points.Select(p => new EmbeddedPoint(p.X, p.Y, p.Meaning, p.Language)).ToArray(), names, languages,
+            $"encoder states (t-SNE) of {meanings} test numbers in {string.Join(", ", languages)}");
+    }
+
     /// <summary>One row per (direction, system): exact match, chrF, BLEU, wrong-language rate; then samples and the summary.</summary>
     public static void Print(TranslationReport report, string runPath)
     {

@@ -1,3 +1,4 @@
+using TransferSharp.Cli.Rendering;
 using TransferSharp.Translation;
 
 namespace TransferSharp.Cli.Tour;
@@ -26,6 +27,8 @@ internal static class TranslationStage
         if (tour.Scale == TourScale.Tiny) options = options with { ModelSize = 32, Layers = 1, FeedForward = 64 };
         using var outcome = TranslationExperiment.Run(splits, experiment, options, new ScaledRuns(progress, 0, 1), cancel);
         var r = outcome.Report;
+        var picture = tour.File("translate", "sequence-language.png");
+        TranslationReports.SaveSequenceLanguage(picture, outcome.Multilingual, splits.Test, experiment.Pivot);
         double Exact(string system) => r.Mean(system, s => s.ExactMatch);
         var details = new List<StageDetail>
         {
@@ -39,7 +42,8 @@ internal static class TranslationStage
         };
         // The summary's metric is exact match (an accuracy over test numbers); chrF, kinder to near misses, is in the details.
         var outcomeRow = new StageOutcome($"numbers 0-999 in words, trained en↔fr, en↔de; tested fr↔de ({r.Rows["train"]:N0} training numbers)", "accuracy",
-            "bridged via English", Exact(TranslationExperiment.Bridged), "zero-shot", Exact(TranslationExperiment.ZeroShot), [], details);
+            "bridged via English", Exact(TranslationExperiment.Bridged), "zero-shot", Exact(TranslationExperiment.ZeroShot),
+            [(picture, "the multilingual encoder's states of the same test numbers in three languages (t-SNE): by language, and by meaning")], details);
         return experiment.Direct ? outcomeRow with { OtherMethods = [new MethodScore("direct (trained on fr↔de)", Exact(TranslationExperiment.Direct))] } : outcomeRow;
     }
 }

@@ -72,7 +72,7 @@ public sealed class CorpusTests
     [Fact]
     public void Language_identifier_recognises_held_out_numbers()
     {
-        var splits = NumbersCorpus.Create(new NumbersCorpusOptions { Languages = Six, Train = 1000, Validation = 10, Test = 200 });
+        var splits = NumbersCorpus.Create(new NumbersCorpusOptions { Languages = Six, Maximum = 99_999, Train = 1000, Validation = 10, Test = 200 });
         var id = new LanguageIdentifier(splits.Train);
         foreach (var l in Six)
             Assert.True(id.WrongLanguageRate(splits.Test.Sentences(l), l) < 0.05, $"{l}: {id.WrongLanguageRate(splits.Test.Sentences(l), l):P1} misidentified");

@@ -81,6 +81,10 @@ public sealed class TranslatorTests
                 var states = loaded.EncoderStates(input, "fr");
                 Assert.Equal(input.Count, states.Length);
                 Assert.All(states, s => Assert.Equal(loaded.Model.Options.ModelSize, s.Length));
+                var map = SequenceLanguageMap.Compute(loaded, splits.Test, ["en", "fr"], "fr", meanings: 6);
+                Assert.Equal(12, map.Count);
+                Assert.Equal(6, map.Count(p => p.Language == 1));
+                Assert.All(map, p => Assert.True(double.IsFinite(p.X) && double.IsFinite(p.Y)));
             }
         }
         finally { Directory.Delete(dir, recursive: true); }
