@@ -5,8 +5,27 @@
 # Usage: bench/translate.sh [SEEDS] [EPOCHS] [TRAIN_ROWS] [MAX_NUMBER]      e.g. bench/translate.sh "0 1 2" 12 700 999
 # Env: THREADS (1), TEST (200 test rows), TRIPLES ("fr-de ko-ja"), OUT (keep the run folders there; default a temporary
 #      folder, removed), TABLE_ONLY=1 (print the table of the run folders already in OUT).
+#        bench/translate.sh --throughput [RUNS]   training tokens/s of ours against PyTorch's nn.Transformer of the same size
+#          on the same TSV corpus (bench/translate/numbers-en-fr-de.tsv), pairs, batching and loss, alternating, same threads
+#          (Debian python3-torch 1.13 with OpenBLAS unpacked into OBLAS_DIR as bench/throughput.sh does); prints the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = --throughput ]; then
+  RUNS=${2:-2} THREADS=${THREADS:-1} PY=${PY:-/usr/bin/python3} OBLAS_DIR=${OBLAS_DIR:-/tmp/oblas}
+  OB=$OBLAS_DIR/root/usr/lib/x86_64-linux-gnu/openblas-openmp
+  [ -e "$OB/libblas.so.3" ] || { mkdir -p "$OBLAS_DIR"; (cd "$OBLAS_DIR" && apt-get download libopenblas0-openmp >/dev/null 2>&1 && dpkg -x libopenblas0-openmp_*.deb root); }
+  dotnet build src/TransferSharp.Cli -c Release -nologo -v q >/dev/null
+  tsv=bench/translate/numbers-en-fr-de.tsv dirs=en-fr,fr-en,en-de,de-en
+  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+  for i in $(seq "$RUNS"); do
+    dotnet src/TransferSharp.Cli/bin/Release/net10.0/transfer.dll translate train --corpus $tsv --train $dirs --zero-shot fr-de --no-direct \
+      --epochs 1 --validation-rows 1 --test-rows 2 --threads "$THREADS" --runs "$tmp/$i" >/dev/null
+    ours=$(python3 -c "import json,glob; print(json.load(open(glob.glob('$tmp/$i/*/metrics.json')[0]))['training']['tokens_per_second'])")
+    theirs=$(env LD_LIBRARY_PATH="$OB" OPENBLAS_CORETYPE=Haswell "$PY" bench/translate/pytorch_step.py $tsv $dirs 1 32 "$THREADS" | awk '/^RESULT/ {print $3}')
+    echo "run $i: TransferSharp $ours tokens/s, PyTorch $theirs tokens/s, ratio $(python3 -c "print(round($ours / $theirs, 2))")"
+  done
+  exit 0
+fi
 SEEDS=${1:-"0 1 2"} EPOCHS=${2:-12} ROWS=${3:-700} MAX=${4:-999} THREADS=${THREADS:-1} TEST=${TEST:-200}
 if [ -n "${OUT:-}" ]; then out=$OUT; mkdir -p "$out"; else out=$(mktemp -d); trap 'rm -rf "$out"' EXIT; fi
 [ "${TABLE_ONLY:-0}" = 1 ] || dotnet build src/TransferSharp.Cli -c Release -nologo -v q >/dev/null
