@@ -41,6 +41,12 @@ internal static class TransferApp
         config.AddCommand<RankCommand>("rank").WithDescription("Predict which source model will fine-tune best to a target, from one forward pass (LogME, H-score, LEEP, NCE).");
         config.AddCommand<PredictCommand>("predict").WithDescription("Classify an image or every image in a folder.");
         config.AddCommand<TourCommand>("tour").WithDescription("One experiment per family of transfer learning against its baseline, with an HTML report.");
+        config.AddBranch("translate", t =>
+        {
+            t.SetDescription("Zero-shot translation: one multilingual model translates between languages it never saw paired.");
+            t.SetDefaultCommand<TranslateCommand>();
+            t.AddCommand<TranslateTrainCommand>("train").WithDescription("Train on some directions, test others zero-shot against bridged and direct baselines.");
+        });
         config.AddCommand<ZeroShotCommand>("zeroshot").WithDescription("Recognise classes never seen in training from their attributes or word vectors.");
         if (recorder is not null) config.SetInterceptor(recorder);
     }

@@ -15,11 +15,11 @@ internal class ImageSettings : CommonSettings
 
     [CommandOption("--resize <PIXELS>")]
     [Description("Resize every image to this square size (e.g. 28 to use LeNet on optdigits).")]
-    public int? Resize { get; init; }
+    public int? Resize { get; init { field = value; Mark(); } }
 
     [CommandOption("--channels <1|3>")]
     [Description("Convert images to grey (1) or RGB (3).")]
-    public int? Channels { get; init; }
+    public int? Channels { get; init { field = value; Mark(); } }
 
     public override string? HelpDefault(string property) => property == nameof(Size) ? $"{DefaultSize}" : base.HelpDefault(property);
 

@@ -10,6 +10,7 @@ public static class TourStages
         MultiTaskStage.Stage,
         DomainAdaptationStage.Stage,
         ZeroShotStage.Stage,
+        TranslationStage.Stage,
         SelfTaughtStages.Learning,
         SelfTaughtStages.Clustering,
     ];

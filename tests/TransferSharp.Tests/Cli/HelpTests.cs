@@ -10,7 +10,7 @@ public sealed class HelpTests
     public static TheoryData<string> Commands => new()
     {
         "", "train", "evaluate", "export", "predict", "zeroshot", "experiment transferability", "datasets list", "datasets show",
-        "tour", "adapt", "finetune", "multitask", "selftaught learn", "selftaught cluster",
+        "tour", "adapt", "finetune", "multitask", "selftaught learn", "selftaught cluster", "translate", "translate train", "rank",
     };
 
     [Theory]
