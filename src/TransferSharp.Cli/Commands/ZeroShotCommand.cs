@@ -13,16 +13,16 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
     {
         protected override bool Validates => false;
         protected override TrainerOptions LibraryDefaults => new ZeroShotOptions();
-        [CommandOption("--method <METHOD>"), Description("dap (attribute prediction), embedding (max-margin joint embedding) or conse.")]
+        [CommandOption("--method <METHOD>"), Description("dap (attribute prediction), embedding (max-margin joint embedding), conse or eszsl (closed-form bilinear map).")]
         public string? Method { get; init; }
-        [CommandOption("--descriptions <FILE|builtin>"), Description("builtin (default: the attribute tables for fashion-mnist and the digit sets), an attribute table (.csv: class, then one column per attribute) or word vectors (GloVe/word2vec text).")]
+        [CommandOption("--descriptions <FILE|builtin|names>"), Description("builtin (default: the attribute tables for fashion-mnist and the digit sets), names (each class name embedded by the built-in text encoder all-MiniLM-L6-v2), a sentence file (.txt, lines 'ClassName: sentence', several per class averaged), an attribute table (.csv: class, then one column per attribute) or word vectors (GloVe/word2vec text). Text embeddings are cached in $TRANSFERSHARP_CACHE/text-embeddings (default ~/.cache/transfersharp).")]
         public string Descriptions { get; init; } = "builtin";
         [CommandOption("--unseen <CLASSES>"), Description("Classes kept out of training, by name or index, e.g. Sandal,Bag or 3,7.")]
         public string? Unseen { get; init; }
         [CommandOption("--generalized"), Description("Also evaluate generalized zero-shot: seen and unseen classes all candidates (seen, unseen, harmonic mean).")]
         public bool Generalized { get; init; }
-        [CommandOption("--calibration <GAMMA>"), Description("Calibrated stacking: subtract GAMMA from seen-class scores in the generalized evaluation. Default 0.")]
-        public double Calibration { get; init; }
+        [CommandOption("--calibration <GAMMA>"), Description("Calibrated stacking: subtract GAMMA from seen-class scores in the generalized evaluation (0 = off). Default: chosen on a validation split of the seen classes (some seen classes play unseen; no unseen label is read), which trains the method twice.")]
+        public double? Calibration { get; init; }
         [CommandOption("--embedding-size <N>"), Description("Joint space size of the embedding method. Default 64.")]
         public int? EmbeddingSize { get; init; }
         [CommandOption("--margin <K>"), Description("Margin k of the max-margin loss. Default 1.")]
@@ -44,7 +44,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
             if (Loss is not null && OptionValues.ParseEnum<MaxMarginKind>(Loss) is null) return ValidationResult.Error($"--loss '{Loss}' is unknown (choose structured, sum)");
             if (DapScoring is not null && OptionValues.ParseEnum<ZeroShot.DapScoring>(DapScoring) is null)
                 return ValidationResult.Error($"--dap-scoring '{DapScoring}' is unknown (choose probabilistic, nearest)");
-            if (Calibration != 0 && !Generalized) return ValidationResult.Error("--calibration only applies to the generalized evaluation: add --generalized");
+            if (Calibration is not null && !Generalized) return ValidationResult.Error("--calibration only applies to the generalized evaluation: add --generalized");
             return OptionNames.Check(this, [.. ToOptions().Validate(), .. Evaluation.Validate()]);
         }
 
@@ -78,7 +78,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
         using var data = settings.LoadData();
         if (!data.HasLabels) throw new ArgumentException($"--data {settings.Data}: the dataset has no labels, so no class can be held out");
         var unseen = ZeroShotSplit.ParseClasses(settings.Unseen!, data);
-        var descriptions = LoadDescriptions(settings.Descriptions, data);
+        var descriptions = LoadDescriptions(settings.Descriptions, data, threads);
         var aligned = ZeroShotExperiment.Prepare(data, descriptions, method.Kind);
         using var split = ZeroShotSplit.Create(data, unseen, evaluation.SeenTestFraction, options.Seed);
         var run = settings.CreateRun("zeroshot");   // inputs are good: now leave evidence
@@ -104,20 +104,24 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
             seen = report.Seen.Select(c => data.ClassNames[c]).ToArray(), unseen = unseenNames, seed = options.Seed, threads,
             machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription }, options, evaluation,
             split = new { train = outcome.TrainCount, seen_test = outcome.SeenTestCount, unseen_test = outcome.UnseenTestCount }, metrics = report.Metrics,
+            calibration = outcome.Calibration,
             ignored_attributes = ignored, per_class = report.PerClass, seen_unseen_curve = report.Generalized?.Curve, history = model.History,
         });
         ZeroShotReports.Print(outcome, ignored ?? [], run.Path);
         return 0;
     }
 
-    /// <summary>builtin (the data's own table), a built-in table's name, an attribute table (.csv) or word vectors.</summary>
-    private static ClassDescriptions LoadDescriptions(string spec, Dataset data)
+    /// <summary>builtin (the data's own table), a built-in table's name, names, a sentence file, an attribute table (.csv) or word vectors.</summary>
+    private static ClassDescriptions LoadDescriptions(string spec, Dataset data, int threads)
     {
         if (string.Equals(spec, "builtin", StringComparison.OrdinalIgnoreCase)) return BuiltInDescriptions.For(data.Name, data.ClassNames);
+        if (string.Equals(spec, "names", StringComparison.OrdinalIgnoreCase))
+            return TextDescriptions.FromNames(data.ClassNames, cacheFolder: TextDescriptions.DefaultCacheFolder, threads: threads);
         if (BuiltInDescriptions.Names.Contains(spec.ToLowerInvariant())) return BuiltInDescriptions.Get(spec.ToLowerInvariant());
         if (!File.Exists(spec))
-            throw new FileNotFoundException($"--descriptions {spec}: no such file (give builtin, {string.Join(", ", BuiltInDescriptions.Names)}, a .csv attribute table or a word-vector file)", spec);
+            throw new FileNotFoundException($"--descriptions {spec}: no such file (give builtin, names, {string.Join(", ", BuiltInDescriptions.Names)}, a sentence file, a .csv attribute table or a word-vector file)", spec);
         if (spec.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return AttributeTable.Read(spec);
+        if (TextDescriptions.LooksLikeSentences(spec)) return TextDescriptions.FromSentenceFile(spec, TextDescriptions.DefaultCacheFolder, threads);
         var (descriptions, r) = WordVectors.Read(spec, data.ClassNames);
         AnsiConsole.MarkupLine($"word vectors: {r.Words:N0} words of dimension {r.Dimension}" +
                                (r.Skipped.Count > 0 ? $", {r.Skipped.Count} malformed line(s) skipped (first: line {r.Skipped[0].Line}, {Markup.Escape(r.Skipped[0].Reason)})" : ""));

@@ -20,7 +20,7 @@ internal static class ZeroShotStage
         var unseen = Unseen.Select(n => data.ClassNames.ToList().IndexOf(n)).ToArray();
         var options = new ZeroShotOptions { Architecture = "mlp", Epochs = tour.Epochs(4, 2, 2), Seed = tour.Seed, Threads = tour.Threads };
         var outcome = ZeroShotExperiment.Run(data, BuiltInDescriptions.For("fashion-mnist", data.ClassNames), unseen, ZeroShotMethod.Dap, options,
-            new ZeroShotEvaluationOptions { Generalized = true }, new Scaled(progress, 0, 1), cancel);
+            new ZeroShotEvaluationOptions { Generalized = true, Calibration = 0 }, new Scaled(progress, 0, 1), cancel);
         using var model = outcome.Model;
         var (report, confusion) = (outcome.Report, tour.File("zeroshot", "confusion.png"));
         ZeroShotFigures.SaveUnseenConfusion(confusion, report, ZeroShotMethods.Of(ZeroShotMethod.Dap).DisplayName);

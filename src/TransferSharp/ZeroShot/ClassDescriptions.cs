@@ -7,6 +7,10 @@ public enum DescriptionKind
     Attributes,
     /// <summary>Word vectors (GloVe or word2vec text format), averaged over the words of a class name.</summary>
     WordVectors,
+    /// <summary>Class names embedded by the <see cref="TextEncoder"/> (all-MiniLM-L6-v2).</summary>
+    Names,
+    /// <summary>Sentences about each class embedded by the <see cref="TextEncoder"/>, averaged per class.</summary>
+    Sentences,
 }
 
 /// <summary>
@@ -134,5 +138,10 @@ public sealed class ClassDescriptions
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Source}: {Count} classes x {Dimension} {(Kind == DescriptionKind.Attributes ? "attributes" : "word-vector dimensions")}";
+    public override string ToString() => $"{Source}: {Count} classes x {Dimension} {Kind switch
+    {
+        DescriptionKind.Attributes => "attributes",
+        DescriptionKind.WordVectors => "word-vector dimensions",
+        _ => $"{TextEncoder.ModelName} dimensions",
+    }}";
 }

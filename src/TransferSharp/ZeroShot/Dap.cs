@@ -72,7 +72,7 @@ public sealed class DapTrainer
     internal static void RequireAttributes(ClassDescriptions d)
     {
         if (d.Kind != DescriptionKind.Attributes)
-            throw new ArgumentException($"{d.Source}: DAP needs an attribute table (values in [0, 1]), not word vectors; use the embedding or ConSE method");
+            throw new ArgumentException($"{d.Source}: DAP needs an attribute table (values in [0, 1]), not {d.Kind switch { DescriptionKind.WordVectors => "word vectors", DescriptionKind.Names => "embedded class names", _ => "embedded sentences" }}; use the embedding, ESZSL or ConSE method");
         for (int k = 0; k < d.Count; k++)
             for (int a = 0; a < d.Dimension; a++)
                 if (d[k][a] is < 0 or > 1)

@@ -31,7 +31,7 @@ public interface IZeroShotMethod
 public static class ZeroShotMethods
 {
     /// <summary>The methods.</summary>
-    public static IReadOnlyList<IZeroShotMethod> All { get; } = [DapTrainer.Method, EmbeddingZeroShotTrainer.Method, ConSETrainer.Method];
+    public static IReadOnlyList<IZeroShotMethod> All { get; } = [DapTrainer.Method, EmbeddingZeroShotTrainer.Method, ConSETrainer.Method, EszslTrainer.Method];
 
     /// <summary>The method called <paramref name="name"/> or one of its aliases (case-insensitive); null when none.</summary>
     public static IZeroShotMethod? Find(string? name) => All.FirstOrDefault(m =>

@@ -10,15 +10,18 @@ public sealed record ZeroShotEvaluationOptions
     public double SeenTestFraction { get; init; } = 0.2;
     /// <summary>Also evaluate the generalized setting (seen and unseen classes all candidates). Default true.</summary>
     public bool Generalized { get; init; } = true;
-    /// <summary>Calibrated stacking γ subtracted from seen-class scores in the generalized setting. Default 0 (none).</summary>
-    public double Calibration { get; init; }
+    /// <summary>
+    /// Calibrated stacking γ subtracted from seen-class scores in the generalized setting. Default null: chosen on a
+    /// validation split of the seen classes (<see cref="CalibrationSelection"/>); 0 turns calibration off.
+    /// </summary>
+    public double? Calibration { get; init; }
 
     /// <summary>Names every bad field; empty when usable.</summary>
     public IReadOnlyList<OptionError> Validate()
     {
         var e = new List<OptionError>();
         if (!(SeenTestFraction is > 0 and < 1)) e.Add(new(nameof(SeenTestFraction), $"seen test fraction must be in (0, 1), got {SeenTestFraction}"));
-        if (!double.IsFinite(Calibration)) e.Add(new(nameof(Calibration), $"calibration must be a finite number, got {Calibration}"));
+        if (Calibration is { } g && !double.IsFinite(g)) e.Add(new(nameof(Calibration), $"calibration must be a finite number, got {Calibration}"));
         return e;
     }
 
@@ -26,8 +29,9 @@ public sealed record ZeroShotEvaluationOptions
     public void ThrowIfInvalid() => InvalidOptionsException.ThrowIfAny(Validate());
 }
 
-/// <summary>A finished experiment: the trained model, its evaluation and the split's sizes.</summary>
-public sealed record ZeroShotOutcome(ZeroShotModel Model, ZeroShotReport Report, int TrainCount, int SeenTestCount, int UnseenTestCount);
+/// <summary>A finished experiment: the trained model, its evaluation, the split's sizes and how γ was set (null when not generalized).</summary>
+public sealed record ZeroShotOutcome(ZeroShotModel Model, ZeroShotReport Report, int TrainCount, int SeenTestCount, int UnseenTestCount,
+    CalibrationChoice? Calibration = null);
 
 /// <summary>
 /// One zero-shot experiment from end to end: check the descriptions, split seen from unseen classes, train the chosen
@@ -57,11 +61,16 @@ public static class ZeroShotExperiment
     {
         evaluation ??= new ZeroShotEvaluationOptions();
         RequireValid(options, evaluation);
-        var model = Train(method, options, split.SeenTrain, aligned.Rows(split.Seen), progress, cancellation);
+        var seen = aligned.Rows(split.Seen);
+        // γ from the seen classes alone, before the real model exists: the unseen classes' images are never read for it.
+        CalibrationChoice? calibration = !evaluation.Generalized ? null
+            : evaluation.Calibration is { } given ? new CalibrationChoice(given, "given", [], null)
+            : CalibrationSelection.Choose(split.SeenTrain, seen, split.Unseen.Count, method, options, cancellation);
+        var model = Train(method, options, split.SeenTrain, seen, progress, cancellation);
         try
         {
-            var report = ZeroShotEvaluation.Evaluate(model, split, aligned, evaluation.Generalized, evaluation.Calibration);
-            return new ZeroShotOutcome(model, report, split.SeenTrain.Count, split.SeenTest.Count, split.UnseenTest.Count);
+            var report = ZeroShotEvaluation.Evaluate(model, split, aligned, evaluation.Generalized, calibration?.Gamma ?? 0);
+            return new ZeroShotOutcome(model, report, split.SeenTrain.Count, split.SeenTest.Count, split.UnseenTest.Count, calibration);
         }
         catch
         {

@@ -13,6 +13,8 @@ public enum ZeroShotMethod
     Embedding,
     /// <summary>Convex combination of semantic embeddings (Norouzi et al. 2014).</summary>
     ConSE,
+    /// <summary>Embarrassingly simple zero-shot learning: a closed-form bilinear map (Romera-Paredes and Torr 2015).</summary>
+    Eszsl,
 }
 
 /// <summary>How DAP turns predicted attributes into a class.</summary>
