@@ -12,14 +12,14 @@ public sealed class ZeroShotMethodsTests
     private static readonly int[][] Attributes =
         Enumerable.Range(1, 15).Select(k => Enumerable.Range(0, 4).Select(b => (k >> (3 - b)) & 1).ToArray()).ToArray();
     private static readonly string[] Names = Enumerable.Range(0, 15).Select(k => $"c{k}").ToArray();
-    private static readonly int[] Unseen = [4, 9, 5];
+    internal static readonly int[] Unseen = [4, 9, 5];
 
-    private static ClassDescriptions Descriptions() =>
+    internal static ClassDescriptions Descriptions() =>
         new("synthetic", DescriptionKind.Attributes, Names, ["a0", "a1", "a2", "a3"],
             Attributes.Select(r => (IReadOnlyList<float>)r.Select(v => (float)v).ToArray()).ToArray());
 
     /// <summary>Features that show the attributes: dimension m is ±1.5 as attribute m is on or off, plus noise and 4 noise dimensions.</summary>
-    private static Dataset AttributeData(int perClass, int seed)
+    internal static Dataset AttributeData(int perClass, int seed)
     {
         var rng = new Random(seed);
         int classes = Names.Length, n = perClass * classes, dims = 8;
@@ -37,7 +37,7 @@ public sealed class ZeroShotMethodsTests
 
     private static double Gaussian(Random rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 
-    private static readonly ZeroShotOptions Options = new() { Architecture = "mlp", Epochs = 3, BatchSize = 32, Threads = 2, Seed = 1 };
+    internal static readonly ZeroShotOptions Options = new() { Architecture = "mlp", Epochs = 3, BatchSize = 32, Threads = 2, Seed = 1 };
 
     [Theory]
     [InlineData(DapScoring.Probabilistic)]
