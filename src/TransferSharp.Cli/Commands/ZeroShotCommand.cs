@@ -27,8 +27,12 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
         public int? EmbeddingSize { get; init; }
         [CommandOption("--margin <K>"), Description("Margin k of the max-margin loss. Default 1.")]
         public double? Margin { get; init; }
-        [CommandOption("--loss <KIND>"), Field(nameof(ZeroShotOptions.MarginLoss)), Description("Embedding loss: structured (max over wrong classes, default) or sum (DeViSE).")]
+        [CommandOption("--loss <KIND>"), Field(nameof(ZeroShotOptions.MarginLoss)), Description("Embedding loss: structured (max over wrong classes, default), sum (DeViSE) or ranking (ALE: wrong classes weighted by the true class's rank).")]
         public string? Loss { get; init; }
+        [CommandOption("--normalize-descriptions"), Description("Embedding method: scale every class description to unit length first.")]
+        public bool NormalizeDescriptions { get; init; }
+        [CommandOption("--name-template <TEXT>"), Description("With --descriptions names: the text embedded for a class, {0} standing for its name. Default {0} (the name alone).")]
+        public string? NameTemplate { get; init; }
         [CommandOption("--top <T>"), Field(nameof(ZeroShotOptions.ConseTop)), Description("ConSE: seen classes combined. Default 3.")]
         public int? Top { get; init; }
         [CommandOption("--dap-scoring <RULE>"), Description("DAP: probabilistic (default) or nearest.")]
@@ -41,9 +45,13 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
             if (string.IsNullOrWhiteSpace(Method)) return ValidationResult.Error($"--method is required ({ZeroShotMethods.Names})");
             if (ZeroShotMethods.Find(Method) is null) return ValidationResult.Error($"--method '{Method}' is unknown (choose {ZeroShotMethods.Names})");
             if (string.IsNullOrWhiteSpace(Unseen)) return ValidationResult.Error("--unseen is required: the classes to keep out of training, e.g. --unseen Sandal,Bag");
-            if (Loss is not null && OptionValues.ParseEnum<MaxMarginKind>(Loss) is null) return ValidationResult.Error($"--loss '{Loss}' is unknown (choose structured, sum)");
+            if (Loss is not null && OptionValues.ParseEnum<MaxMarginKind>(Loss) is null) return ValidationResult.Error($"--loss '{Loss}' is unknown (choose structured, sum, ranking)");
             if (DapScoring is not null && OptionValues.ParseEnum<ZeroShot.DapScoring>(DapScoring) is null)
                 return ValidationResult.Error($"--dap-scoring '{DapScoring}' is unknown (choose probabilistic, nearest)");
+            if (NameTemplate is not null && !string.Equals(Descriptions, "names", StringComparison.OrdinalIgnoreCase))
+                return ValidationResult.Error("--name-template only applies to --descriptions names");
+            if (NameTemplate is not null && !NameTemplate.Contains("{0}", StringComparison.Ordinal))
+                return ValidationResult.Error($"--name-template '{NameTemplate}' has no {{0}} where the class name goes");
             if (Calibration is not null && !Generalized) return ValidationResult.Error("--calibration only applies to the generalized evaluation: add --generalized");
             return OptionNames.Check(this, [.. ToOptions().Validate(), .. Evaluation.Validate()]);
         }
@@ -63,6 +71,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
                 Margin = Margin ?? d.Margin,
                 MarginLoss = (Loss is null ? null : OptionValues.ParseEnum<MaxMarginKind>(Loss)) ?? d.MarginLoss,
                 ConseTop = Top ?? d.ConseTop,
+                NormalizeDescriptions = NormalizeDescriptions,
                 DapScoring = (DapScoring is null ? null : OptionValues.ParseEnum<ZeroShot.DapScoring>(DapScoring)) ?? d.DapScoring,
             };
         }
@@ -78,7 +87,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
         using var data = settings.LoadData();
         if (!data.HasLabels) throw new ArgumentException($"--data {settings.Data}: the dataset has no labels, so no class can be held out");
         var unseen = ZeroShotSplit.ParseClasses(settings.Unseen!, data);
-        var descriptions = LoadDescriptions(settings.Descriptions, data, threads);
+        var descriptions = LoadDescriptions(settings.Descriptions, settings.NameTemplate, data, threads);
         var aligned = ZeroShotExperiment.Prepare(data, descriptions, method.Kind);
         using var split = ZeroShotSplit.Create(data, unseen, evaluation.SeenTestFraction, options.Seed);
         var run = settings.CreateRun("zeroshot");   // inputs are good: now leave evidence
@@ -112,11 +121,11 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
     }
 
     /// <summary>builtin (the data's own table), a built-in table's name, names, a sentence file, an attribute table (.csv) or word vectors.</summary>
-    private static ClassDescriptions LoadDescriptions(string spec, Dataset data, int threads)
+    private static ClassDescriptions LoadDescriptions(string spec, string? nameTemplate, Dataset data, int threads)
     {
         if (string.Equals(spec, "builtin", StringComparison.OrdinalIgnoreCase)) return BuiltInDescriptions.For(data.Name, data.ClassNames);
         if (string.Equals(spec, "names", StringComparison.OrdinalIgnoreCase))
-            return TextDescriptions.FromNames(data.ClassNames, cacheFolder: TextDescriptions.DefaultCacheFolder, threads: threads);
+            return TextDescriptions.FromNames(data.ClassNames, nameTemplate ?? TextDescriptions.DefaultNameTemplate, TextDescriptions.DefaultCacheFolder, threads);
         if (BuiltInDescriptions.Names.Contains(spec.ToLowerInvariant())) return BuiltInDescriptions.Get(spec.ToLowerInvariant());
         if (!File.Exists(spec))
             throw new FileNotFoundException($"--descriptions {spec}: no such file (give builtin, names, {string.Join(", ", BuiltInDescriptions.Names)}, a sentence file, a .csv attribute table or a word-vector file)", spec);

@@ -10,6 +10,12 @@ public enum MaxMarginKind
     Structured,
     /// <summary>Every wrong class: Σ_{m≠n} max(0, k − s_n + s_m). DeViSE's hinge rank loss (Frome et al. 2013).</summary>
     Sum,
+    /// <summary>
+    /// Every wrong class, weighted by the true class's rank (ALE's weighted approximate ranking, Akata et al. 2016):
+    /// (β_r / r) Σ_{m≠n} max(0, k − s_n + s_m), where r is the number of violating classes and β_r = Σ_{i≤r} 1/i,
+    /// so the loss grows with the rank of the true class rather than with the count of wrong ones.
+    /// </summary>
+    Ranking,
 }
 
 /// <summary>
@@ -44,8 +50,21 @@ public static class MaxMarginEmbedding
                 (margin - correct.squeeze(1) + scores.masked_fill(isTrue, double.NegativeInfinity).amax([1])).clamp_min(0),
             MaxMarginKind.Sum =>
                 (margin - correct + scores).clamp_min(0).masked_fill(isTrue, 0).sum(1),
+            MaxMarginKind.Ranking => RankWeighted((margin - correct + scores).clamp_min(0).masked_fill(isTrue, 0)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
         return perExample.mean();
+    }
+
+    /// <summary>(β_r / r) Σ_m violations <c>(N, K)</c> per row, r = the row's count of positive violations: <c>(N)</c>.</summary>
+    private static Tensor RankWeighted(Tensor violations)
+    {
+        long k = violations.shape[1];
+        var harmonic = new float[k + 1];                                                    // β_r = Σ_{i≤r} 1/i, β_0 = 0
+        for (int i = 1; i <= k; i++) harmonic[i] = harmonic[i - 1] + 1f / i;
+        var r = violations.gt(0).sum(1);                                                    // (N) int64, no gradient
+        var beta = tensor(harmonic, device: violations.device).index_select(0, r);          // (N)
+        var weight = beta / r.clamp_min(1).to_type(violations.dtype);
+        return weight * violations.sum(1);
     }
 }

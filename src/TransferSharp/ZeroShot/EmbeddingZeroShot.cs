@@ -41,7 +41,7 @@ public sealed class EmbeddingZeroShotTrainer
         Seeding.SetThreads(options.Threads);
         var network = new JointEmbedding(
             ModelZoo.Create(new ModelSpec(options.Architecture, seenTrain.ExampleShape, options.EmbeddingSize)),
-            nn.Linear(seen.Dimension, options.EmbeddingSize));
+            nn.Linear(seen.Dimension, options.EmbeddingSize), options.NormalizeDescriptions);
         try
         {
             using var classDescriptions = seen.ToTensor().DetachFromDisposeScope();              // (S, D)
@@ -67,11 +67,13 @@ internal sealed class JointEmbedding : Module<Tensor, Tensor>
 {
     private readonly StagedModel image;
     private readonly Linear description;
+    private readonly bool normalize;
 
-    public JointEmbedding(StagedModel image, Linear description) : base(nameof(JointEmbedding))
+    public JointEmbedding(StagedModel image, Linear description, bool normalize = false) : base(nameof(JointEmbedding))
     {
         this.image = image;
         this.description = description;
+        this.normalize = normalize;
         RegisterComponents();
     }
 
@@ -79,7 +81,8 @@ internal sealed class JointEmbedding : Module<Tensor, Tensor>
     public override Tensor forward(Tensor images) => image.call(images);
 
     /// <summary>g(y): descriptions <c>(K, D)</c> to the joint space <c>(K, E)</c>.</summary>
-    public Tensor Describe(Tensor descriptions) => description.call(descriptions);
+    public Tensor Describe(Tensor descriptions) =>
+        description.call(normalize ? functional.normalize(descriptions, p: 2, dim: 1) : descriptions);
 
     /// <summary>f(x)·g(y) for every pair: <c>(N, K)</c>.</summary>
     public Tensor Scores(Tensor images, Tensor descriptions) => call(images).matmul(Describe(descriptions).t());

@@ -47,8 +47,13 @@ public sealed record ZeroShotOptions : TrainerOptions
     public int EmbeddingSize { get; init; } = 64;
     /// <summary>The margin k of the max-margin loss. Default 1.</summary>
     public double Margin { get; init; } = 1.0;
-    /// <summary>Structured (max over wrong classes, default) or the DeViSE sum.</summary>
+    /// <summary>Structured (max over wrong classes, default), the DeViSE sum or ALE's rank-weighted sum.</summary>
     public MaxMarginKind MarginLoss { get; init; } = MaxMarginKind.Structured;
+    /// <summary>
+    /// Embedding method: scale every class description to unit length before g (Xian et al. 2018 found normalised
+    /// class vectors help the compatibility models), so no class wins f(x)·g(y) by the length of its vector. Default false.
+    /// </summary>
+    public bool NormalizeDescriptions { get; init; }
     /// <summary>ConSE's T: how many of the most probable seen classes are combined. Default 3 (clamped to the seen-class count).</summary>
     public int ConseTop { get; init; } = 3;
     /// <summary>DAP's rule from attributes to classes. Default probabilistic.</summary>

@@ -43,19 +43,39 @@ public sealed class MaxMarginEmbeddingTests
     }
 
     [Fact]
+    public void Ranking_variant_weights_the_violations_by_the_rank_of_the_true_class()
+    {
+        // ALE: (β_r / r) Σ violations, r = number of violating classes, β_r = 1 + 1/2 + ... + 1/r.
+        double k = 1.5;
+        double expected = Enumerable.Range(0, 3).Average(n =>
+        {
+            var v = Enumerable.Range(0, 3).Where(m => m != Y[n]).Select(m => Math.Max(0, k - Dot(F[n], G[Y[n]]) + Dot(F[n], G[m]))).ToArray();
+            int r = v.Count(x => x > 0);
+            double beta = Enumerable.Range(1, r).Sum(i => 1.0 / i);
+            return r == 0 ? 0 : beta / r * v.Sum();
+        });
+        using var f = tensor(F.SelectMany(r => r).ToArray(), [3, 2]);
+        using var g = tensor(G.SelectMany(r => r).ToArray(), [3, 2]);
+        using var y = tensor(Y);
+        using var loss = MaxMarginEmbedding.Loss(f.matmul(g.t()), y, k, MaxMarginKind.Ranking);
+        Assert.Equal(expected, loss.item<float>(), 5);
+        Assert.True(expected > 0);
+    }
+
+    [Fact]
     public void Loss_and_gradient_are_zero_once_the_margin_is_met()
     {
         // True class ahead of every other by exactly the margin (2): the loss is zero.
         using var y = tensor(new long[] { 0, 1 });
         using var exact = tensor(new float[] { 5, 3, 1, 0, 4, 2 }, [2, 3]);
-        foreach (var kind in new[] { MaxMarginKind.Structured, MaxMarginKind.Sum })
+        foreach (var kind in new[] { MaxMarginKind.Structured, MaxMarginKind.Sum, MaxMarginKind.Ranking })
         {
             using var atMargin = MaxMarginEmbedding.Loss(exact, y, 2.0, kind);
             Assert.Equal(0f, atMargin.item<float>());
         }
         // Ahead by more than the margin: zero loss and zero gradient, so training leaves such examples alone.
         using var scores = tensor(new float[] { 5, 2.9f, 1, 0, 4, 1.9f }, [2, 3], requires_grad: true);
-        foreach (var kind in new[] { MaxMarginKind.Structured, MaxMarginKind.Sum })
+        foreach (var kind in new[] { MaxMarginKind.Structured, MaxMarginKind.Sum, MaxMarginKind.Ranking })
         {
             scores.grad?.zero_();
             using var loss = MaxMarginEmbedding.Loss(scores, y, 2.0, kind);
