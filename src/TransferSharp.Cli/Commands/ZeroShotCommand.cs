@@ -31,7 +31,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
         public string? Loss { get; init; }
         [CommandOption("--normalize-descriptions"), Description("Embedding method: scale every class description to unit length first.")]
         public bool NormalizeDescriptions { get; init; }
-        [CommandOption("--name-template <TEXT>"), Description("With --descriptions names: the text embedded for a class, {0} standing for its name. Default {0} (the name alone).")]
+        [CommandOption("--name-template <TEXT>"), Description("With --descriptions names: the text embedded for a class, {0} standing for its name. Default 'a photo of a {0}' (chosen on seen classes, bench/zeroshot.md).")]
         public string? NameTemplate { get; init; }
         [CommandOption("--top <T>"), Field(nameof(ZeroShotOptions.ConseTop)), Description("ConSE: seen classes combined. Default 3.")]
         public int? Top { get; init; }
