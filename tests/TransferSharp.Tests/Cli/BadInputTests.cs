@@ -43,6 +43,8 @@ public sealed class BadInputTests
     [InlineData("zeroshot --data optdigits --method embedding --unseen 3 --loss hinge", "--loss 'hinge' is unknown")]
     [InlineData("zeroshot --data optdigits --method embedding --unseen 3 --margin 0", "margin must be positive")]
     [InlineData("zeroshot --data optdigits --method dap --unseen 3 --calibration 0.5", "--calibration only applies to the generalized evaluation")]
+    [InlineData("zeroshot --data optdigits --method embedding --unseen 3 --name-template x{0}", "--name-template only applies to --descriptions names")]
+    [InlineData("zeroshot --data optdigits --method embedding --unseen 3 --descriptions names --name-template digit", "--name-template 'digit' has no {0}")]
     [InlineData("zeroshot --data optdigits --method dap --unseen 3 --test-fraction 1", "--test-fraction must be in (0, 1), got 1")]
     [InlineData("experiment transferability --data mnist --split dissimilar", "no dissimilar split is known for 'mnist'")]
     [InlineData("experiment transferability --data mnist --split nowhere.txt", "nowhere.txt")]

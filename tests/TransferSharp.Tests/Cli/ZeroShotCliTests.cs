@@ -47,4 +47,34 @@ public sealed class ZeroShotCliTests
         Assert.Equal(0.01, Assert.Single(root.GetProperty("history").EnumerateArray()).GetProperty("learning_rate").GetDouble(), 9);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("metrics").GetProperty("generalized_harmonic_mean").ValueKind);
     }
+
+    [Fact]
+    public void Sentence_descriptions_are_embedded_cached_and_recorded_with_the_chosen_gamma()
+    {
+        using var dir = new TestData.TempFolder();
+        var file = Path.Combine(dir.Path, "digits.txt");
+        File.WriteAllLines(file, Enumerable.Range(0, 10).Select(d => $"{d}: the handwritten digit {d}"));
+        var before = Environment.GetEnvironmentVariable("TRANSFERSHARP_CACHE");
+        Environment.SetEnvironmentVariable("TRANSFERSHARP_CACHE", Path.Combine(dir.Path, "cache"));
+        try
+        {
+            var r = CliRunner.Run(dir.Path, "zeroshot", "--method", "eszsl", "--data", "optdigits", "--model", "mlp", "--unseen", "3,7",
+                "--descriptions", file, "--generalized", "--epochs", "1", "--threads", "2");
+            Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+            Assert.Equal(10, Directory.GetFiles(Path.Combine(dir.Path, "cache", "text-embeddings"), "*.f32").Length);
+            var run = Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "runs")));
+            using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+            var root = metrics.RootElement;
+            Assert.Equal("sentences", root.GetProperty("description_kind").GetString());
+            Assert.Equal("eszsl", root.GetProperty("method").GetString());
+            var calibration = root.GetProperty("calibration");
+            Assert.Equal("seen-validation", calibration.GetProperty("chosen_on").GetString());
+            // The validation split's "unseen" classes are seen ones: never 3 or 7.
+            Assert.DoesNotContain(calibration.GetProperty("validation_unseen").EnumerateArray().Select(e => e.GetString()), n => n is "3" or "7");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("TRANSFERSHARP_CACHE", before);
+        }
+    }
 }
