@@ -32,6 +32,14 @@ public sealed class ConSETrainer
     /// <summary>Trains the seen-class classifier on <paramref name="seenTrain"/>; row k of <paramref name="seen"/> describes its class k.</summary>
     public ConSEModel Fit(Dataset seenTrain, ClassDescriptions seen, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
+        var (network, history) = TrainClassifier(options, seenTrain, seen, progress, cancellation);
+        return new ConSEModel(network, history, seen.ToTensor(), Math.Min(options.ConseTop, seen.Count));
+    }
+
+    /// <summary>The seen-class classifier (cross-entropy over the S seen classes) that ConSE and ESZSL start from.</summary>
+    internal static (StagedModel Network, IReadOnlyList<EpochMetrics> History) TrainClassifier(ZeroShotOptions options, Dataset seenTrain,
+        ClassDescriptions seen, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    {
         ZeroShotModel.RequireAligned(seenTrain, seen);
         Seeding.SeedEverything(options.Seed);
         Seeding.SetThreads(options.Threads);
@@ -44,7 +52,7 @@ public sealed class ConSETrainer
                 var loss = functional.cross_entropy(logits, y);
                 return new StepResult(loss, logits.argmax(1).eq(y).sum().item<long>(), y.shape[0]);
             }, progress, cancellation);
-            return new ConSEModel(network, history, seen.ToTensor(), Math.Min(options.ConseTop, seen.Count));
+            return (network, history);
         }
         catch
         {

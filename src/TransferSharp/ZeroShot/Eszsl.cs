@@ -38,17 +38,9 @@ public sealed class EszslTrainer
     /// <summary>Trains the feature network on <paramref name="seenTrain"/>, then solves for V; row k of <paramref name="seen"/> describes class k.</summary>
     public EszslModel Fit(Dataset seenTrain, ClassDescriptions seen, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
-        ZeroShotModel.RequireAligned(seenTrain, seen);
-        Seeding.SeedEverything(options.Seed);
-        Seeding.SetThreads(options.Threads);
-        var network = ModelZoo.Create(new ModelSpec(options.Architecture, seenTrain.ExampleShape, seen.Count));
+        var (network, history) = ConSETrainer.TrainClassifier(options, seenTrain, seen, progress, cancellation);
         try
         {
-            var history = ZeroShotStep.Train(network, network.parameters().ToArray(), seenTrain, options, (x, y) =>
-            {
-                var logits = network.call(x);                                                    // (B, S)
-                return new StepResult(functional.cross_entropy(logits, y), logits.argmax(1).eq(y).sum().item<long>(), y.shape[0]);
-            }, progress, cancellation);
             using var scope = NewDisposeScope();
             var features = Features(network, seenTrain);                                         // (m, d) float64
             var labels = tensor(seenTrain.LabelArray());                                         // (m)
