@@ -48,11 +48,11 @@ internal sealed class RankCommand : Command<RankCommand.Settings>
             s => AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(s.Source)}: {s.Seconds:0.0} s[/]"));
         static string Num(double? v) => v is { } x ? x.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) : "-";
         var table = new Table().Title($"{(settings.Layers ? "source stages" : "sources")}, best LogME first (higher is better for every score)")
-            .AddColumns(settings.Layers ? ["source", "stage", "features", "LogME", "H-score", "LEEP", "NCE", "s"]
-                : ["source", "what", "features", "LogME", "H-score", "LEEP", "NCE", "s"]);
+            .AddColumns(settings.Layers ? ["source", "stage", "features", "LogME", "H-score", "H-score α", "LEEP", "NCE", "s"]
+                : ["source", "what", "features", "LogME", "H-score", "H-score α", "LEEP", "NCE", "s"]);
         foreach (var s in scores)
         {
-            string[] cells = [Markup.Escape(s.Source), Markup.Escape(s.Description), $"{s.Features}", Num(s.LogMe), Num(s.HScore), Num(s.Leep), Num(s.Nce), $"{s.Seconds:0.0}"];
+            string[] cells = [Markup.Escape(s.Source), Markup.Escape(s.Description), $"{s.Features}", Num(s.LogMe), Num(s.HScore), Num(s.HScoreShrinkage), Num(s.Leep), Num(s.Nce), $"{s.Seconds:0.0}"];
             // With a row per stage, each source's description is printed once below the table.
             table.AddRow(settings.Layers ? [cells[0], Markup.Escape(s.Stage ?? ""), .. cells[2..]] : cells);
         }

@@ -38,12 +38,13 @@ public sealed record RankOptions
 /// <param name="Features">Feature dimensions D.</param>
 /// <param name="Examples">Target examples scored.</param>
 /// <param name="LogMe">LogME (higher is better).</param>
-/// <param name="HScore">H-score (higher is better).</param>
+/// <param name="HScore">H-score (higher is better; saturates at classes − 1 when there are fewer examples than features).</param>
+/// <param name="HScoreShrinkage">The shrinkage-regularised H-score (<see cref="ShrinkageHScore"/>; higher is better).</param>
 /// <param name="Leep">LEEP (higher is better); null without a trained source head.</param>
 /// <param name="Nce">NCE (higher is better); null without a trained source head.</param>
 /// <param name="Seconds">Loading, the forward pass and the four scores (with <see cref="RankOptions.Layers"/>: loading and
 /// the one forward pass shared by the source's stages, plus this stage's scores).</param>
-public sealed record SourceScore(string Source, string Description, int Features, int Examples, double LogMe, double HScore, double? Leep, double? Nce, double Seconds)
+public sealed record SourceScore(string Source, string Description, int Features, int Examples, double LogMe, double HScore, double HScoreShrinkage, double? Leep, double? Nce, double Seconds)
 {
     /// <summary>
     /// With <see cref="RankOptions.Layers"/>, the stage whose output was scored (the source cut after it); null for a
@@ -54,7 +55,7 @@ public sealed record SourceScore(string Source, string Description, int Features
 
 /// <summary>
 /// Which source model to fine-tune from, predicted without fine-tuning: one forward pass of the target's labelled
-/// examples through each source, scored by LogME, H-score, LEEP and NCE.
+/// examples through each source, scored by LogME, H-score (plain and shrinkage-regularised), LEEP and NCE.
 /// </summary>
 public static class Transferability
 {
@@ -103,9 +104,10 @@ public static class Transferability
         {
             var stageClock = Stopwatch.StartNew();
             var p = i == features.Count - 1 ? probabilities : null;   // the head reads the last stage only
-            double logMe = LogMe.Score(features[i], labels, classes), hScore = HScore.Score(features[i], labels, classes);
+            double logMe = LogMe.Score(features[i], labels, classes), hScore = HScore.Score(features[i], labels, classes),
+                shrunk = ShrinkageHScore.Score(features[i], labels, classes);
             double? leep = p is null ? null : Leep.Score(p, labels, classes), nce = p is null ? null : Nce.Score(p, labels, classes);
-            rows[i] = new SourceScore(source, description, features[i].GetLength(1), labels.Length, logMe, hScore, leep, nce,
+            rows[i] = new SourceScore(source, description, features[i].GetLength(1), labels.Length, logMe, hScore, shrunk, leep, nce,
                 shared + stageClock.Elapsed.TotalSeconds) { Stage = stages ? model.StageNames[i] : null };
         }
         return rows;

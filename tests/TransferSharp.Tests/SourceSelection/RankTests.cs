@@ -22,7 +22,7 @@ public sealed class RankTests
         var scores = Transferability.Rank([noise, related], target, new RankOptions { Shots = 10, Seed = 1 });
         Assert.Equal(2, scores.Count);
         Assert.All(scores, s => Assert.Equal(50, s.Examples));
-        Assert.All(scores, s => Assert.True(s.Leep is < 0 && s.Nce is <= 0 && double.IsFinite(s.LogMe) && double.IsFinite(s.HScore), $"{s}"));
+        Assert.All(scores, s => Assert.True(s.Leep is < 0 && s.Nce is <= 0 && double.IsFinite(s.LogMe) && double.IsFinite(s.HScore) && double.IsFinite(s.HScoreShrinkage), $"{s}"));
         var r = scores.Single(s => s.Source == related);
         var n = scores.Single(s => s.Source == noise);
         // LEEP and NCE read the source's head: its 5-9 decisions map the target's 0-4 digits consistently only when it learnt
