@@ -10,7 +10,7 @@ internal sealed class RankCommand : Command<RankCommand.Settings>
     internal sealed class Settings : ImageSettings
     {
         [CommandOption("--sources <LIST>")]
-        [Description("Comma-separated sources: checkpoints of transfer train (model.pt), PyTorch state dicts (.safetensors) or resnet18-imagenet.")]
+        [Description("Comma-separated sources: checkpoints of transfer train (model.pt), PyTorch state dicts of a resnet18 (.safetensors) or resnet18-imagenet. The table lists them best LogME first.")]
         public string? Sources { get; init; }
 
         [CommandOption("-t|--target <DATA>")]
