@@ -69,6 +69,19 @@ public sealed class RankTests
     }
 
     [Fact]
+    public void The_command_with_layers_prints_a_row_per_stage()
+    {
+        using var dir = new TestData.TempFolder();
+        Train(dir.File("mlp.pt"), shuffleLabels: false);
+        var r = CliRunner.Run(dir.Path, "rank", "--sources", "mlp.pt", "--target", "optdigits:0-4", "--shots", "5", "--layers", "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var rows = r.Stdout.Split('\n').Where(l => l.Contains("│ mlp.pt")).ToArray();
+        Assert.Equal(2, rows.Length);   // the MLP's feature stages fc1 and fc2; the head is not a row
+        Assert.Contains(rows, l => l.Contains(" fc1 "));
+        Assert.Contains(rows, l => l.Contains(" fc2 "));
+    }
+
+    [Fact]
     public void The_command_refuses_a_missing_target_in_one_line()
     {
         using var dir = new TestData.TempFolder();
