@@ -114,10 +114,10 @@ public static class Transferability
     }
 
     /// <summary>
-    /// The target as <paramref name="source"/> takes it: the channels and size of its inputs (a checkpoint's input shape; RGB of at least 32 pixels for
-    /// the ImageNet ResNet-18) and its
-    /// preprocessing (<see cref="SourceModel.PrepareTarget(string, Dataset)"/>). Takes ownership of <paramref name="data"/>.
-    /// What <see cref="Rank"/> scores, and what a fine-tuning of the source should train on.
+    /// The target as <paramref name="source"/> takes it: the channels and size of its inputs (a checkpoint's input shape;
+    /// RGB of at least 32 pixels for the ImageNet ResNet-18) and its preprocessing
+    /// (<see cref="SourceModel.PrepareTarget(string, Dataset)"/>). Takes ownership of <paramref name="data"/>. What
+    /// <see cref="Rank"/> scores, and what a fine-tuning of the source should train on.
     /// </summary>
     public static Dataset Prepare(string source, Dataset data, RankOptions? options = null) =>
         SourceModel.PrepareTarget(source, Match(source, data, options ?? new RankOptions()));
