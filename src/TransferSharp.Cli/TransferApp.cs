@@ -38,7 +38,7 @@ internal static class TransferApp
         config.AddCommand<MultiTaskCommand>("multitask")
             .WithDescription("Train one shared trunk with a head per task on several tasks together; evaluate each task.")
             .WithExample("multitask", "--task", "mnist:0-4@shots=10", "--task", "mnist:5-9", "--shared", "first:3");
-        config.AddCommand<RankCommand>("rank").WithDescription("Predict which source model will fine-tune best to a target, from one forward pass (LogME, H-score, LEEP, NCE).");
+        config.AddCommand<RankCommand>("rank").WithDescription("Predict which source model will fine-tune best to a target, from one forward pass (LogME, H-score, shrinkage H-score, LEEP, NCE); --layers scores every stage.");
         config.AddCommand<PredictCommand>("predict").WithDescription("Classify an image or every image in a folder.");
         config.AddCommand<TourCommand>("tour").WithDescription("One experiment per family of transfer learning against its baseline, with an HTML report.");
         config.AddBranch("translate", t =>

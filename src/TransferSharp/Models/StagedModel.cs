@@ -64,6 +64,29 @@ public sealed class StagedModel : Module<Tensor, Tensor>
     /// <summary>The output of every stage but the head: <c>(N, F)</c> features.</summary>
     public Tensor Features(Tensor input) => Chain(ordered.Take(ordered.Count - stageInfo[^1].Modules.Length), input, ChannelsLast);
 
+    /// <summary>
+    /// The output of every stage but the head, in one forward pass: one tensor per feature stage, in stage order, each as
+    /// the stage gives it (<c>(N, C, H, W)</c> for a convolutional stage, <c>(N, F)</c> after flattening or pooling).
+    /// </summary>
+    public IReadOnlyList<Tensor> StageOutputs(Tensor input)
+    {
+        var outputs = new List<Tensor>();
+        var x = ChannelsLast && input.dim() == 4 ? Modules.ToChannelsLast.Convert(input) : input;
+        int m = 0;
+        foreach (var stage in stageInfo[..^1])
+        {
+            foreach (var _ in stage.Modules)
+            {
+                var next = ordered[m++].call(x);
+                // Release intermediates within a stage (as Chain does); keep each stage's output for the caller.
+                if (!ReferenceEquals(x, input) && !ReferenceEquals(next, x) && !outputs.Any(o => ReferenceEquals(o, x))) x.Dispose();
+                x = next;
+            }
+            outputs.Add(x);
+        }
+        return outputs;
+    }
+
     // Runs the modules in order and releases each intermediate handle as soon as the next module has consumed it (as
     // TorchSharp's Sequential does): under a caller's dispose scope they would otherwise all live until it ends, about
     // 1 GB for a ResNet-18 batch of 32 at 224x224. Autograd keeps its own references to what backward needs.
