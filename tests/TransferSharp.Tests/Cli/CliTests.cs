@@ -52,8 +52,10 @@ public sealed class CliTests
     public async Task Ctrl_C_stops_training_at_the_next_step_and_exits_130()
     {
         using var dir = new TestData.TempFolder();
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = dir.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "transfer.dll"), "train", "--data", "optdigits", "--model", "mlp", "--epochs", "20000", "--threads", "1" })
+        // A runner started in the background (nohup, `cmd &`) hands its children SIGINT ignored, and .NET keeps an ignored
+        // SIGINT ignored, as a shell does; coreutils' env restores the default so the child hears Ctrl+C as in a terminal.
+        var psi = new System.Diagnostics.ProcessStartInfo("env") { WorkingDirectory = dir.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--default-signal=INT", "dotnet", Path.Combine(AppContext.BaseDirectory, "transfer.dll"), "train", "--data", "optdigits", "--model", "mlp", "--epochs", "20000", "--threads", "1" })
             psi.ArgumentList.Add(a);
         psi.Environment["COLUMNS"] = "200";
         using var p = System.Diagnostics.Process.Start(psi)!;
@@ -66,10 +68,11 @@ public sealed class CliTests
             if (line.Contains("run folder")) break;
         }
         using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
-        stdout.Append(p.StandardOutput.ReadToEnd());
+        var rest = p.StandardOutput.ReadToEndAsync();   // not a blocking read: a child that ignores the signal must not hang the test
         bool stopped = p.WaitForExit(TimeSpan.FromMinutes(2));
         if (!stopped) p.Kill(entireProcessTree: true);
         Assert.True(stopped, "did not stop after Ctrl+C");
+        stdout.Append(await rest);
         var error = await stderr;
         Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}: {error}");
         Assert.Contains("interrupted", stdout.ToString());
