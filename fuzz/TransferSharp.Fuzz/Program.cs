@@ -2,6 +2,7 @@ using SharpFuzz;
 using TransferSharp.Data;
 using TransferSharp.Models;
 using TransferSharp.Training;
+using TransferSharp.Translation;
 using TransferSharp.ZeroShot;
 
 namespace TransferSharp.Fuzz;
@@ -26,6 +27,8 @@ public static class Program
         ["sidecar"] = ("model.json", ReadSidecar),
         ["attributes"] = ("attributes.csv", path => AttributeTable.Read(path)),
         ["wordvectors"] = ("vectors.txt", path => WordVectors.Read(path, ["cat", "dog", "horse"])),
+        ["corpus"] = ("corpus.tsv", path => CorpusFile.Read(path)),
+        ["sentences"] = ("descriptions.txt", path => TextDescriptions.ReadSentences(path)),
     };
 
     public static int Main(string[] args)

@@ -15,9 +15,12 @@ internal sealed class TranslateCommand : Command<TranslateCommand.Settings>
         public string? Sentence { get; init; }
         [CommandOption("--to <LANG>"), Description("Target language code, e.g. de (required).")]
         public string? To { get; init; }
+        [CommandOption("--beam <N>"), Description("Beam width; 1 is greedy decoding. Default 1.")]
+        public int Beam { get; init; } = 1;
 
         public override ValidationResult Validate() => Then(base.Validate(),
-            string.IsNullOrWhiteSpace(To) ? "--to is required: the target language, e.g. --to de" : null);
+            string.IsNullOrWhiteSpace(To) ? "--to is required: the target language, e.g. --to de"
+            : Beam < 1 ? $"--beam must be at least 1, got {Beam}" : null);
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -27,7 +30,7 @@ internal sealed class TranslateCommand : Command<TranslateCommand.Settings>
         if (!translator.Languages.Contains(settings.To!))
             throw new ArgumentException($"--to {settings.To}: the model knows no language '{settings.To}' (it knows {string.Join(", ", translator.Languages)})");
         var sentences = settings.Sentence is { } s ? [s] : ReadLines(Console.In);
-        foreach (var line in translator.Translate(sentences, settings.To!)) Console.Out.WriteLine(line);
+        foreach (var line in translator.Translate(sentences, settings.To!, beam: settings.Beam)) Console.Out.WriteLine(line);
         return 0;
     }
 

@@ -32,13 +32,17 @@ public sealed class Translator : IDisposable
     public IReadOnlyList<string> Languages => Tokenizer.Languages;
 
     /// <summary>
-    /// <paramref name="sentences"/> translated into <paramref name="target"/> by greedy decoding: at every position the
-    /// most probable next character, until <c>&lt;eos&gt;</c> or <paramref name="maxLength"/> characters (default: the model's).
+    /// <paramref name="sentences"/> translated into <paramref name="target"/>, until <c>&lt;eos&gt;</c> or
+    /// <paramref name="maxLength"/> characters (default: the model's). <paramref name="beam"/> 1 is greedy decoding (at
+    /// every position the most probable next character, sentences decoded in batches); more keeps that many prefixes
+    /// per sentence (<see cref="BeamSearch"/>) and ranks finished ones by log-probability / length^<paramref name="lengthPenalty"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">A target language the model has no token for.</exception>
-    public string[] Translate(IReadOnlyList<string> sentences, string target, int? maxLength = null)
+    /// <exception cref="ArgumentException">A target language the model has no token for, or a beam below 1.</exception>
+    public string[] Translate(IReadOnlyList<string> sentences, string target, int? maxLength = null, int beam = 1, double lengthPenalty = 0.6)
     {
         Tokenizer.LanguageToken(target);
+        if (beam < 1) throw new ArgumentException($"beam must be at least 1, got {beam}", nameof(beam));
+        if (!double.IsFinite(lengthPenalty) || lengthPenalty < 0) throw new ArgumentException($"length penalty must be 0 or more, got {lengthPenalty}", nameof(lengthPenalty));
         int limit = Math.Min(maxLength ?? Model.Options.MaxLength, Model.Options.MaxLength);
         var result = new string[sentences.Count];
         bool wasTraining = Model.training;
@@ -51,6 +55,12 @@ public sealed class Translator : IDisposable
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
                 var (memory, pad) = Model.Encode(TranslationBatches.Sources(part, target, Tokenizer, Model.Options.MaxLength));
+                if (beam > 1)
+                {
+                    for (int i = 0; i < part.Length; i++)
+                        result[start + i] = Tokenizer.Decode(BeamSearch.Decode(Model, memory.narrow(1, i, 1), pad.narrow(0, i, 1), beam, limit, lengthPenalty).Select(x => (int)x));
+                    continue;
+                }
                 var ys = full(part.Length, 1, CharTokenizer.Bos, ScalarType.Int64);
                 var done = zeros(part.Length, ScalarType.Bool);
                 for (int t = 0; t < limit; t++)

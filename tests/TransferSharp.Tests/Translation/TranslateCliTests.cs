@@ -33,6 +33,9 @@ public sealed class TranslateCliTests
         var one = CliRunner.Run(dir.Path, "translate", "--model", model, "--to", "de", "quatre-vingt-dix-neuf");
         Assert.True(one.ExitCode == 0, one.Stderr + one.Stdout);
         Assert.Equal(1, one.Stdout.Count(c => c == '\n'));   // one line per sentence (a one-epoch model may answer with an empty one)
+        var beam = CliRunner.Run(dir.Path, "translate", "--model", model, "--to", "de", "--beam", "3", "quatre-vingt-dix-neuf");
+        Assert.True(beam.ExitCode == 0, beam.Stderr + beam.Stdout);
+        Assert.Equal(1, beam.Stdout.Count(c => c == '\n'));
         var bad = CliRunner.Run(dir.Path, "translate", "--model", model, "--to", "ja", "cent");
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("--to ja: the model knows no language 'ja'", bad.Stderr);
