@@ -13,12 +13,7 @@ public static class Leep
         Estimators.Check(sourceProbabilities, labels, classes);
         int n = sourceProbabilities.GetLength(0), z = sourceProbabilities.GetLength(1);
         // P̂(y, z) = (1/N) Σ_{i: y_i = y} θ_z(x_i); P̂(y | z) = P̂(y, z) / Σ_y' P̂(y', z).
-        var joint = new double[classes, z];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < z; j++) joint[labels[i], j] += sourceProbabilities[i, j] / n;
-        var marginal = new double[z];
-        for (int j = 0; j < z; j++)
-            for (int y = 0; y < classes; y++) marginal[j] += joint[y, j];
+        var (joint, marginal) = Estimators.Joint(sourceProbabilities, labels, classes, hard: false);
         double sum = 0;
         for (int i = 0; i < n; i++)
         {

@@ -10,16 +10,8 @@ public static class Nce
     public static double Score(double[,] sourceProbabilities, IReadOnlyList<int> labels, int classes)
     {
         Estimators.Check(sourceProbabilities, labels, classes);
-        int n = sourceProbabilities.GetLength(0), z = sourceProbabilities.GetLength(1);
-        var joint = new double[classes, z];
-        var marginal = new double[z];
-        for (int i = 0; i < n; i++)
-        {
-            int best = 0;
-            for (int j = 1; j < z; j++) if (sourceProbabilities[i, j] > sourceProbabilities[i, best]) best = j;
-            joint[labels[i], best] += 1.0 / n;
-            marginal[best] += 1.0 / n;
-        }
+        int z = sourceProbabilities.GetLength(1);
+        var (joint, marginal) = Estimators.Joint(sourceProbabilities, labels, classes, hard: true);
         double nce = 0;   // Σ P̂(y, z) log P̂(y | z)
         for (int y = 0; y < classes; y++)
             for (int j = 0; j < z; j++)

@@ -17,20 +17,12 @@ public static class ShrinkageHScore
     public static double Score(double[,] features, IReadOnlyList<int> labels, int classes)
     {
         Estimators.Check(features, labels, classes);
-        int n = features.GetLength(0), d = features.GetLength(1);
+        int d = features.GetLength(1);
         using var scope = NewDisposeScope();
-        var f = tensor(Estimators.Flatten(features), [n, d], float64);
-        f = f - f.mean([0], keepdim: true);
-        var covariance = matmul(f.t(), f) / n;   // (D, D)
+        var (f, covariance, between) = Estimators.Covariances(features, labels, classes);
         double alpha = Shrinkage(f, covariance);
         double mu = covariance.trace().item<double>() / d;
         var shrunk = covariance * (1 - alpha) + eye(d, dtype: float64) * (alpha * mu);
-        // Every example replaced by its class mean: the between-class covariance.
-        var y = tensor(labels.Select(l => (long)l).ToArray());
-        var sums = zeros([classes, d], float64).index_add_(0, y, f, 1.0);
-        var counts = bincount(y, minlength: classes).to(float64).clamp_min(1).unsqueeze(1);
-        var classMean = (sums / counts).index_select(0, y);
-        var between = matmul(classMean.t(), classMean) / n;
         return linalg.pinv(shrunk, rtol: 1e-15, hermitian: true).matmul(between).trace().item<double>() * (1 - alpha);
     }
 
