@@ -23,6 +23,10 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
         [Description("Shared trunk: first:N stages or first:STAGE. Default: every stage but the head.")]
         public string? Shared { get; init; }
 
+        [CommandOption("--own-input <first:N>")]
+        [Description("Give every task its own first stages (first:N or first:STAGE), shared from there up to --shared: tasks whose examples differ in shape (e.g. 28x28 and 8x8 digits, no --resize) each get their own lower layers and share the upper ones. Default: none (one input shape for all tasks).")]
+        public string? OwnInput { get; init; }
+
         [CommandOption("--sampling <MODE>")]
         [Description("round-robin (default), proportional (to task size), weighted (by sample=W) or all (every task every step).")]
         public string Sampling { get; init; } = "round-robin";
@@ -67,19 +71,22 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
         int threads = Seeding.SetThreads(options.Threads);
         Seeding.SeedEverything(options.Seed);
         using var split = Split(s, sources);
+        var stageNames = MultiTaskSpec.StageNames(s.Model, split.Tasks[0].Train.ExampleShape);
         var experiment = new MultiTaskExperiment(new MultiTaskExperimentOptions
         {
             Architecture = s.Model,
-            SharedStages = MultiTaskSpec.ParseShared(s.Shared, MultiTaskSpec.StageNames(s.Model, split.Tasks[0].Train.ExampleShape)),
+            SharedStages = MultiTaskSpec.ParseShared(s.Shared, stageNames),
+            InputStages = s.OwnInput is null ? 0 : MultiTaskSpec.ParseShared(s.OwnInput, stageNames, "--own-input"),
             Training = options,
             Alone = s.Baseline == "alone" ? sources.Select(a => a.Name).ToArray() : [],
         }, split.Tasks);
 
         // Inputs are good: only now does the run leave a folder.
         var run = RunFolder.Create(s.Runs, "multitask");
-        run.WriteJson(run.Settings, new { tasks = s.Tasks, model = s.Model, shared = experiment.SharedStageNames, s.Size, s.Resize, s.Channels,
+        run.WriteJson(run.Settings, new { tasks = s.Tasks, model = s.Model, own_input = experiment.InputStageNames, shared = experiment.SharedStageNames, s.Size, s.Resize, s.Channels,
             s.TestFraction, s.ValidationFraction, s.Baseline, options });
-        AnsiConsole.MarkupLine($"[bold]multitask[/] {sources.Length} tasks on one {Markup.Escape(s.Model)} trunk ({Markup.Escape(string.Join(", ", experiment.SharedStageNames))}; " +
+        var own = experiment.InputStageNames.Count > 0 ? $"own input stages {string.Join(", ", experiment.InputStageNames)}; " : "";
+        AnsiConsole.MarkupLine($"[bold]multitask[/] {sources.Length} tasks on one {Markup.Escape(s.Model)} trunk ({Markup.Escape(own + string.Join(", ", experiment.SharedStageNames))}; " +
                                $"per task: {Markup.Escape(string.Join(", ", experiment.TaskStageNames))}), sampling {s.Sampling}, {s.Weighting} weights, " +
                                $"{threads} threads, seed {options.Seed}; run folder {Markup.Escape(run.Path)}");
         foreach (var p in split.Tasks)
@@ -93,6 +100,7 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
         {
             Architecture = outcome.Spec.Architecture,
             SharedStages = outcome.Spec.SharedStages,
+            InputStages = outcome.Spec.InputStages,
             SharedStageNames = model.SharedStageNames,
             Tasks = tasks.Select(t => new TaskInfo { Name = t.Report.Name, ClassNames = t.Report.ClassNames.ToArray(), InputShape = t.Data.Train.ExampleShape, Data = t.Data.Provenance }).ToArray(),
             Options = options,

@@ -28,7 +28,9 @@ internal sealed class OnnxGraphBuilder
                     x = Emit(Child(child, $"{path}.{name}"), x, $"{path}.{name}");
                 return x;
             case AdaptationNetwork a: return Emit(a.Classifier, x, path);   // features, bottleneck, head
-            case MultiTask.TaskPath t: return Emit(t.Head, Emit(t.Trunk, x, $"{path}.trunk"), $"{path}.head");
+            case MultiTask.TaskPath t:
+                var own = t.Input is { } input ? Emit(input, x, $"{path}.input") : x;
+                return Emit(t.Head, Emit(t.Trunk, own, $"{path}.trunk"), $"{path}.head");
             case JointEmbedding j: return Emit(Child(j.named_children().Single(c => c.name == "image").module, $"{path}.image"), x, $"{path}.image");
             case BasicBlock: return ResidualBlock(module, x, path);
 

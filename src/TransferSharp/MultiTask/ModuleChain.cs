@@ -31,18 +31,26 @@ internal sealed class ModuleChain : Module<Tensor, Tensor>
 internal sealed class TaskPath : Module<Tensor, Tensor>
 {
     // Not registered (no RegisterComponents call): the multitask model owns these.
+    private readonly Module<Tensor, Tensor>? inputRef;
     private readonly Module<Tensor, Tensor> trunkRef;
     private readonly Module<Tensor, Tensor> headRef;
 
-    public TaskPath(string task, Module<Tensor, Tensor> trunk, Module<Tensor, Tensor> head) : base($"path-{task}")
+    public TaskPath(string task, Module<Tensor, Tensor>? input, Module<Tensor, Tensor> trunk, Module<Tensor, Tensor> head) : base($"path-{task}")
     {
+        inputRef = input;
         trunkRef = trunk;
         headRef = head;
     }
 
-    public override Tensor forward(Tensor input) => headRef.call(trunkRef.call(input));   // (N, K)
+    // (N, ...) → this task's own input stages, if any → shared trunk → head: (N, K)
+    public override Tensor forward(Tensor input)
+    {
+        var x = inputRef is null ? input : inputRef.call(input);   // (N, ...) in the trunk's input shape
+        return headRef.call(trunkRef.call(x));
+    }
 
-    /// <summary>The shared trunk and this task's head (the ONNX exporter walks them).</summary>
+    /// <summary>This task's own input stages (null: none), the shared trunk and this task's head (the ONNX exporter walks them).</summary>
+    internal Module<Tensor, Tensor>? Input => inputRef;
     internal Module<Tensor, Tensor> Trunk => trunkRef;
     internal Module<Tensor, Tensor> Head => headRef;
 
@@ -52,6 +60,7 @@ internal sealed class TaskPath : Module<Tensor, Tensor>
     public override void train(bool train = true)
     {
         base.train(train);
+        inputRef?.train(train);
         trunkRef.train(train);
         headRef.train(train);
     }

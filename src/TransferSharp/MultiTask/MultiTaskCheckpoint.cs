@@ -26,6 +26,8 @@ public sealed record MultiTaskInfo
     public required string Architecture { get; init; }
     /// <summary>Number of leading stages in the shared trunk.</summary>
     public required int SharedStages { get; init; }
+    /// <summary>Leading stages each task has of its own (0 in checkpoints written before they existed).</summary>
+    public int InputStages { get; init; }
     /// <summary>Names of the shared stages (for people reading the file).</summary>
     public IReadOnlyList<string> SharedStageNames { get; init; } = [];
     /// <summary>The tasks, in head order.</summary>
@@ -41,7 +43,8 @@ public sealed record MultiTaskInfo
 
     /// <summary>The model spec this sidecar describes.</summary>
     public MultiTaskSpec ToSpec() =>
-        new(Architecture, Tasks.Count > 0 ? Tasks[0].InputShape : [], SharedStages, Tasks.Select(t => new TaskHeadSpec(t.Name, t.ClassNames.Length)).ToArray());
+        new(Architecture, Tasks.Count > 0 ? Tasks[0].InputShape : [], SharedStages,
+            Tasks.Select(t => new TaskHeadSpec(t.Name, t.ClassNames.Length, InputStages > 0 ? t.InputShape : null)).ToArray()) { InputStages = InputStages };
 }
 
 /// <summary>
@@ -99,7 +102,7 @@ public static class MultiTaskCheckpoint
             throw new InvalidDataException($"{sidecar}: format '{info?.Format}' is not {FormatTag}");
         var errors = info.ToSpec().Validate().Select(e => e.Message).ToList();
         foreach (var t in info.Tasks.Skip(1))
-            if (!t.InputShape.SequenceEqual(info.Tasks[0].InputShape)) errors.Add($"task '{t.Name}' has another input shape than '{info.Tasks[0].Name}'");
+            if (info.InputStages == 0 && !t.InputShape.SequenceEqual(info.Tasks[0].InputShape)) errors.Add($"task '{t.Name}' has another input shape than '{info.Tasks[0].Name}'");
         if (errors.Count > 0) throw new InvalidDataException($"{sidecar}: {string.Join("; ", errors)}");
         return info;
     }

@@ -157,6 +157,11 @@ public sealed record MultiTaskExperimentOptions
     public string Architecture { get; init; } = "lenet";
     /// <summary>Leading stages shared by the tasks; null (default) = every stage but the head.</summary>
     public int? SharedStages { get; init; }
+    /// <summary>
+    /// Leading stages each task has of its own, before the shared ones (default 0). With 1 or more, tasks may have
+    /// examples of different shapes (no resizing): <see cref="MultiTaskSpec.InputStages"/>.
+    /// </summary>
+    public int InputStages { get; init; }
     /// <summary>Training of the multitask network and of every single-task baseline.</summary>
     public MultiTaskOptions Training { get; init; } = new();
     /// <summary>Tasks also trained alone (the same network, trunk and schedule, only that task's head): the baseline of the gains. Default none.</summary>
@@ -169,6 +174,7 @@ public sealed record MultiTaskExperimentOptions
         if (!Models.ModelZoo.Architectures.Contains(Architecture))
             e.Add(new(nameof(Architecture), $"model '{Architecture}' is unknown (choose {string.Join(", ", Models.ModelZoo.Architectures)})"));
         if (SharedStages is < 1) e.Add(new(nameof(SharedStages), $"shared stages must be at least 1, got {SharedStages}"));
+        if (InputStages < 0) e.Add(new(nameof(InputStages), $"input stages must be 0 or more, got {InputStages}"));
         if (Alone.Distinct().Count() != Alone.Count) e.Add(new(nameof(Alone), "tasks to train alone repeat"));
         return e;
     }
@@ -205,7 +211,11 @@ public sealed record MultiTaskTaskReport(string Name, IReadOnlyList<string> Clas
 /// <param name="Tasks">Per task, in order.</param>
 /// <param name="Epochs">Per epoch: loss weights, steps per task, speed.</param>
 public sealed record MultiTaskReport(string Architecture, IReadOnlyList<string> SharedStages, IReadOnlyList<string> TaskStages,
-    IReadOnlyList<MultiTaskTaskReport> Tasks, IReadOnlyList<MultiTaskEpoch> Epochs);
+    IReadOnlyList<MultiTaskTaskReport> Tasks, IReadOnlyList<MultiTaskEpoch> Epochs)
+{
+    /// <summary>The stages each task has of its own before the shared trunk (empty: the trunk starts at the input).</summary>
+    public IReadOnlyList<string> InputStages { get; init; } = [];
+}
 
 /// <summary>The report, the trained multitask network and its spec (dispose the outcome to release the network).</summary>
 public sealed class MultiTaskOutcome : IDisposable
@@ -259,7 +269,9 @@ public sealed class MultiTaskExperiment
         var shape = tasks[0].Train.ExampleShape;
         stageNames = MultiTaskSpec.StageNames(options.Architecture, shape);
         int shared = options.SharedStages ?? stageNames.Count - 1;
-        spec = new MultiTaskSpec(options.Architecture, shape, shared, tasks.Select(t => new TaskHeadSpec(t.Source.Name, t.Train.ClassCount)).ToArray());
+        // With input stages of their own, every task keeps its examples' shape.
+        spec = new MultiTaskSpec(options.Architecture, shape, shared, tasks.Select(t =>
+            new TaskHeadSpec(t.Source.Name, t.Train.ClassCount, options.InputStages > 0 ? t.Train.ExampleShape : null)).ToArray()) { InputStages = options.InputStages };
         using var probe = MultiTaskModel.Create(spec);
         MultiTaskTrainer.Check(probe, tasks.Select(t => t.Spec).ToArray());
     }
@@ -267,7 +279,9 @@ public sealed class MultiTaskExperiment
     /// <summary>The network's spec (architecture, trunk, heads).</summary>
     public MultiTaskSpec Spec => spec;
     /// <summary>The shared trunk's stage names.</summary>
-    public IReadOnlyList<string> SharedStageNames => stageNames.Take(spec.SharedStages).ToArray();
+    public IReadOnlyList<string> SharedStageNames => stageNames.Skip(spec.InputStages).Take(spec.SharedStages - spec.InputStages).ToArray();
+    /// <summary>The stage names each task has of its own before the trunk (empty unless <see cref="MultiTaskExperimentOptions.InputStages"/> &gt; 0).</summary>
+    public IReadOnlyList<string> InputStageNames => stageNames.Take(spec.InputStages).ToArray();
     /// <summary>Each task's own stage names.</summary>
     public IReadOnlyList<string> TaskStageNames => stageNames.Skip(spec.SharedStages).ToArray();
 
@@ -282,7 +296,7 @@ public sealed class MultiTaskExperiment
         {
             var t = tasks.First(x => x.Source.Name == name);
             Seeding.SeedEverything(options.Training.Seed);
-            using var single = MultiTaskModel.Create(spec with { Tasks = [new TaskHeadSpec(name, t.Train.ClassCount)] });
+            using var single = MultiTaskModel.Create(spec with { Tasks = [spec.Tasks.First(h => h.Name == name)] });
             var r = new MultiTaskTrainer(options.Training).Fit(single, [t.Spec], Forward(run++, $"{name} alone"), cancellation);
             alone[name] = (Metrics.Evaluate(single.TaskPath(name), t.Test).Accuracy, r.History[name]);
         }
@@ -301,7 +315,7 @@ public sealed class MultiTaskExperiment
                     result.History[name]);
                 return alone.TryGetValue(name, out var a) ? r with { AloneTestAccuracy = a.Accuracy, AloneHistory = a.History } : r;
             }).ToArray();
-            return new MultiTaskOutcome(new MultiTaskReport(options.Architecture, SharedStageNames, TaskStageNames, reports, result.Epochs), model, spec);
+            return new MultiTaskOutcome(new MultiTaskReport(options.Architecture, SharedStageNames, TaskStageNames, reports, result.Epochs) { InputStages = InputStageNames }, model, spec);
         }
         catch
         {

@@ -99,17 +99,19 @@ public sealed class MultiTaskTrainer
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
 
         var first = tasks[0];
-        foreach (var t in tasks.Skip(1))
-            if (!t.Train.ExampleShape.SequenceEqual(first.Train.ExampleShape))
-                errors.Add($"task '{t.Name}' has {TaskSpec.Shape(t.Train)} examples but task '{first.Name}' has {TaskSpec.Shape(first.Train)}: " +
-                           "a shared trunk needs one input shape (resize or convert the channels to align them)");
+        if (model.Spec is not { InputStages: > 0 })
+            foreach (var t in tasks.Skip(1))
+                if (!t.Train.ExampleShape.SequenceEqual(first.Train.ExampleShape))
+                    errors.Add($"task '{t.Name}' has {TaskSpec.Shape(t.Train)} examples but task '{first.Name}' has {TaskSpec.Shape(first.Train)}: " +
+                               "a shared trunk needs one input shape (resize or convert the channels to align them, or give each task its own input stages)");
         if (model.Spec is { } spec)
         {
             foreach (var t in tasks)
             {
-                if (!t.Train.ExampleShape.SequenceEqual(spec.InputShape))
-                    errors.Add($"task '{t.Name}' has {TaskSpec.Shape(t.Train)} examples but the model takes {string.Join('x', spec.InputShape)}");
-                int k = spec.Tasks.First(h => h.Name == t.Name).ClassCount;
+                var head = spec.Tasks.First(h => h.Name == t.Name);
+                if (!t.Train.ExampleShape.SequenceEqual(spec.InputShapeOf(head)))
+                    errors.Add($"task '{t.Name}' has {TaskSpec.Shape(t.Train)} examples but the model takes {string.Join('x', spec.InputShapeOf(head))}");
+                int k = head.ClassCount;
                 if (k != t.Train.ClassCount) errors.Add($"task '{t.Name}' has {t.Train.ClassCount} classes but its head has {k} outputs");
             }
         }
