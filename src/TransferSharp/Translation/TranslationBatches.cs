@@ -12,8 +12,8 @@ public sealed record TranslationBatch(Tensor Source, Tensor DecoderInput, Tensor
 }
 
 /// <summary>
-/// The training pairs of a corpus: every row in every given direction, and nothing else, so a direction left out here
-/// (a zero-shot one) never reaches the model.
+/// The training pairs of a corpus: every row in every given direction (every row that has both languages, in a sparse
+/// corpus), and nothing else, so a direction left out here (a zero-shot one) never reaches the model.
 /// </summary>
 internal sealed class TranslationBatches
 {
@@ -23,7 +23,7 @@ internal sealed class TranslationBatches
     {
         var list = new List<(int[], int[], TranslationDirection)>();
         foreach (var d in directions)
-            for (int r = 0; r < corpus.Count; r++)
+            foreach (int r in corpus.RowsWith(d.Source, d.Target))   // every row of a dense corpus; a sparse one's rows with both
             {
                 var source = tokenizer.EncodeSource(corpus.Text(r, d.Source), d.Target);
                 var target = tokenizer.Encode(corpus.Text(r, d.Target));
