@@ -53,7 +53,9 @@ internal sealed class TranslateTrainCommand : Command<TranslateTrainCommand.Sett
         public double? Dropout { get; init; }
         [CommandOption("--label-smoothing <E>"), Description("Label smoothing. Default 0.1.")]
         public double? LabelSmoothing { get; init; }
-        [CommandOption("--max-length <N>"), Description("Longest sentence in characters; decoding stops there. Default 128.")]
+        [CommandOption("--tokenizer <chars|o200k>"), Description("chars (one vocabulary of Unicode characters) or o200k (GPT-4o's byte-level BPE, cut down to the training text's pieces). Default chars.")]
+        public string? Tokenizer { get; init; }
+        [CommandOption("--max-length <N>"), Description("Longest sentence in tokens (characters by default); decoding stops there. Default 128.")]
         public int? MaxLength { get; init; }
 
         protected override TrainerOptions LibraryDefaults => new TranslationOptions();
@@ -69,7 +71,7 @@ internal sealed class TranslateTrainCommand : Command<TranslateTrainCommand.Sett
             {
                 nameof(ModelSize) => $"{d.ModelSize}", nameof(Layers) => $"{d.Layers}", nameof(Heads) => $"{d.Heads}",
                 nameof(FeedForward) => $"{d.FeedForward}", nameof(Dropout) => $"{d.Dropout}", nameof(LabelSmoothing) => $"{d.LabelSmoothing}",
-                nameof(MaxLength) => $"{d.MaxLength}",
+                nameof(MaxLength) => $"{d.MaxLength}", nameof(Tokenizer) => d.Tokenizer,
                 _ => base.HelpDefault(property),
             };
         }
@@ -105,6 +107,7 @@ internal sealed class TranslateTrainCommand : Command<TranslateTrainCommand.Sett
             {
                 ModelSize = ModelSize ?? d.ModelSize, Layers = Layers ?? d.Layers, Heads = Heads ?? d.Heads, FeedForward = FeedForward ?? d.FeedForward,
                 Dropout = Dropout ?? d.Dropout, LabelSmoothing = LabelSmoothing ?? d.LabelSmoothing, MaxLength = MaxLength ?? d.MaxLength,
+                Tokenizer = Tokenizer ?? d.Tokenizer,
             };
         }
 

@@ -19,7 +19,7 @@ internal sealed class TranslationBatches
 {
     private readonly (int[] Source, int[] Target, TranslationDirection Direction)[] pairs;
 
-    public TranslationBatches(ParallelCorpus corpus, IReadOnlyList<TranslationDirection> directions, CharTokenizer tokenizer, int maxLength)
+    public TranslationBatches(ParallelCorpus corpus, IReadOnlyList<TranslationDirection> directions, ITranslationTokenizer tokenizer, int maxLength)
     {
         var list = new List<(int[], int[], TranslationDirection)>();
         foreach (var d in directions)
@@ -92,7 +92,7 @@ internal sealed class TranslationBatches
     }
 
     /// <summary>Encoder inputs <c>(N, S)</c> for translating <paramref name="sentences"/> into <paramref name="target"/>, each cut to <paramref name="maxLength"/> characters.</summary>
-    public static Tensor Sources(IReadOnlyList<string> sentences, string target, CharTokenizer tokenizer, int maxLength)
+    public static Tensor Sources(IReadOnlyList<string> sentences, string target, ITranslationTokenizer tokenizer, int maxLength)
     {
         var encoded = sentences.Select(x => (int[])[tokenizer.LanguageToken(target), .. tokenizer.Encode(x).Take(maxLength), CharTokenizer.Eos]).ToArray();
         int s = encoded.Max(x => x.Length);

@@ -37,7 +37,7 @@ public static class TranslationTrainer
                 if (!train.Has(l)) throw new ArgumentException($"direction {d}: the corpus has no language '{l}' (it has {string.Join(", ", train.Languages)})");
         Seeding.SeedEverything(options.Seed);
         Seeding.SetThreads(options.Threads);
-        var tokenizer = new CharTokenizer(train.Languages, train.AllSentences());
+        var tokenizer = ITranslationTokenizer.Create(options.Tokenizer, train.Languages, train.AllSentences());
         var pairs = new TranslationBatches(train, directions, tokenizer, options.MaxLength);
         foreach (var d in directions)
             if (train.RowsWith(d.Source, d.Target).Count == 0) throw new ArgumentException($"direction {d}: {train.Source} has no row in both {d.Source} and {d.Target}, so no training pair");
