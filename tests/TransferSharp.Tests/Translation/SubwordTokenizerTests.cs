@@ -32,6 +32,9 @@ public sealed class SubwordTokenizerTests
         // Subwords, not characters: the training numbers take fewer o200k pieces than characters.
         var all = splits.Train.AllSentences().ToArray();
         Assert.True(all.Sum(s => tokenizer.Encode(s).Length) < 0.8 * all.Sum(s => s.EnumerateRunes().Count()));
+        // A German compound is pieces, not one per character (o200k cuts this one into 10 non-morpheme pieces: se|ch|sh|und|ertz|...).
+        var german = tokenizer.Encode("sechshundertzweiundsechzig");
+        Assert.True(german.Length is >= 2 and <= 13, $"{german.Length} pieces: {string.Join(" | ", german.Select(id => tokenizer.Decode([id])))}");
         var source = tokenizer.EncodeSource("neunundneunzigtausend", "ja");
         Assert.Equal(tokenizer.LanguageToken("ja"), source[0]);
         Assert.Equal(CharTokenizer.Eos, source[^1]);
