@@ -3,7 +3,7 @@
 # multilingual model trained on X<->en and en<->Y, tested on X<->Y it never saw (zero-shot), against the same model
 # bridged through English and a model also trained on X<->Y (direct). Several seeds; prints markdown.
 # Usage: bench/translate.sh [SEEDS] [EPOCHS] [TRAIN_ROWS] [MAX_NUMBER]      e.g. bench/translate.sh "0 1 2" 12 700 999
-# Env: THREADS (1), TEST (200 test rows), TRIPLES ("fr-de ko-ja"), OUT (keep the run folders there; default a temporary
+# Env: THREADS (1), TEST (200 test rows), TOKENIZER (chars | o200k; default chars), TRIPLES ("fr-de ko-ja"), OUT (keep the run folders there; default a temporary
 #      folder, removed), TABLE_ONLY=1 (print the table of the run folders already in OUT).
 #        bench/translate.sh --throughput [RUNS]   training tokens/s of ours against PyTorch's nn.Transformer of the same size
 #          on the same TSV corpus (bench/translate/numbers-en-fr-de.tsv), pairs, batching and loss, alternating, same threads
@@ -26,7 +26,7 @@ if [ "${1:-}" = --throughput ]; then
   done
   exit 0
 fi
-SEEDS=${1:-"0 1 2"} EPOCHS=${2:-12} ROWS=${3:-700} MAX=${4:-999} THREADS=${THREADS:-1} TEST=${TEST:-200}
+SEEDS=${1:-"0 1 2"} EPOCHS=${2:-12} ROWS=${3:-700} MAX=${4:-999} THREADS=${THREADS:-1} TEST=${TEST:-200} TOKENIZER=${TOKENIZER:-chars}
 if [ -n "${OUT:-}" ]; then out=$OUT; mkdir -p "$out"; else out=$(mktemp -d); trap 'rm -rf "$out"' EXIT; fi
 [ "${TABLE_ONLY:-0}" = 1 ] || dotnet build src/TransferSharp.Cli -c Release -nologo -v q >/dev/null
 start=$(date +%s)
@@ -38,12 +38,12 @@ for s in $SEEDS; do
   for t in $TRIPLES; do
     dotnet src/TransferSharp.Cli/bin/Release/net10.0/transfer.dll translate train --train "${TRAIN[$t]}" --zero-shot "${ZERO[$t]}" \
       --epochs "$EPOCHS" --train-rows "$ROWS" --max-number "$MAX" --test-rows "$TEST" --seed "$s" --threads "$THREADS" \
-      --runs "$out/$t/$s" >/dev/null
+      --tokenizer "$TOKENIZER" --runs "$out/$t/$s" >/dev/null
   done
 done
-python3 - "$out" "$EPOCHS" "$ROWS" "$MAX" "$THREADS" "$TEST" "$(( $(date +%s) - start ))" <<'PY'
+python3 - "$out" "$EPOCHS" "$ROWS" "$MAX" "$THREADS" "$TEST" "$(( $(date +%s) - start ))" "$TOKENIZER" <<'PY'
 import json, glob, statistics as st, sys, os, collections
-out, epochs, rows_, maximum, threads, test, seconds = sys.argv[1:]
+out, epochs, rows_, maximum, threads, test, seconds, tokenizer = sys.argv[1:]
 runs = collections.defaultdict(list)
 for f in sorted(glob.glob(f"{out}/*/*/translate-*/metrics.json")):
     triple = f[len(out)+1:].split("/")[0]
@@ -51,7 +51,7 @@ for f in sorted(glob.glob(f"{out}/*/*/translate-*/metrics.json")):
 def ms(v, scale=1): return f"{scale*st.mean(v):.1f} ± {scale*(st.stdev(v) if len(v) > 1 else 0):.1f}"
 cpu = next((l.split(":")[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 n = len(next(iter(runs.values())))
-print(f"`transfer translate train --epochs {epochs} --train-rows {rows_} --max-number {maximum} --test-rows {test} --threads {threads}` "
+print(f"`transfer translate train --epochs {epochs} --train-rows {rows_} --max-number {maximum} --test-rows {test} --threads {threads} --tokenizer {tokenizer}` "
       f"(defaults otherwise: d=64, 2+2 layers, 4 heads, feed-forward 256, batch 32, Adam 3e-3 cosine, label smoothing 0.1), {n} seeds, {os.cpu_count()} x {cpu}, {seconds} s in all\n")
 print("| triple | system | directions | exact match % | chrF | BLEU | wrong language % |")
 print("|---|---|---|---:|---:|---:|---:|")

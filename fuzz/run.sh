@@ -8,7 +8,7 @@ export PATH="$PATH:$HOME/.dotnet/tools"
 here=$(cd "$(dirname "$0")" && pwd)
 seconds=${1:-180}
 [ $# -gt 0 ] && shift
-readers=${*:-"idx idx-pair gzip csv image safetensors sidecar attributes wordvectors corpus sentences"}
+readers=${*:-"idx idx-pair gzip csv image safetensors sidecar attributes wordvectors corpus pairs sentences"}
 out="$here/out"
 rm -rf "$out"; mkdir -p "$here/findings"
 dotnet publish "$here/TransferSharp.Fuzz/TransferSharp.Fuzz.csproj" -c Release -o "$out" -nologo -v q

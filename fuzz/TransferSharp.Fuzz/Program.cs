@@ -28,6 +28,7 @@ public static class Program
         ["attributes"] = ("attributes.csv", path => AttributeTable.Read(path)),
         ["wordvectors"] = ("vectors.txt", path => WordVectors.Read(path, ["cat", "dog", "horse"])),
         ["corpus"] = ("corpus.tsv", path => CorpusFile.Read(path)),
+        ["pairs"] = ("en-fr.tsv", path => PairFiles.Read([new PairFile(new TranslationDirection("en", "fr"), path)])),
         ["sentences"] = ("descriptions.txt", path => TextDescriptions.ReadSentences(path)),
     };
 

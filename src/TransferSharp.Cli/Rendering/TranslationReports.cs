@@ -21,10 +21,13 @@ internal static class TranslationReports
         Tables.KeyValues("result", [
             ("zero-shot chrF / exact (mean)", $"{report.Mean(TranslationExperiment.ZeroShot, s => s.ChrF):0.0} / {report.Mean(TranslationExperiment.ZeroShot, s => s.ExactMatch):P1}"),
             ("bridged via " + report.Pivot, $"{report.Mean(TranslationExperiment.Bridged, s => s.ChrF):0.0} / {report.Mean(TranslationExperiment.Bridged, s => s.ExactMatch):P1}"),
-            ("direct (trained on them)", $"{report.Mean(TranslationExperiment.Direct, s => s.ChrF):0.0} / {report.Mean(TranslationExperiment.Direct, s => s.ExactMatch):P1}"),
+            ("direct (trained on them)", double.IsNaN(report.Mean(TranslationExperiment.Direct, s => s.ChrF)) ? "not run"
+                : $"{report.Mean(TranslationExperiment.Direct, s => s.ChrF):0.0} / {report.Mean(TranslationExperiment.Direct, s => s.ExactMatch):P1}"),
             ("zero-shot wrong-language rate", $"{report.Mean(TranslationExperiment.ZeroShot, s => s.WrongLanguage):P1}"),
-            ("cross-language retrieval (encoder)", $"{report.Retrieval.MeanAccuracy:P1} of {report.Retrieval.Sentences} (chance {1.0 / report.Retrieval.Sentences:P1})"),
+            ("cross-language retrieval (encoder)", report.Retrieval.Sentences == 0 ? "not measured (no two test rows share two languages)"
+                : $"{report.Retrieval.MeanAccuracy:P1} of {report.Retrieval.Sentences} (chance {1.0 / report.Retrieval.Sentences:P1})"),
             ("training", $"{report.Training.Pairs:N0} pairs/epoch, {report.Training.Steps:N0} steps, {report.Training.Seconds:0} s, {report.Training.TokensPerSecond:N0} tokens/s"),
             ("run folder", runPath)]);
+        foreach (var note in report.Notes) AnsiConsole.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
     }
 }

@@ -12,8 +12,11 @@ namespace TransferSharp.Translation;
 /// <c>&lt;2xx&gt;</c> per language in the given order, then the characters (Unicode scalar values) in ordinal order.
 /// Decode(Encode(s)) == s for every string of known characters.
 /// </remarks>
-public sealed class CharTokenizer
+public sealed class CharTokenizer : ITranslationTokenizer
 {
+    /// <summary><c>chars</c>.</summary>
+    public const string Name = "chars";
+
     /// <summary>Padding id.</summary>
     public const int Pad = 0;
     /// <summary>Start of the decoder's input.</summary>
@@ -39,6 +42,9 @@ public sealed class CharTokenizer
         runes = characters;
         idOfRune = runes.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => Specials + Languages.Count + x.i);
     }
+
+    /// <inheritdoc/>
+    public string Kind => Name;
 
     /// <summary>The languages that have a <c>&lt;2xx&gt;</c> token.</summary>
     public IReadOnlyList<string> Languages { get; }

@@ -12,18 +12,18 @@ public sealed record TranslationBatch(Tensor Source, Tensor DecoderInput, Tensor
 }
 
 /// <summary>
-/// The training pairs of a corpus: every row in every given direction, and nothing else, so a direction left out here
-/// (a zero-shot one) never reaches the model.
+/// The training pairs of a corpus: every row in every given direction (every row that has both languages, in a sparse
+/// corpus), and nothing else, so a direction left out here (a zero-shot one) never reaches the model.
 /// </summary>
 internal sealed class TranslationBatches
 {
     private readonly (int[] Source, int[] Target, TranslationDirection Direction)[] pairs;
 
-    public TranslationBatches(ParallelCorpus corpus, IReadOnlyList<TranslationDirection> directions, CharTokenizer tokenizer, int maxLength)
+    public TranslationBatches(ParallelCorpus corpus, IReadOnlyList<TranslationDirection> directions, ITranslationTokenizer tokenizer, int maxLength)
     {
         var list = new List<(int[], int[], TranslationDirection)>();
         foreach (var d in directions)
-            for (int r = 0; r < corpus.Count; r++)
+            foreach (int r in corpus.RowsWith(d.Source, d.Target))   // every row of a dense corpus; a sparse one's rows with both
             {
                 var source = tokenizer.EncodeSource(corpus.Text(r, d.Source), d.Target);
                 var target = tokenizer.Encode(corpus.Text(r, d.Target));
@@ -92,7 +92,7 @@ internal sealed class TranslationBatches
     }
 
     /// <summary>Encoder inputs <c>(N, S)</c> for translating <paramref name="sentences"/> into <paramref name="target"/>, each cut to <paramref name="maxLength"/> characters.</summary>
-    public static Tensor Sources(IReadOnlyList<string> sentences, string target, CharTokenizer tokenizer, int maxLength)
+    public static Tensor Sources(IReadOnlyList<string> sentences, string target, ITranslationTokenizer tokenizer, int maxLength)
     {
         var encoded = sentences.Select(x => (int[])[tokenizer.LanguageToken(target), .. tokenizer.Encode(x).Take(maxLength), CharTokenizer.Eos]).ToArray();
         int s = encoded.Max(x => x.Length);

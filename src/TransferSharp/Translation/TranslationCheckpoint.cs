@@ -10,8 +10,10 @@ public sealed record TranslationCheckpointInfo
     public string Format { get; init; } = TranslationCheckpoint.FormatTag;
     /// <summary>Languages with a token, in token order.</summary>
     public required IReadOnlyList<string> Languages { get; init; }
-    /// <summary>The character vocabulary, in id order.</summary>
+    /// <summary>The character vocabulary, in id order (empty for the o200k tokenizer).</summary>
     public required string Characters { get; init; }
+    /// <summary>The o200k tokenizer's kept o200k ids, in compact-id order; null for characters (<see cref="TranslationOptions.Tokenizer"/> says which).</summary>
+    public IReadOnlyList<int>? Pieces { get; init; }
     /// <summary>Model sizes and training settings.</summary>
     public required TranslationOptions Options { get; init; }
     /// <summary>Directions trained on (<c>en-fr</c>).</summary>
@@ -33,7 +35,8 @@ public static class TranslationCheckpoint
     {
         var info = new TranslationCheckpointInfo
         {
-            Languages = translator.Tokenizer.Languages, Characters = translator.Tokenizer.Characters, Options = translator.Model.Options,
+            Languages = translator.Tokenizer.Languages, Characters = (translator.Tokenizer as CharTokenizer)?.Characters ?? "",
+            Pieces = (translator.Tokenizer as SubwordTokenizer)?.Pieces, Options = translator.Model.Options,
             TrainedDirections = translator.TrainedDirections.Select(d => d.ToString()).ToArray(), History = translator.History,
         };
         var dir = Path.GetDirectoryName(Path.GetFullPath(weightsPath))!;
@@ -74,7 +77,20 @@ public static class TranslationCheckpoint
             throw new InvalidDataException($"{sidecar}: not a translation checkpoint sidecar ({e.Message})");
         }
         if (info.Format != FormatTag) throw new InvalidDataException($"{sidecar}: format '{info.Format}' is not a translation checkpoint ({FormatTag})");
-        var tokenizer = CharTokenizer.FromSaved(info.Languages, info.Characters);
+        ITranslationTokenizer tokenizer;
+        try
+        {
+            tokenizer = info.Options.Tokenizer switch
+            {
+                CharTokenizer.Name => CharTokenizer.FromSaved(info.Languages, info.Characters),
+                SubwordTokenizer.Name => SubwordTokenizer.FromSaved(info.Languages, info.Pieces ?? throw new InvalidDataException("no pieces")),
+                var other => throw new InvalidDataException($"tokenizer '{other}' is not one of {string.Join(", ", ITranslationTokenizer.Kinds)}"),
+            };
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{sidecar}: bad {info.Options.Tokenizer} tokenizer ({e.Message})");
+        }
         var model = new TranslationModel(tokenizer.VocabularySize, info.Options);
         try
         {

@@ -39,6 +39,21 @@ public sealed record TranslationExperimentOptions
         return e;
     }
 
+    /// <summary>
+    /// <see cref="Validate(IReadOnlyList{string})"/> against the splits' languages, and, for sparse corpora (pair files),
+    /// that every training direction has training pairs and every zero-shot direction has test pairs.
+    /// </summary>
+    public IReadOnlyList<OptionError> Validate(CorpusSplits splits)
+    {
+        var e = Validate(splits.Train.Languages).ToList();
+        if (e.Count > 0) return e;
+        foreach (var d in Train.Where(d => splits.Train.RowsWith(d.Source, d.Target).Count == 0))
+            e.Add(new(nameof(Train), $"train direction {d}: no training pair (no training row has both a {d.Source} and a {d.Target} sentence)"));
+        foreach (var d in ZeroShot.Where(d => splits.Test.RowsWith(d.Source, d.Target).Count == 0))
+            e.Add(new(nameof(ZeroShot), $"zero shot direction {d}: no test pair (no test row has both a {d.Source} and a {d.Target} sentence; give a test file of {d} pairs)"));
+        return e;
+    }
+
     private static string Words(string field) => field == nameof(ZeroShot) ? "zero shot" : "train";
 }
 
@@ -62,8 +77,16 @@ public static class TranslationExperiment
         IProgress<ExperimentProgress>? progress = null, CancellationToken cancellation = default)
     {
         options.ThrowIfInvalid();
-        InvalidOptionsException.ThrowIfAny(experiment.Validate(splits.Train.Languages));
-        int runs = experiment.Direct ? 2 : 1;
+        InvalidOptionsException.ThrowIfAny(experiment.Validate(splits));
+        var notes = new List<string>();
+        // The direct baseline trains on the zero-shot directions too, so it needs their training pairs: a sparse corpus
+        // (pair files) may have none (rows are in fr-de only where a meaning happens to be in both files).
+        var directOnes = experiment.ZeroShot.Where(d => splits.Train.RowsWith(d.Source, d.Target).Count > 0).ToArray();
+        bool runDirect = experiment.Direct && directOnes.Length > 0;
+        if (experiment.Direct && directOnes.Length < experiment.ZeroShot.Count)
+            notes.Add($"direct baseline {(runDirect ? "not scored on" : "skipped:")} {string.Join(", ", experiment.ZeroShot.Except(directOnes))}: " +
+                      "no training pair of it (no training row has both languages; give pair files of it to train the upper bound)");
+        int runs = runDirect ? 2 : 1;
         IProgress<TrainingProgress>? Stage(int run, string name) =>
             progress is null ? null : new SyncProgress<TrainingProgress>(p => progress.Report(new ExperimentProgress(run, runs, name, p)));
 
@@ -72,25 +95,36 @@ public static class TranslationExperiment
         try
         {
             TranslationTraining? directTraining = null;
-            if (experiment.Direct)
-                (direct, directTraining) = TranslationTrainer.Fit(splits.Train, splits.Validation, [.. experiment.Train, .. experiment.ZeroShot], options,
+            if (runDirect)
+                (direct, directTraining) = TranslationTrainer.Fit(splits.Train, splits.Validation, [.. experiment.Train, .. directOnes], options,
                     Stage(1, "direct"), cancellation);
             var test = experiment.TestLimit > 0 && experiment.TestLimit < splits.Test.Count
                 ? splits.Test.Subset(Enumerable.Range(0, experiment.TestLimit), splits.Test.Source) : splits.Test;
             var identifier = new LanguageIdentifier(splits.Train);
             var scores = new List<DirectionScore>();
-            foreach (var d in experiment.Train) scores.Add(Score(Supervised, d, test, multilingual.Translate(test.Sentences(d.Source), d.Target), identifier));
+            foreach (var d in experiment.Train)
+            {
+                var (sources, _) = test.Pairs(d);
+                if (sources.Count == 0) notes.Add($"{d}: no test pair (no test row has both languages), not scored");
+                else scores.Add(Score(Supervised, d, test, multilingual.Translate(sources, d.Target), identifier));
+            }
             foreach (var d in experiment.ZeroShot)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var sources = test.Sentences(d.Source);
+                var (sources, _) = test.Pairs(d);
+                if (sources.Count == 0)
+                {
+                    notes.Add($"{d}: no test pair within the first {test.Count} test rows, not scored");
+                    continue;
+                }
                 scores.Add(Score(ZeroShot, d, test, multilingual.Translate(sources, d.Target), identifier));
                 if (CanBridge(experiment, d))
                     scores.Add(Score(Bridged, d, test, multilingual.Translate(multilingual.Translate(sources, experiment.Pivot), d.Target), identifier));
-                if (direct is not null) scores.Add(Score(Direct, d, test, direct.Translate(sources, d.Target), identifier));
+                if (direct is not null && directOnes.Contains(d)) scores.Add(Score(Direct, d, test, direct.Translate(sources, d.Target), identifier));
             }
             var retrieval = Retrieval.Accuracy(multilingual, test, experiment.Pivot);
-            var report = new TranslationReport(splits, experiment, options, scores, training, directTraining, multilingual.History, direct?.History, retrieval);
+            var report = new TranslationReport(splits, experiment, options, scores, training, directTraining, multilingual.History, direct?.History, retrieval)
+                { Notes = notes };
             return new TranslationOutcome(multilingual, direct, report);
         }
         catch
@@ -106,11 +140,14 @@ public static class TranslationExperiment
         d.Source != experiment.Pivot && d.Target != experiment.Pivot
         && experiment.Train.Contains(new(d.Source, experiment.Pivot)) && experiment.Train.Contains(new(experiment.Pivot, d.Target));
 
-    /// <summary>Exact match, chrF, BLEU and wrong-language rate of <paramref name="outputs"/> against the test rows.</summary>
+    /// <summary>
+    /// Exact match, chrF, BLEU and wrong-language rate of <paramref name="outputs"/> against the test pairs of
+    /// <paramref name="d"/> (<see cref="ParallelCorpus.Pairs"/>: every row of a dense corpus).
+    /// </summary>
     public static DirectionScore Score(string system, TranslationDirection d, ParallelCorpus test, IReadOnlyList<string> outputs, LanguageIdentifier identifier)
     {
-        var references = test.Sentences(d.Target);
-        var sources = test.Sentences(d.Source);
+        var (sources, references) = test.Pairs(d);
+        if (outputs.Count != references.Count) throw new ArgumentException($"{d}: {outputs.Count} outputs for {references.Count} test pairs");
         return new DirectionScore(d.ToString(), system, outputs.Count, TranslationMetrics.ExactMatch(outputs, references),
             TranslationMetrics.ChrF(outputs, references), TranslationMetrics.Bleu(outputs, references), identifier.WrongLanguageRate(outputs, d.Target),
             Enumerable.Range(0, Math.Min(3, outputs.Count)).Select(i => new TranslationSample(sources[i], references[i], outputs[i])).ToArray());

@@ -28,7 +28,13 @@ public sealed record TranslationOptions : TrainerOptions
     public double Dropout { get; init; } = 0.1;
     /// <summary>Label smoothing ε of the cross-entropy (Szegedy et al. 2016). Default 0.1.</summary>
     public double LabelSmoothing { get; init; } = 0.1;
-    /// <summary>Longest sequence in characters (plus the special tokens): longer training sentences are refused, decoding stops here. Default 128.</summary>
+    /// <summary>
+    /// The tokenizer over all languages: <c>chars</c> (Unicode characters; German compounds and Korean/Japanese numbers
+    /// spell out from them) or <c>o200k</c> (GPT-4o's byte-level BPE cut down to the training text's pieces:
+    /// <see cref="SubwordTokenizer"/>). Default chars (bench/translate.md compares them).
+    /// </summary>
+    public string Tokenizer { get; init; } = CharTokenizer.Name;
+    /// <summary>Longest sequence in tokens (characters with the default tokenizer; plus the special tokens): longer training sentences are refused, decoding stops here. Default 128.</summary>
     public int MaxLength { get; init; } = 128;
 
     /// <inheritdoc/>
@@ -41,6 +47,7 @@ public sealed record TranslationOptions : TrainerOptions
         if (FeedForward < 1) e.Add(new(nameof(FeedForward), $"feed forward must be at least 1, got {FeedForward}"));
         if (Dropout is < 0 or >= 1 || double.IsNaN(Dropout)) e.Add(new(nameof(Dropout), $"dropout must be in [0, 1), got {Dropout}"));
         if (LabelSmoothing is < 0 or >= 1 || double.IsNaN(LabelSmoothing)) e.Add(new(nameof(LabelSmoothing), $"label smoothing must be in [0, 1), got {LabelSmoothing}"));
+        if (!ITranslationTokenizer.Kinds.Contains(Tokenizer)) e.Add(new(nameof(Tokenizer), $"tokenizer must be one of {string.Join(", ", ITranslationTokenizer.Kinds)}, got '{Tokenizer}'"));
         if (MaxLength < 4) e.Add(new(nameof(MaxLength), $"max length must be at least 4, got {MaxLength}"));
         return e;
     }

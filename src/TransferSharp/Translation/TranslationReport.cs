@@ -75,6 +75,9 @@ public sealed class TranslationReport
     /// <summary>Cross-language retrieval in the multilingual model's encoder space.</summary>
     public RetrievalScore Retrieval { get; }
 
+    /// <summary>What was skipped and why (e.g. the direct baseline when a pair-file corpus has no training pair of a zero-shot direction); empty when nothing was.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>The mean over zero-shot directions of one system's score; NaN when the system did not run.</summary>
     public double Mean(string system, Func<DirectionScore, double> value)
     {

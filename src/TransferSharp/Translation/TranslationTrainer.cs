@@ -37,9 +37,12 @@ public static class TranslationTrainer
                 if (!train.Has(l)) throw new ArgumentException($"direction {d}: the corpus has no language '{l}' (it has {string.Join(", ", train.Languages)})");
         Seeding.SeedEverything(options.Seed);
         Seeding.SetThreads(options.Threads);
-        var tokenizer = new CharTokenizer(train.Languages, train.AllSentences());
+        var tokenizer = ITranslationTokenizer.Create(options.Tokenizer, train.Languages, train.AllSentences());
         var pairs = new TranslationBatches(train, directions, tokenizer, options.MaxLength);
+        foreach (var d in directions)
+            if (train.RowsWith(d.Source, d.Target).Count == 0) throw new ArgumentException($"direction {d}: {train.Source} has no row in both {d.Source} and {d.Target}, so no training pair");
         var held = validation is { Count: > 0 } ? new TranslationBatches(validation, directions, tokenizer, options.MaxLength) : null;
+        if (held is { Count: 0 }) held = null;   // a sparse validation part may hold none of these directions' pairs
         var model = new TranslationModel(tokenizer.VocabularySize, options);
         try
         {

@@ -11,7 +11,7 @@ public sealed class Translator : IDisposable
     /// <summary>Sentences decoded together (one encoder pass, one decoder pass per output position).</summary>
     private const int Chunk = 256;
 
-    internal Translator(TranslationModel model, CharTokenizer tokenizer, IReadOnlyList<TranslationDirection> trained, IReadOnlyList<EpochMetrics> history)
+    internal Translator(TranslationModel model, ITranslationTokenizer tokenizer, IReadOnlyList<TranslationDirection> trained, IReadOnlyList<EpochMetrics> history)
     {
         Model = model;
         Tokenizer = tokenizer;
@@ -22,7 +22,7 @@ public sealed class Translator : IDisposable
     /// <summary>The encoder-decoder.</summary>
     public TranslationModel Model { get; }
     /// <summary>The shared character vocabulary and language tokens.</summary>
-    public CharTokenizer Tokenizer { get; }
+    public ITranslationTokenizer Tokenizer { get; }
     /// <summary>Directions it saw training pairs of.</summary>
     public IReadOnlyList<TranslationDirection> TrainedDirections { get; }
     /// <summary>Per-epoch training metrics (loss, token accuracy; validation: teacher-forced token accuracy).</summary>

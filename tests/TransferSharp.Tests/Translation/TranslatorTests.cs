@@ -76,7 +76,7 @@ public sealed class TranslatorTests
                 using var loaded = Translator.Load(path);
                 Assert.Equal(before, loaded.Translate(input, "fr"));
                 Assert.Equal(translator.TrainedDirections, loaded.TrainedDirections);
-                Assert.Equal(translator.Tokenizer.Characters, loaded.Tokenizer.Characters);
+                Assert.Equal(((CharTokenizer)translator.Tokenizer).Characters, ((CharTokenizer)loaded.Tokenizer).Characters);
                 Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
                 var states = loaded.EncoderStates(input, "fr");
                 Assert.Equal(input.Count, states.Length);
