@@ -55,7 +55,7 @@ internal sealed class SelfTaughtClusterCommand : Command<SelfTaughtClusterComman
         using var _target = target;
         var experiment = new SelfTaughtClusteringExperiment(source, target, settings.ToOptions());
         var (run, report) = SelfTaughtRun.Run(settings, "selftaught cluster", source, target, experiment, $"; k = {experiment.Clusters}",
-            new { AutoencoderOptions = settings.ToAutoencoderOptions(), KmeansOptions = experiment.KMeans }, cancellation,
+            new { AutoencoderOptions = settings.ToAutoencoderOptions(), KmeansOptions = experiment.KMeans, DecOptions = settings.ToOptions().Dec }, cancellation,
             r => r.Results.Select(o => r.Assignments[o.Features]).ToArray());
         var table = new Table().Title($"k-means (k = {experiment.Clusters}) on {Markup.Escape(settings.Target!)} ({target.Count} examples)")
             .AddColumns("features", "dimension", "accuracy", "NMI", "ARI");

@@ -63,10 +63,11 @@ public sealed class SelfTaughtCliTests
         var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
         var results = json.RootElement.GetProperty("results");
-        Assert.Equal(4, results.GetArrayLength());
+        Assert.Equal(5, results.GetArrayLength());
+        Assert.Equal("autoencoder + DEC", results[4].GetProperty("features").GetString());
         // Zeros and ones separate in pixel space: raw k-means must find them.
         Assert.True(results[0].GetProperty("score").GetProperty("accuracy").GetDouble() > 0.9);
-        Assert.Equal(["tsne-autoencoder.png", "tsne-pca-10-source.png", "tsne-pca-10-target.png", "tsne-raw.png"],
+        Assert.Equal(["tsne-autoencoder-dec.png", "tsne-autoencoder.png", "tsne-pca-10-source.png", "tsne-pca-10-target.png", "tsne-raw.png"],
             Directory.GetFiles(run, "tsne-*.png").Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
