@@ -43,7 +43,7 @@ public sealed record DecOptions
 public sealed record DecResult(long[] Assignments, int Steps, double Changed, double Inertia);
 
 /// <summary>
-/// Deep embedded clustering (Xie, Girshick and Farhadi, ICML 2016), with IDEC's reconstruction term (Guo et al. 2017):
+/// Deep embedded clustering (Xie, Girshick and Farhadi, ICML 2016), optionally with IDEC's reconstruction term (Guo et al. 2017):
 /// starting from k-means on the autoencoder's codes, fine-tunes the encoder and the centroids so that the soft
 /// assignments sharpen towards their own high-confidence ones.
 /// </summary>
@@ -73,7 +73,7 @@ public sealed class DeepEmbeddedClustering
         model.CheckShape(target);
         if (start.GetLength(1) != model.CodeSize)
             throw new ArgumentException($"DEC: centroids of length {start.GetLength(1)} but the autoencoder's codes have {model.CodeSize}");
-        int k = start.GetLength(0);
+        if (start.GetLength(0) < 1) throw new ArgumentException("DEC: no centroids to start from");
         using var centroids = new TorchSharp.Modules.Parameter(tensor(start), requires_grad: true);                  // (k, F)
         var parameters = model.parameters().Append(centroids).ToArray();
         using var adam = optim.Adam(parameters, options.LearningRate);
@@ -113,6 +113,9 @@ public sealed class DeepEmbeddedClustering
                     var loss = (pb * (pb.clamp_min(1e-12).log() - q.clamp_min(1e-12).log())).sum(1).mean();
                     if (options.ReconstructionWeight > 0)
                         loss = loss + options.ReconstructionWeight * AutoencoderTrainer.ReconstructionLoss(model.Decode(code), x);
+                    // A diverged step would turn every code into NaN and argmax into cluster 0: fail instead of scoring it.
+                    if (!float.IsFinite(loss.item<float>()))
+                        throw new InvalidOperationException($"DEC: the loss became {loss.item<float>()} at step {steps}; lower the learning rate ({options.LearningRate})");
                     adam.zero_grad();
                     loss.backward();
                     adam.step();

@@ -13,6 +13,7 @@ public sealed class SelfTaughtCliTests
     [InlineData("selftaught learn --source mnist --target mnist:0-1 --shots 5000", "--shots 5000")]
     [InlineData("selftaught learn --source mnist --target mnist --autoencoder conv --resize 30", "divisible by 4")]
     [InlineData("selftaught cluster --source mnist --target nothing-here", "nothing-here")]
+    [InlineData("selftaught cluster --source mnist --target mnist --refine kmeans", "--refine 'kmeans' is unknown (choose dec, none)")]
     [InlineData("selftaught cluster --source mnist --target mnist --sparsity-target 2", "--sparsity-target must be in (0, 1), got 2")]
     // Library errors of nested options name the option that set the field (Autoencoder.WeightDecay is --weight-decay).
     [InlineData("selftaught learn --source mnist --target mnist --lr -1", "--lr must be positive, got -1")]

@@ -102,6 +102,9 @@ public sealed class SelfTaughtExperimentTests
         Assert.StartsWith("shots 50:", e.Errors[0].Message);
         var c = Assert.Throws<InvalidOptionsException>(() => new SelfTaughtClusteringExperiment(source, all, new SelfTaughtClusterOptions { Clusters = 500 }));
         Assert.Contains(c.Errors, x => x.Field == "Clusters");
+        var d = Assert.Throws<InvalidOptionsException>(() => new SelfTaughtClusteringExperiment(source, all,
+            new SelfTaughtClusterOptions { Dec = new DecOptions { LearningRate = 0, BatchSize = 0 } }));
+        Assert.Equal(["Dec.BatchSize", "Dec.LearningRate"], d.Errors.Select(x => x.Field));
         Assert.Throws<InvalidOptionsException>(() => new SelfTaughtClusteringExperiment(source, source, new SelfTaughtClusterOptions()));
         Assert.Throws<ArgumentException>(() => new SelfTaughtExperiment(source, source, new SelfTaughtLearnOptions()));
     }
