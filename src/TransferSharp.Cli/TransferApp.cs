@@ -23,7 +23,7 @@ internal static class TransferApp
         {
             s.SetDescription("Self-taught learning and clustering: an autoencoder on unlabelled source data gives the target its features.");
             s.AddCommand<SelfTaughtLearnCommand>("learn").WithDescription("Classify the target from few labels on autoencoder features (vs raw and PCA).");
-            s.AddCommand<SelfTaughtClusterCommand>("cluster").WithDescription("Cluster the target with k-means on autoencoder features (vs raw and PCA).");
+            s.AddCommand<SelfTaughtClusterCommand>("cluster").WithDescription("Cluster the target with k-means, then DEC, on autoencoder features (vs raw and PCA).");
         });
         config.AddCommand<TrainCommand>("train").WithDescription("Train a model on a dataset and evaluate it on a held-out split.");
         config.AddCommand<FinetuneCommand>("finetune").WithDescription("Copy stages of a trained model into a new one and train it on a small target set.");

@@ -20,11 +20,18 @@ internal sealed class SelfTaughtClusterCommand : Command<SelfTaughtClusterComman
         public int? Restarts { get; init; }
         [CommandOption("--max-iterations <N>"), Description("Lloyd iterations per restart at most. Default 100.")]
         public int? MaxIterations { get; init; }
+        [CommandOption("--refine <METHOD>"), Description("After k-means on the codes: dec (deep embedded clustering, one more row) or none. Default dec.")]
+        public string Refine { get; init; } = "dec";
+
+        /// <summary>Clustering's autoencoder: no sparsity, light weight decay (the sparse codes cluster worse than pixels).</summary>
+        protected override AutoencoderOptions AutoencoderDefaults => SelfTaughtClusterOptions.DefaultAutoencoder;
 
         public override ValidationResult Validate()
         {
             var b = base.Validate();
-            return b.Successful ? OptionNames.Check(this, ToOptions().Validate()) : b;
+            if (!b.Successful) return b;
+            if (Refine is not ("dec" or "none")) return ValidationResult.Error($"--refine '{Refine}' is unknown (choose dec, none)");
+            return OptionNames.Check(this, ToOptions().Validate());
         }
 
         public SelfTaughtClusterOptions ToOptions()
@@ -35,6 +42,7 @@ internal sealed class SelfTaughtClusterCommand : Command<SelfTaughtClusterComman
                 Autoencoder = ToAutoencoderOptions(),
                 KMeans = k with { Restarts = Restarts ?? k.Restarts, MaxIterations = MaxIterations ?? k.MaxIterations, Seed = Seed },
                 Clusters = Clusters,
+                Dec = Refine == "none" ? null : new DecOptions(),
                 PcaComponents = PcaComponents,
             };
         }
@@ -47,7 +55,7 @@ internal sealed class SelfTaughtClusterCommand : Command<SelfTaughtClusterComman
         using var _target = target;
         var experiment = new SelfTaughtClusteringExperiment(source, target, settings.ToOptions());
         var (run, report) = SelfTaughtRun.Run(settings, "selftaught cluster", source, target, experiment, $"; k = {experiment.Clusters}",
-            new { AutoencoderOptions = settings.ToAutoencoderOptions(), KmeansOptions = experiment.KMeans }, cancellation,
+            new { AutoencoderOptions = settings.ToAutoencoderOptions(), KmeansOptions = experiment.KMeans, DecOptions = settings.ToOptions().Dec }, cancellation,
             r => r.Results.Select(o => r.Assignments[o.Features]).ToArray());
         var table = new Table().Title($"k-means (k = {experiment.Clusters}) on {Markup.Escape(settings.Target!)} ({target.Count} examples)")
             .AddColumns("features", "dimension", "accuracy", "NMI", "ARI");

@@ -14,7 +14,9 @@ internal class SelfTaughtSettings : TrainerSettings
 {
     /// <summary>Digit-sized images, as the autoencoder defaults (200 dense codes) are sized for.</summary>
     protected override int DefaultSize => 28;
-    protected override TrainerOptions LibraryDefaults => new AutoencoderOptions();
+    protected override TrainerOptions LibraryDefaults => AutoencoderDefaults;
+    /// <summary>The command's autoencoder before the values given: the library's (UFLDL) defaults, clustering's own for <c>cluster</c>.</summary>
+    protected virtual AutoencoderOptions AutoencoderDefaults => new();
 
     [CommandOption("-s|--source <DATA>"), Description("Unlabelled source (labels are dropped): built-in name or path, optionally with :classes, e.g. mnist:5-9.")]
     public string? Source { get; init; }
@@ -26,7 +28,7 @@ internal class SelfTaughtSettings : TrainerSettings
     public int? HiddenUnits { get; init; }
     [CommandOption("--conv-channels <LIST>"), Description("Channels of the conv encoder's stride-2 layers, e.g. 16,32 (default).")]
     public string? ConvChannels { get; init; }
-    [CommandOption("--sparsity <BETA>"), Description("Weight of the KL sparsity penalty; 0 = off. Default 3.")]
+    [CommandOption("--sparsity <BETA>"), Description("Weight of the KL sparsity penalty; 0 = off. Default: the command's.")]
     public double? SparsityWeight { get; init; }
     [CommandOption("--sparsity-target <RHO>"), Description("Target mean activation of each code unit. Default 0.1.")]
     public double? SparsityTarget { get; init; }
@@ -36,6 +38,9 @@ internal class SelfTaughtSettings : TrainerSettings
     public int PcaComponents { get; init; } = 50;
     [CommandOption("--tsne <N>"), Description("Target examples in the t-SNE pictures of each feature kind (tsne-<features>.png); 0 = none. Default 500.")]
     public int Tsne { get; init; } = 500;
+
+    public override string? HelpDefault(string property) => property == nameof(SparsityWeight)
+        ? string.Create(CultureInfo.InvariantCulture, $"{AutoencoderDefaults.SparsityWeight}") : base.HelpDefault(property);
 
     public override ValidationResult Validate()
     {
@@ -52,7 +57,7 @@ internal class SelfTaughtSettings : TrainerSettings
     /// <summary>The library's autoencoder options with the values given (and <c>--seed</c>, <c>--threads</c>).</summary>
     public AutoencoderOptions ToAutoencoderOptions()
     {
-        var d = ApplyTo(new AutoencoderOptions());
+        var d = ApplyTo(AutoencoderDefaults);
         return d with
         {
             Kind = OptionValues.ParseEnum<AutoencoderKind>(Autoencoder) ?? d.Kind, HiddenUnits = HiddenUnits ?? d.HiddenUnits,

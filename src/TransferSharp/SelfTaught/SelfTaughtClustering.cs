@@ -33,7 +33,10 @@ public sealed class SelfTaughtClustering
     }
 
     /// <summary>Clusters <paramref name="target"/> in the space of <paramref name="features"/>.</summary>
-    public ClusteringOutcome Cluster(FeatureMap features, Dataset target, CancellationToken cancellation = default)
+    public ClusteringOutcome Cluster(FeatureMap features, Dataset target, CancellationToken cancellation = default) => Cluster(features, target, cancellation, null);
+
+    /// <summary>Clusters, and hands k-means' full result (its centroids start DEC) to <paramref name="fitted"/>.</summary>
+    internal ClusteringOutcome Cluster(FeatureMap features, Dataset target, CancellationToken cancellation, Action<KMeansResult>? fitted)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(target);
@@ -41,6 +44,7 @@ public sealed class SelfTaughtClustering
             throw new ArgumentException($"target '{target.Name}' has {target.Count} examples, fewer than the {options.Clusters} clusters asked for");
         using var f = features.Apply(target);
         var result = new KMeans(options).Fit(f.Inputs, cancellation);
+        fitted?.Invoke(result);
         var score = target.HasLabels ? ClusteringMetrics.Score(target.LabelArray(), result.Assignments) : null;
         return new ClusteringOutcome(features.Name, (int)f.ExampleShape[0], result.Assignments, result.Inertia, score);
     }

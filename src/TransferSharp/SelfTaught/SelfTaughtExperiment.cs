@@ -36,8 +36,19 @@ public sealed record SelfTaughtLearnOptions
 /// <summary>Settings of a <see cref="SelfTaughtClusteringExperiment"/>.</summary>
 public sealed record SelfTaughtClusterOptions
 {
-    /// <summary>The autoencoder trained on the unlabelled source.</summary>
-    public AutoencoderOptions Autoencoder { get; init; } = new();
+    /// <summary>
+    /// The default autoencoder for clustering: the UFLDL one without its sparsity penalty and with a lighter weight
+    /// decay (β = 0, λ = 1e-4). The sparse codes cluster worse than raw pixels (bench/selftaught.md: 41.8 % against
+    /// 53.3 % on MNIST with Fashion-MNIST as the source); these, with <see cref="Dec"/> on top, beat raw k-means on
+    /// accuracy and NMI on three of the four pairs measured in its section (c) (not on MNIST → optdigits accuracy).
+    /// </summary>
+    public static AutoencoderOptions DefaultAutoencoder => new() { SparsityWeight = 0, WeightDecay = 1e-4 };
+
+    /// <summary>The autoencoder trained on the unlabelled source. Default <see cref="DefaultAutoencoder"/>.</summary>
+    public AutoencoderOptions Autoencoder { get; init; } = DefaultAutoencoder;
+    /// <summary>DEC refinement of k-means on the codes (<see cref="DeepEmbeddedClustering"/>), one more result row;
+    /// null = none. Default: on, with <see cref="DecOptions"/>' defaults.</summary>
+    public DecOptions? Dec { get; init; } = new();
     /// <summary>k-means; its <see cref="KMeansOptions.Clusters"/> is replaced by <see cref="Clusters"/>.</summary>
     public KMeansOptions KMeans { get; init; } = new();
     /// <summary>Clusters; null (default) = the target's class count (which needs labels).</summary>
@@ -51,6 +62,7 @@ public sealed record SelfTaughtClusterOptions
         var e = new List<OptionError>();
         e.AddRange(InvalidOptionsException.Nest(nameof(Autoencoder), Autoencoder.Validate()));
         e.AddRange(InvalidOptionsException.Nest(nameof(KMeans), (KMeans with { Clusters = Clusters ?? 2 }).Validate()));
+        if (Dec is not null) e.AddRange(InvalidOptionsException.Nest(nameof(Dec), Dec.Validate()));
         if (Clusters is < 1) e.Add(new("Clusters", $"clusters must be at least 1, got {Clusters}"));
         if (PcaComponents is < 1) e.Add(new("PcaComponents", $"pca components must be at least 1, got {PcaComponents}"));
         return e;
@@ -107,7 +119,7 @@ public sealed record SelfTaughtClusterCounts(int Source, int Target);
 /// <param name="Clusters">k.</param>
 /// <param name="Counts">Example counts.</param>
 /// <param name="Autoencoder">The autoencoder.</param>
-/// <param name="Results">One per feature kind, in order (raw, PCA of the target, PCA of the source, autoencoder).</param>
+/// <param name="Results">One per feature kind, in order (raw, PCA of the target, PCA of the source, autoencoder, autoencoder + DEC).</param>
 /// <param name="Assignments">Each example's cluster, by feature kind.</param>
 public sealed record SelfTaughtClusterReport(int Clusters, SelfTaughtClusterCounts Counts, AutoencoderSummary Autoencoder,
     IReadOnlyList<SelfTaughtClusterResult> Results, IReadOnlyDictionary<string, long[]> Assignments) : ISelfTaughtReport;
@@ -344,10 +356,24 @@ public sealed class SelfTaughtClusteringExperiment : ISelfTaughtExperiment<SelfT
             maps.Add(FeatureMap.Encoder(model));
             var clustering = new SelfTaughtClustering(KMeans);
             var outcomes = new List<ClusteringOutcome>();
+            KMeansResult? onCodes = null;
             foreach (var m in maps)
             {
                 status?.Report($"k-means on {m.Name} features");
-                outcomes.Add(clustering.Cluster(m, target, cancellation));
+                outcomes.Add(clustering.Cluster(m, target, cancellation, m == maps[^1] ? r => onCodes = r : null));
+            }
+            if (options.Dec is { } dec)
+            {
+                // DEC fine-tunes the encoder: a copy, so that the caller's autoencoder stays the one trained on the source.
+                status?.Report("DEC refinement of k-means on the codes");
+                var refined = Autoencoder.Create(model.InputShape, options.Autoencoder);
+                owned.Add(refined);
+                refined.load_state_dict(model.state_dict());
+                var result = new DeepEmbeddedClustering(dec with { Seed = options.KMeans.Seed }).Fit(refined, target, onCodes!.Centroids, cancellation);
+                var decMap = FeatureMap.Encoder(refined, "autoencoder + DEC");
+                maps.Add(decMap);
+                outcomes.Add(new ClusteringOutcome(decMap.Name, (int)refined.CodeSize, result.Assignments, result.Inertia,
+                    target.HasLabels ? ClusteringMetrics.Score(target.LabelArray(), result.Assignments) : null));
             }
             var report = new SelfTaughtClusterReport(Clusters, new SelfTaughtClusterCounts(source.Count, target.Count),
                 new AutoencoderSummary(model.CodeSize, targetRecon, autoencoder.History),

@@ -13,6 +13,7 @@ public sealed class SelfTaughtCliTests
     [InlineData("selftaught learn --source mnist --target mnist:0-1 --shots 5000", "--shots 5000")]
     [InlineData("selftaught learn --source mnist --target mnist --autoencoder conv --resize 30", "divisible by 4")]
     [InlineData("selftaught cluster --source mnist --target nothing-here", "nothing-here")]
+    [InlineData("selftaught cluster --source mnist --target mnist --refine kmeans", "--refine 'kmeans' is unknown (choose dec, none)")]
     [InlineData("selftaught cluster --source mnist --target mnist --sparsity-target 2", "--sparsity-target must be in (0, 1), got 2")]
     // Library errors of nested options name the option that set the field (Autoencoder.WeightDecay is --weight-decay).
     [InlineData("selftaught learn --source mnist --target mnist --lr -1", "--lr must be positive, got -1")]
@@ -63,10 +64,11 @@ public sealed class SelfTaughtCliTests
         var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
         var results = json.RootElement.GetProperty("results");
-        Assert.Equal(4, results.GetArrayLength());
+        Assert.Equal(5, results.GetArrayLength());
+        Assert.Equal("autoencoder + DEC", results[4].GetProperty("features").GetString());
         // Zeros and ones separate in pixel space: raw k-means must find them.
         Assert.True(results[0].GetProperty("score").GetProperty("accuracy").GetDouble() > 0.9);
-        Assert.Equal(["tsne-autoencoder.png", "tsne-pca-10-source.png", "tsne-pca-10-target.png", "tsne-raw.png"],
+        Assert.Equal(["tsne-autoencoder-dec.png", "tsne-autoencoder.png", "tsne-pca-10-source.png", "tsne-pca-10-target.png", "tsne-raw.png"],
             Directory.GetFiles(run, "tsne-*.png").Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 

@@ -72,7 +72,7 @@ public sealed class UnlabelledCliTests : IDisposable
         foreach (var result in root.GetProperty("results").EnumerateArray())
             Assert.Equal(JsonValueKind.Null, result.GetProperty("score").ValueKind);
         var assignments = root.GetProperty("assignments");
-        Assert.Equal(4, assignments.EnumerateObject().Count());
+        Assert.Equal(5, assignments.EnumerateObject().Count());   // raw, 2 x PCA, the codes, the codes after DEC
         foreach (var a in assignments.EnumerateObject())
             Assert.Equal(2 * PerClass, a.Value.GetArrayLength());
         // The two kinds of picture separate in pixel space; the files are read class by class (ordinal names), so raw
@@ -80,7 +80,7 @@ public sealed class UnlabelledCliTests : IDisposable
         var raw = assignments.GetProperty("raw").EnumerateArray().Select(e => e.GetInt64()).ToArray();
         int agree = Enumerable.Range(0, raw.Length).Count(i => raw[i] == (i < PerClass ? raw[0] : 1 - raw[0]));
         Assert.True(Math.Max(agree, raw.Length - agree) >= 36, $"raw k-means agrees with the classes on {agree} of {raw.Length}");
-        Assert.Equal(["tsne-autoencoder.png", "tsne-pca-5-source.png", "tsne-pca-5-target.png", "tsne-raw.png"],
+        Assert.Equal(["tsne-autoencoder-dec.png", "tsne-autoencoder.png", "tsne-pca-5-source.png", "tsne-pca-5-target.png", "tsne-raw.png"],
             Directory.GetFiles(run, "tsne-*.png").Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 

@@ -1,3 +1,4 @@
+using TransferSharp.Data;
 using TransferSharp.Evaluation;
 using TransferSharp.SelfTaught;
 using TransferSharp.Training;
@@ -64,11 +65,31 @@ public sealed class SelfTaughtExperimentTests
         });
         Assert.Equal(4, experiment.Clusters);
         var report = experiment.Run();
-        Assert.Equal(["raw", "pca-6 (target)", "pca-6 (source)", "autoencoder"], report.Results.Select(r => r.Features));
-        Assert.Equal([64, 6, 6, 16], report.Results.Select(r => r.Dimension));
+        Assert.Equal(["raw", "pca-6 (target)", "pca-6 (source)", "autoencoder", "autoencoder + DEC"], report.Results.Select(r => r.Features));
+        Assert.Equal([64, 6, 6, 16, 16], report.Results.Select(r => r.Dimension));
         Assert.All(report.Assignments.Values, a => Assert.Equal(all.Count, a.Length));
-        Assert.True(report.Results[^1].Score!.Accuracy > 0.9, $"{report.Results[^1].Score}");   // chance 25 %
+        Assert.All(report.Results.Skip(3), r => Assert.True(r.Score!.Accuracy > 0.9, $"{r.Features}: {r.Score}"));   // chance 25 %
+        Assert.True(double.IsFinite(report.Results[^1].Inertia) && report.Results[^1].Inertia > 0);
         Assert.Equal((all.Count, all.Count), (report.Counts.Source, report.Counts.Target));
+    }
+
+    [Fact]
+    public void Default_clustering_beats_kmeans_on_raw_pixels_with_fashion_as_the_source()
+    {
+        // The defaults (plain autoencoder, k-means on its codes, DEC) on 2,000 MNIST digits with the 10,000 unlabelled
+        // Fashion-MNIST images as the source; only the target is smaller than in bench/selftaught.md (c).
+        using var mnist = Catalog.Load("mnist");
+        using var fashion = Catalog.Load("fashion-mnist");
+        using var target = mnist.TakePerClass(200, seed: 0);
+        using var source = fashion.WithoutLabels();
+        var options = new SelfTaughtClusterOptions { Autoencoder = SelfTaughtClusterOptions.DefaultAutoencoder with { Seed = 1, Threads = 1 }, KMeans = new KMeansOptions { Seed = 1 } };
+        var report = new SelfTaughtClusteringExperiment(source, target, options).Run();
+        var (raw, dec) = (report.Results[0].Score!, report.Results[^1].Score!);
+        Assert.Equal("autoencoder + DEC", report.Results[^1].Features);
+        // Measured (seed 1): raw 53.9 % / NMI 0.511, k-means on the codes 55.6 % / 0.501, DEC 60.2 % / 0.587. At this
+        // size the codes alone do not beat raw pixels on NMI; DEC does, by 6 points and 0.08: the bounds ask for a third
+        // of that. (With 2,000 source images instead of 10,000, tried first, even DEC stayed below raw: 55.6 % vs 60.4 %.)
+        Assert.True(dec.Accuracy > raw.Accuracy + 0.02 && dec.Nmi > raw.Nmi + 0.02, $"raw {raw}, DEC {dec}, codes {report.Results[^2].Score}");
     }
 
     [Fact]
@@ -81,6 +102,9 @@ public sealed class SelfTaughtExperimentTests
         Assert.StartsWith("shots 50:", e.Errors[0].Message);
         var c = Assert.Throws<InvalidOptionsException>(() => new SelfTaughtClusteringExperiment(source, all, new SelfTaughtClusterOptions { Clusters = 500 }));
         Assert.Contains(c.Errors, x => x.Field == "Clusters");
+        var d = Assert.Throws<InvalidOptionsException>(() => new SelfTaughtClusteringExperiment(source, all,
+            new SelfTaughtClusterOptions { Dec = new DecOptions { LearningRate = 0, BatchSize = 0 } }));
+        Assert.Equal(["Dec.BatchSize", "Dec.LearningRate"], d.Errors.Select(x => x.Field));
         Assert.Throws<InvalidOptionsException>(() => new SelfTaughtClusteringExperiment(source, source, new SelfTaughtClusterOptions()));
         Assert.Throws<ArgumentException>(() => new SelfTaughtExperiment(source, source, new SelfTaughtLearnOptions()));
     }
