@@ -30,7 +30,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         public string LambdaSchedule { get; init; } = "ganin";
         [CommandOption("--max-lambda <L>")]
         [Field("ReversalCoefficient"), Field("AlignmentWeight")]
-        [Description("dann, cdan: cap of the gradient reversal coefficient (ReversalCoefficient; the paper's is 1). mmd, coral: cap of the alignment loss weight (AlignmentWeight). Default 0.3.")]
+        [Description("dann, cdan: cap of the gradient reversal coefficient (ReversalCoefficient; the paper's is 1). mmd, coral, mcc: cap of the alignment loss weight (AlignmentWeight). Default 0.3 (mcc: 1, constant).")]
         public double? MaxLambda { get; init; }
         [CommandOption("--bottleneck <N>")]
         [Description("Linear+BatchNorm+ReLU bottleneck width before the head; 0 = none. Default 256.")]
@@ -46,7 +46,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         public bool NoDiscriminatorBatchNorm { get; init; }
         [CommandOption("--entropy <W>")]
         [Field("EntropyWeight")]
-        [Description("Weight of the target-entropy term (dann, cdan, mmd, coral: default 0; mcd: default 0.01).")]
+        [Description("Weight of the target-entropy term (dann, cdan, mmd, coral, mcc: default 0; mcd: default 0.01).")]
         public double? Entropy { get; init; }
         [CommandOption("--tsne <N>")]
         [Field(nameof(AdaptationExperimentOptions.FeatureMapPoints))]

@@ -85,6 +85,8 @@ public sealed class DomainAdaptationTrainer
                 EpochTrained = s =>
                 {
                     double? sourceAcc = sourceValidation is null ? null : Metrics.Evaluate(network, sourceValidation).Accuracy;
+                    // AdaBN: target statistics from the unlabelled target set, after the source accuracy was measured.
+                    (step as ITargetInference)?.PrepareForTarget(unlabelledTarget);
                     double? targetAcc = targetEvaluation is null ? null : Metrics.Evaluate(network, targetEvaluation).Accuracy;
                     double Mean(string key) => s.Extra.TryGetValue(key, out var v) ? v : double.NaN;
                     // The coefficient of the epoch's last step, p = (steps before it) / total.
