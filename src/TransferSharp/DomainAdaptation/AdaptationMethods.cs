@@ -19,6 +19,7 @@ public static class AdaptationMethods
         Mcc.Method,
         ShotIm.Method,
         AdaBn.Method,
+        MeanTeacher.Method,
     ];
 
     /// <summary>The method <see cref="AdaptationOptions"/> uses unless told otherwise: CDAN.</summary>

@@ -31,6 +31,23 @@ public sealed class NewAdaptationMethodsTests
     }
 
     [Fact]
+    public void Mean_teacher_beats_source_only_on_a_shifted_target()
+    {
+        using var source = ShiftedBlobs(400, target: false, seed: 1);
+        using var target = ShiftedBlobs(400, target: true, seed: 2);
+        using var test = ShiftedBlobs(400, target: true, seed: 3);
+        var (sourceOnly, a) = Run(Small with { Method = new SourceOnly.Options() }, source, target, test);
+        var (adapted, b) = Run(Small with { Method = new MeanTeacher.Options() }, source, target, test);
+        // Measured at seeds 0, 1, 2: 73.3, 81.2, 77.7 % (source only 65.0, 65.5, 64.5 %). At the paper's confidence
+        // threshold (0.968) few target examples pass on this toy shift (the consistency loss stays near 1e-4), so most of
+        // the gain is the student's per-domain batch statistics; with noise 1 and threshold 0.9 it reaches 81.5–90.7 %.
+        Assert.True(adapted > 0.7 && adapted > sourceOnly + 0.05, $"mean teacher {adapted:P1} vs source only {sourceOnly:P1}");
+        Assert.All(b.History, h => Assert.True(double.IsFinite(h.AlignmentLoss) && h.AlignmentLoss >= 0, "consistency"));
+        a.Network.Dispose();
+        b.Network.Dispose();
+    }
+
+    [Fact]
     public void Shot_im_adapts_with_no_source_data_and_a_frozen_head()
     {
         // The step driven directly by the training loop: 60 steps of real source + target batches, then 90 steps whose
