@@ -21,7 +21,7 @@ print("| pair | method | " + " | ".join(pick) + " |")
 print("|---|---|" + "---:|" * len(pick))
 for pair in sorted(os.listdir(raw)):
     if not os.path.isdir(f"{raw}/{pair}"): continue
-    for method in ["source-only", "cdan", "dann", "mmd", "coral", "mcd", "mcc", "shot-im", "adabn"]:
+    for method in ["source-only", "cdan", "dann", "mmd", "coral", "mcd", "mcc", "shot-im", "adabn", "mean-teacher"]:
         runs = [json.load(open(f))["history"] for f in sorted(glob.glob(f"{raw}/{pair}/{method}/*/metrics.json"))]
         if not runs: continue
         cells = []
