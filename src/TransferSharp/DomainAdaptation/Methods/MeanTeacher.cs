@@ -14,8 +14,8 @@ namespace TransferSharp.DomainAdaptation;
 /// the squared difference of the student's and the teacher's softmax on a(x_t) and a'(x_t), summed over classes and
 /// averaged over the examples whose teacher confidence exceeds <see cref="Options.ConfidenceThreshold"/> (0 for the
 /// others), and B the class-balance loss: binary cross-entropy between the mean student target prediction and 1/K.
-/// After the update the teacher's parameters move to α·teacher + (1 − α)·student and its batch-norm statistics are
-/// copied from the student.</para>
+/// After the update the teacher's parameters move to α·teacher + (1 − α)·student and its batch-norm running statistics
+/// are copied from the student. Both normalise a batch with its own statistics during training.</para>
 /// <para>The paper's defaults (its code): w = 3, confidence threshold 0.968, w_b = 0.005, α = 0.99, noise σ = 0.1 and
 /// shifts of 2 pixels. Not the paper's: separate source and target batches share the student's batch norm (the library's
 /// one forward per domain), Adam on the library's schedule; predictions, evaluation and the checkpoint use the student.
@@ -101,7 +101,9 @@ public sealed class MeanTeacher : AdaptationMethod<MeanTeacher.Options>
         public void SetTraining(bool training)
         {
             student.train(training);
-            teacher.eval();   // the teacher always predicts with its running statistics
+            // As in French et al.'s code, the teacher normalises with the target batch's own statistics, as the student
+            // does: with running statistics (a mix of both domains) its predictions would not match the student's.
+            teacher.train(training);
         }
 
         public StepOutcome Run(AdaptationBatch batch, StepContext context)
