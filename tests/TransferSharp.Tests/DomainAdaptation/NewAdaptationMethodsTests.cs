@@ -38,9 +38,9 @@ public sealed class NewAdaptationMethodsTests
         using var test = ShiftedBlobs(400, target: true, seed: 3);
         var (sourceOnly, a) = Run(Small with { Method = new SourceOnly.Options() }, source, target, test);
         var (adapted, b) = Run(Small with { Method = new MeanTeacher.Options() }, source, target, test);
-        // Measured at seeds 0, 1, 2: 73.3, 81.2, 77.7 % (source only 65.0, 65.5, 64.5 %). At the paper's confidence
+        // Measured at seeds 0, 1, 2: 73.3, 80.0, 77.7 % (source only 65.0, 65.5, 64.5 %). At the paper's confidence
         // threshold (0.968) few target examples pass on this toy shift (the consistency loss stays near 1e-4), so most of
-        // the gain is the student's per-domain batch statistics; with noise 1 and threshold 0.9 it reaches 81.5–90.7 %.
+        // the gain is the student's per-domain batch statistics (on MNIST pairs at 100 steps it gains nothing: bench/dann.md).
         Assert.True(adapted > 0.7 && adapted > sourceOnly + 0.05, $"mean teacher {adapted:P1} vs source only {sourceOnly:P1}");
         Assert.All(b.History, h => Assert.True(double.IsFinite(h.AlignmentLoss) && h.AlignmentLoss >= 0, "consistency"));
         a.Network.Dispose();
