@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Domain adaptation benchmark: source only, DANN, CDAN, MMD, CORAL, MCD and trained on target, on MNIST -> MNIST-M and
+# Domain adaptation benchmark: source only, DANN, CDAN, MMD, CORAL, MCD, MCC, SHOT-IM, AdaBN and trained on target, on MNIST -> MNIST-M and
 # MNIST -> optdigits (upsampled to 28x28), several seeds; prints a markdown table (mean ± std of the target's
 # held-out accuracy, and the fraction of the source-only -> trained-on-target gap each method closes).
 # Usage: bench/dann.sh            (env: SEEDS="0 1 2" EPOCHS=1 STEPS=300 BATCH=32 THREADS=1 PAIRS="mnist-m optdigits")
@@ -48,10 +48,11 @@ python3 - "$out" "$EPOCHS" "$STEPS" "$BATCH" "$THREADS" "$elapsed" "$*" <<'PY'
 import json, glob, statistics as st, sys, os, platform
 out, epochs, steps, batch, threads, elapsed, extra = sys.argv[1:]
 cpu = next((l.split(":")[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-methods = ["source-only", "cdan", "dann", "cdan-lambda0", "mmd", "coral", "mcd", "target-only"]
+methods = ["source-only", "cdan", "dann", "cdan-lambda0", "mmd", "coral", "mcd", "mcc", "shot-im", "adabn", "mean-teacher", "target-only"]
 labels = {"cdan": "CDAN (default)", "dann": "DANN, plain",
           "cdan-lambda0": "control: CDAN network, lambda = 0", "mmd": "MMD", "coral": "Deep CORAL",
-          "mcd": "MCD (F1 head)", "source-only": "source only", "target-only": "trained on target"}
+          "mcd": "MCD (F1 head)", "mcc": "MCC", "shot-im": "SHOT-IM (source-free 2nd half)", "adabn": "AdaBN", "mean-teacher": "mean teacher",
+          "source-only": "source only", "target-only": "trained on target"}
 print(f"`transfer adapt --source mnist --target T --method M --epochs {epochs} --steps-per-epoch {steps} --batch-size {batch} "
       f"--threads {threads} --tsne 0 --no-baseline {extra}`, {int(epochs)*int(steps)} steps of {batch} source + {batch} target, "
       f"{os.cpu_count()} x {cpu}, total {int(elapsed)//60} min {int(elapsed)%60} s\n")
@@ -74,6 +75,6 @@ for pair in sorted(os.listdir(out)):
         gain = f"{acc[m] - lo:+.2f}" if lo is not None and m != "source-only" else "-"
         gap = f"{(acc[m] - lo) / (hi - lo) * 100:.0f} %" if lo is not None and hi is not None and hi > lo and m not in ("source-only", "target-only") else "-"
         dom = f"{st.mean(d):.1f} %" if d else "-"
-        over_ctl = f"{acc[m] - ctl:+.2f}" if ctl is not None and m in ("cdan", "dann", "mmd", "coral", "mcd") else "-"
+        over_ctl = f"{acc[m] - ctl:+.2f}" if ctl is not None and m in ("cdan", "dann", "mmd", "coral", "mcd", "mcc", "shot-im", "adabn", "mean-teacher") else "-"
         print(f"| mnist → {pair} | {labels.get(m, m)} | {acc[m]:.2f} ± {sd:.2f} % | {', '.join(f'{x:.2f}' for x in t)} | {gain} | {gap} | {over_ctl} | {st.mean(s):.2f} % | {dom} |")
 PY

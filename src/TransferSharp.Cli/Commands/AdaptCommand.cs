@@ -30,7 +30,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         public string LambdaSchedule { get; init; } = "ganin";
         [CommandOption("--max-lambda <L>")]
         [Field("ReversalCoefficient"), Field("AlignmentWeight")]
-        [Description("dann, cdan: cap of the gradient reversal coefficient (ReversalCoefficient; the paper's is 1). mmd, coral: cap of the alignment loss weight (AlignmentWeight). Default 0.3.")]
+        [Description("dann, cdan: cap of the gradient reversal coefficient (ReversalCoefficient; the paper's is 1). mmd, coral, mcc: cap of the alignment loss weight (AlignmentWeight). Default 0.3 (mcc: 1, constant).")]
         public double? MaxLambda { get; init; }
         [CommandOption("--bottleneck <N>")]
         [Description("Linear+BatchNorm+ReLU bottleneck width before the head; 0 = none. Default 256.")]
@@ -46,12 +46,19 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         public bool NoDiscriminatorBatchNorm { get; init; }
         [CommandOption("--entropy <W>")]
         [Field("EntropyWeight")]
-        [Description("Weight of the target-entropy term (dann, cdan, mmd, coral: default 0; mcd: default 0.01).")]
+        [Description("Weight of the target-entropy term (dann, cdan, mmd, coral, mcc: default 0; mcd: default 0.01).")]
         public double? Entropy { get; init; }
         [CommandOption("--tsne <N>")]
         [Field(nameof(AdaptationExperimentOptions.FeatureMapPoints))]
         [Description("Held-out examples per domain in the t-SNE pictures (exact t-SNE, O(N²)); 0 = no pictures. Default 300.")]
         public int Tsne { get; init; } = 300;
+        [CommandOption("--select <NAME>")]
+        [Description("Which epoch's weights to keep, never chosen by target labels: last (default), source-accuracy (held-out source), entropy (lowest target prediction entropy), im (highest information maximisation score: confident and spread over the classes) or snd (highest soft neighbourhood density on the target). Every epoch's scores are in metrics.json.")]
+        public string Select { get; init; } = "last";
+        [CommandOption("--validator-examples <N>")]
+        [Field(nameof(AdaptationOptions.ValidatorExamples))]
+        [Description("Unlabelled target training examples the label-free validators (entropy, information maximisation, SND) score after each epoch; 0 = none. Default 1000.")]
+        public int? ValidatorExamples { get; init; }
         [CommandOption("--no-baseline")]
         [Description("Do not also train the source-only baseline (used for the 'before' picture and the gain).")]
         public bool NoBaseline { get; init; }
@@ -63,6 +70,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             if (string.IsNullOrWhiteSpace(Source)) return ValidationResult.Error("--source is required");
             if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required");
             if (AdaptationMethods.Find(Method) is null) return ValidationResult.Error($"--method '{Method}' is unknown (choose {AdaptationMethods.Names})");
+            if (OptionValues.ParseEnum<ModelSelection>(Select) is null) return ValidationResult.Error($"--select '{Select}' is unknown (choose last, source-accuracy, entropy, im, snd)");
             if (OptionValues.ParseEnum<AdaptationSchedule>(LambdaSchedule) is null) return ValidationResult.Error($"--lambda-schedule '{LambdaSchedule}' is unknown (choose ganin, constant)");
             return OptionNames.Check(this, ToExperiment().Validate());
         }
@@ -89,7 +97,11 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
                 var other => other,
             };
             var o = ApplyTo(new AdaptationOptions());
-            return o with { Method = method, StepsPerEpoch = StepsPerEpoch == 0 ? null : StepsPerEpoch, Bottleneck = Bottleneck ?? o.Bottleneck };
+            return o with
+            {
+                Method = method, StepsPerEpoch = StepsPerEpoch == 0 ? null : StepsPerEpoch, Bottleneck = Bottleneck ?? o.Bottleneck,
+                Select = OptionValues.ParseEnum<ModelSelection>(Select) ?? ModelSelection.Last, ValidatorExamples = ValidatorExamples ?? o.ValidatorExamples,
+            };
         }
     }
 

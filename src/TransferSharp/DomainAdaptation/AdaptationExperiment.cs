@@ -91,6 +91,7 @@ public sealed class AdaptationReport : IDisposable
         TargetLabelled = pair.TargetLabelled;
         Split = new AdaptationSplit(pair.SourceTrain.Count, pair.SourceHeldOut.Count, pair.TargetTrain.Count, pair.TargetHeldOut.Count);
         Metrics = metrics;
+        SelectedEpoch = method.SelectedEpoch;
         PerClassTargetAccuracy = perClass;
         History = method.History;
         SourceOnlyHistory = baseline?.History;
@@ -119,6 +120,8 @@ public sealed class AdaptationReport : IDisposable
     public string? TargetAccuracyNote => TargetLabelled ? null : "target unlabelled: not measured";
     /// <summary>The headline numbers.</summary>
     public AdaptationMetrics Metrics { get; }
+    /// <summary>The epoch whose weights the metrics and the network are of (<see cref="AdaptationOptions.Select"/>; the last by default).</summary>
+    public int SelectedEpoch { get; }
     /// <summary>The method's accuracy per target class on the held-out target; null when unlabelled.</summary>
     public IReadOnlyDictionary<string, double>? PerClassTargetAccuracy { get; }
     /// <summary>The method's per-epoch history.</summary>
@@ -129,7 +132,7 @@ public sealed class AdaptationReport : IDisposable
     /// <summary>True when the method reads the target (an adaptation, not a baseline).</summary>
     [JsonIgnore]
     public bool Adapts => Options.Method.Method.UsesTargetInputs;
-    /// <summary>The trained network (last epoch).</summary>
+    /// <summary>The trained network (the <see cref="SelectedEpoch"/>'s weights).</summary>
     [JsonIgnore]
     public AdaptationNetwork Network { get; }
     /// <summary>The trained baseline network; null without a baseline.</summary>

@@ -16,6 +16,10 @@ public static class AdaptationMethods
         Mmd.Method,
         Coral.Method,
         Mcd.Method,
+        Mcc.Method,
+        ShotIm.Method,
+        AdaBn.Method,
+        MeanTeacher.Method,
     ];
 
     /// <summary>The method <see cref="AdaptationOptions"/> uses unless told otherwise: CDAN.</summary>

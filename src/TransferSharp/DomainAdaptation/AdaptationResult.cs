@@ -14,6 +14,10 @@ namespace TransferSharp.DomainAdaptation;
 /// the gradient reversal coefficient of DANN/CDAN, the alignment loss weight of MMD/CORAL); NaN for methods without one.</param>
 /// <param name="LearningRate">Learning rate at the end of the epoch.</param>
 /// <param name="Seconds">Wall time of the epoch's training steps.</param>
+/// <param name="TargetEntropy">Label-free: mean prediction entropy on the scored unlabelled target examples
+/// (<see cref="TargetScores.Entropy"/>, after the epoch, evaluation mode); NaN when not measured.</param>
+/// <param name="InformationMaximisation">Label-free: <see cref="TargetScores.InformationMaximisation"/>; NaN when not measured.</param>
+/// <param name="Snd">Label-free: soft neighbourhood density, <see cref="TargetScores.Snd"/>; NaN when not measured.</param>
 public sealed record AdaptationEpoch(
     int Epoch,
     double ClassificationLoss,
@@ -25,24 +29,30 @@ public sealed record AdaptationEpoch(
     double? TargetAccuracy,
     double Lambda,
     double LearningRate,
-    double Seconds);
+    double Seconds,
+    double TargetEntropy = double.NaN,
+    double InformationMaximisation = double.NaN,
+    double Snd = double.NaN);
 
 /// <summary>The outcome of <see cref="DomainAdaptationTrainer.Fit"/>: the trained network and its per-epoch history.</summary>
 public sealed class AdaptationResult
 {
-    internal AdaptationResult(AdaptationNetwork network, IReadOnlyList<AdaptationEpoch> history, int steps)
+    internal AdaptationResult(AdaptationNetwork network, IReadOnlyList<AdaptationEpoch> history, int steps, int selectedEpoch)
     {
         Network = network;
         History = history;
         Steps = steps;
+        SelectedEpoch = selectedEpoch;
     }
 
-    /// <summary>The trained network (the last epoch's weights: target labels never choose a checkpoint).</summary>
+    /// <summary>The trained network: the weights of <see cref="SelectedEpoch"/> (target labels never choose them).</summary>
     public AdaptationNetwork Network { get; }
     /// <summary>One record per epoch.</summary>
     public IReadOnlyList<AdaptationEpoch> History { get; }
     /// <summary>Optimisation steps taken.</summary>
     public int Steps { get; }
+    /// <summary>The 1-based epoch whose weights <see cref="Network"/> holds, chosen by <see cref="AdaptationOptions.Select"/>.</summary>
+    public int SelectedEpoch { get; }
     /// <summary>The last epoch.</summary>
     public AdaptationEpoch Final => History[^1];
 }

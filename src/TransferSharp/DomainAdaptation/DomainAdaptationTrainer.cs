@@ -80,24 +80,49 @@ public sealed class DomainAdaptationTrainer
             }
 
             var history = new List<AdaptationEpoch>();
+            if (options.Select == ModelSelection.SourceAccuracy && sourceValidation is null)
+                throw new ArgumentException("selection by source accuracy needs a source validation set");
+            // The validators score the first unlabelled target training examples; target labels are never read here.
+            var scored = options.ValidatorExamples == 0 ? null
+                : unlabelledTarget.Inputs.narrow(0, 0, Math.Min(options.ValidatorExamples, unlabelledTarget.Count));
+            Dictionary<string, Tensor>? best = null;
+            double? bestScore = null;
+            int selected = 0;
             var hooks = new LoopHooks
             {
                 EpochTrained = s =>
                 {
                     double? sourceAcc = sourceValidation is null ? null : Metrics.Evaluate(network, sourceValidation).Accuracy;
+                    // AdaBN: target statistics from the unlabelled target set, after the source accuracy was measured.
+                    (step as ITargetInference)?.PrepareForTarget(unlabelledTarget);
                     double? targetAcc = targetEvaluation is null ? null : Metrics.Evaluate(network, targetEvaluation).Accuracy;
                     double Mean(string key) => s.Extra.TryGetValue(key, out var v) ? v : double.NaN;
                     // The coefficient of the epoch's last step, p = (steps before it) / total.
                     double lastP = ((long)s.Epoch * stepsPerEpoch - 1) / (double)totalSteps;
+                    var scores = scored is null || scored.shape[0] < 2 ? new TargetScores(double.NaN, double.NaN, double.NaN)
+                        : LabelFreeValidators.Score(network, scored);
                     history.Add(new AdaptationEpoch(s.Epoch, Mean("classification"), Mean("alignment"), Mean("entropy"), s.Accuracy,
-                        Mean("domain_accuracy"), sourceAcc, targetAcc, options.Method.CoefficientAt(lastP), s.LearningRate, s.Seconds));
-                    return null;   // target labels never choose an epoch: the last one is kept
+                        Mean("domain_accuracy"), sourceAcc, targetAcc, options.Method.CoefficientAt(lastP), s.LearningRate, s.Seconds,
+                        scores.Entropy, scores.InformationMaximisation, scores.Snd));
+                    // The kept weights: the last epoch's, or the best by a label-free score (ties keep the earlier epoch).
+                    var score = LabelFreeValidators.SelectionScore(options.Select, history[^1]);
+                    if (options.Select == ModelSelection.Last || selected == 0) selected = s.Epoch;
+                    if (score is { } v && !double.IsNaN(v) && (bestScore is null || v > bestScore))
+                    {
+                        bestScore = v;
+                        selected = s.Epoch;
+                        if (best is not null) foreach (var t in best.Values) t.Dispose();
+                        best = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+                    }
+                    return null;   // target labels never choose an epoch (the loop's own selection is off)
                 },
                 EpochEnded = _ => epochEnded?.Invoke(history[^1], network),
             };
             var result = new TrainingLoop(options).Run(step, BatchesOf, stepsPerEpoch, hooks, progress, cancellation);
+            if (best is not null && selected != history.Count) network.load_state_dict(best);
+            if (best is not null) foreach (var t in best.Values) t.Dispose();
             network.eval();
-            return new AdaptationResult(network, history, (int)result.Steps);
+            return new AdaptationResult(network, history, (int)result.Steps, selected);
         }
         finally
         {

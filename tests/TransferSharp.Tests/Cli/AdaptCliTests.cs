@@ -14,6 +14,8 @@ public sealed class AdaptCliTests
     [InlineData("adapt --source mnist --target mnist-m --tsne 100000", "--tsne must be at most 3000")]
     [InlineData("adapt --source mnist:0-4 --target mnist-m", "different classes")]
     [InlineData("adapt --source mnist --target mnist-m --tsne 2", "--tsne must be 0")]
+    [InlineData("adapt --source mnist --target mnist-m --select best", "--select 'best' is unknown")]
+    [InlineData("adapt --source mnist --target mnist-m --select snd --validator-examples 0", "needs target examples to score")]
     public void Bad_input_prints_one_line_naming_the_problem_and_exits_2(string args, string expected)
     {
         using var dir = new TestData.TempFolder();
@@ -42,6 +44,10 @@ public sealed class AdaptCliTests
         Assert.InRange(m.GetProperty("target_accuracy").GetDouble(), 0, 1);
         Assert.True(m.TryGetProperty("source_only_target_accuracy", out _));
         Assert.Equal(2, json.RootElement.GetProperty("history").GetArrayLength());
+        Assert.Equal(2, json.RootElement.GetProperty("selected_epoch").GetInt32());
+        foreach (var h in json.RootElement.GetProperty("history").EnumerateArray())
+            foreach (var k in new[] { "target_entropy", "information_maximisation", "snd" })
+                Assert.True(h.GetProperty(k).ValueKind == JsonValueKind.Number, $"history {k}: {h.GetProperty(k)}");
         Assert.Equal("transfersharp.adapt/1", json.RootElement.GetProperty("schema").GetString());
         Assert.Equal("cdan", json.RootElement.GetProperty("method").GetString());
         Assert.Equal("cdan", json.RootElement.GetProperty("options").GetProperty("method").GetProperty("name").GetString());

@@ -13,7 +13,7 @@ public sealed class DomainAdaptationTrainerTests
     /// Two classes at x0 = ∓2 (unit noise in 4 dimensions). The target moves every point by +2.5 along x0, across the
     /// source decision boundary, and carries a domain cue (+3 on x1) that a shared feature map can use to undo it.
     /// </summary>
-    private static Dataset ShiftedBlobs(int n, bool target, int seed)
+    internal static Dataset ShiftedBlobs(int n, bool target, int seed)
     {
         var rng = new Random(seed);
         var x = new float[n * 4];
@@ -30,7 +30,7 @@ public sealed class DomainAdaptationTrainerTests
 
     private static double Gaussian(Random rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 
-    private static readonly AdaptationOptions Small = new()
+    internal static readonly AdaptationOptions Small = new()
     {
         Epochs = 6, StepsPerEpoch = 25, BatchSize = 32, LearningRate = 3e-3, Bottleneck = 32, Threads = 1, Seed = 0,
     };
@@ -38,7 +38,7 @@ public sealed class DomainAdaptationTrainerTests
     private static readonly Dann.Options SmallDann = new() { DiscriminatorWidth = 64, ReversalCoefficient = 1 };
     private static readonly Cdan.Options SmallCdan = new() { DiscriminatorWidth = 64, ReversalCoefficient = 1 };
 
-    private static (double Target, AdaptationResult Result) Run(AdaptationOptions options, Dataset source, Dataset target, Dataset targetTest)
+    internal static (double Target, AdaptationResult Result) Run(AdaptationOptions options, Dataset source, Dataset target, Dataset targetTest)
     {
         Seeding.SeedEverything(options.Seed);
         var model = ModelZoo.Create(new ModelSpec("mlp", [4], 2));
