@@ -165,6 +165,7 @@ public sealed class ReliabilityTests
         try
         {
             var run = RunFolder.Create(dir.Path, "train");
+            File.WriteAllText(run.Settings, "{}");   // a run that wrote something (an empty one is removed on release)
             var e = Assert.Throws<IOException>(() => RunFolder.Open(run.Path));
             Assert.Contains("another transfer process", e.Message);
             RunFolder.ReleaseLocks();
