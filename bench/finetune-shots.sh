@@ -8,13 +8,14 @@
 # Usage: bench/finetune-shots.sh [SEEDS] [SHOTS] [STEPS]    e.g. bench/finetune-shots.sh 0,1,2 1,5,10,50 200
 #   Every run takes about STEPS optimiser steps of BATCH images (epochs = ceil(STEPS / ceil(classes * K / BATCH))), so
 #   K = 1 (5 images, one step an epoch) trains as long as K = 50.
-#   Env: SOURCE (fashion-mnist:0-4), TARGET (fashion-mnist:5-9), NAME (halves), THREADS (1), BATCH (16),
+#   Env: SOURCE (fashion-mnist:0-4), TARGET (fashion-mnist:5-9), NAME (halves), MODEL (lenet), THREADS (1), BATCH (16),
 #   SOURCE_EPOCHS (4), OUT (bench/finetune-shots). Another split, e.g. the random one of bench/finetune.sh:
 #   SOURCE=fashion-mnist:1,5,6,7,8 TARGET=fashion-mnist:0,2,3,4,9 NAME=random bench/finetune-shots.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SEEDS=${1:-0,1,2} SHOTS=${2:-1,5,10,50} STEPS=${3:-200}
 THREADS=${THREADS:-1} BATCH=${BATCH:-16} SOURCE_EPOCHS=${SOURCE_EPOCHS:-4} OUT=${OUT:-bench/finetune-shots}
+MODEL=${MODEL:-lenet}
 SOURCE=${SOURCE:-fashion-mnist:0-4} TARGET=${TARGET:-fashion-mnist:5-9} NAME=${NAME:-halves}
 # Classes in the target's filter (indices, ranges a-b, or names), for the steps per epoch.
 CLASSES=$(python3 -c 'import sys; print(sum(int(b) - int(a) + 1 if "-" in p and (a := p.split("-")[0]).isdigit() and (b := p.split("-")[1]).isdigit() else 1 for p in sys.argv[1].split(":", 1)[1].split(",")))' "$TARGET")
@@ -40,7 +41,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir -p "$OUT"; results="$OUT/$NAME.jsonl"; : >"$results"
 start=$(date +%s)
 for seed in ${SEEDS//,/ }; do
-  transfer train --data "$SOURCE" --model lenet --epochs "$SOURCE_EPOCHS" --seed "$seed" --threads "$THREADS" \
+  transfer train --data "$SOURCE" --model "$MODEL" --epochs "$SOURCE_EPOCHS" --seed "$seed" --threads "$THREADS" \
     --runs "$work/source-$seed" >/dev/null
   src=$(ls -d "$work/source-$seed"/train-*)
   for k in ${SHOTS//,/ }; do
@@ -68,9 +69,9 @@ PY
   done
 done
 secs=$(( $(date +%s) - start ))
-python3 - "$results" "$secs" "$STEPS" "$BATCH" "$SOURCE_EPOCHS" "$THREADS" "$SOURCE" "$TARGET" <<'PY'
+python3 - "$results" "$secs" "$STEPS" "$BATCH" "$SOURCE_EPOCHS" "$THREADS" "$SOURCE" "$TARGET" "$MODEL" <<'PY'
 import json, sys, os, platform, statistics as st
-path, secs, steps, batch, source_epochs, threads, source, target = sys.argv[1:]
+path, secs, steps, batch, source_epochs, threads, source, target, model = sys.argv[1:]
 rows = [json.loads(l) for l in open(path)]
 order = ["scratch", "finetune", "finetune-slow", "frozen-2", "frozen-all", "l2sp-0.01", "l2sp-0.1", "l2sp-lwf"]
 names = {"scratch": "from scratch", "finetune": "fine-tuned", "finetune-slow": "fine-tuned, copied lr ×0.1", "frozen-2": "frozen conv1-2", "frozen-all": "frozen conv1-fc2",
@@ -82,7 +83,7 @@ sd = lambda xs: st.stdev(xs) if len(xs) > 1 else 0.0
 cpu = next((l.split(":")[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 src = {r["seed"]: r["source_test_accuracy"] * 100 for r in rows}
 test_count = sorted({r["test_count"] for r in rows})
-print(f"Source: `transfer train --data {source} --model lenet --epochs {source_epochs}` per seed, held-out accuracy on its "
+print(f"Source: `transfer train --data {source} --model {model} --epochs {source_epochs}` per seed, held-out accuracy on its "
       f"classes {st.mean(src.values()):.1f} ± {sd(list(src.values())):.1f} %. Target: {target}, about {steps} steps of "
       f"batch {batch} per run; seeds {', '.join(map(str, seeds))}; {threads} thread(s); {os.cpu_count()} x {cpu}; {secs} s wall time "
       f"for {len(rows)} fine-tuning runs and {len(seeds)} source trainings (machine shared with other jobs).\n")
