@@ -11,7 +11,7 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
 {
     internal sealed class Settings : ModelDataSettings
     {
-        protected override bool Validates => false;
+        protected override bool StopsEarly => true;
         protected override TrainerOptions LibraryDefaults => new TransferabilityOptions().Training;
         [CommandOption("--split <SPLIT>"), Description("How the classes are halved: random (default), dissimilar (Fashion-MNIST: footwear and bags vs clothing) or a FILE of two lines (A's classes, B's).")]
         public string Split { get; init; } = "random";
@@ -45,9 +45,10 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
             return d with
             {
                 Architecture = Model,
-                Training = ApplyTo(d.Training) with { Seed = d.Training.Seed },
+                Training = ApplyTo(d.Training) with { Seed = d.Training.Seed, Patience = Patience ?? 0 },
                 Seeds = ParseSeeds() ?? d.Seeds,
                 TestFraction = TestFraction,
+                ValidationFraction = ValidationFraction,
                 TrainPerClass = TrainPerClass is null ? d.TrainPerClass : TrainPerClass == 0 ? null : TrainPerClass,
             };
         }
@@ -76,7 +77,7 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
         var run = settings.CreateRun("transferability");
         run.WriteJson(run.Settings, new { data = settings.Data, split = settings.Split, settings.CompareRandom, options });
         AnsiConsole.MarkupLine($"[bold]transferability[/] {Markup.Escape(data.ToString())}; {Markup.Escape(options.Architecture)}, " +
-                               $"{options.Training.Epochs} epochs, seeds {string.Join(",", options.Seeds)}, {threads} threads; run folder {Markup.Escape(run.Path)}");
+                               $"{(options.Training.Patience > 0 ? $"at most {options.Training.Epochs} epochs, stopped after {options.Training.Patience} without a better validation accuracy ({options.ValidationFraction:0.##} of each class)" : $"{options.Training.Epochs} epochs")}, seeds {string.Join(",", options.Seeds)}, {threads} threads; run folder {Markup.Escape(run.Path)}");
         var experiment = new TransferabilityExperiment(options);
         var results = splits.Select(s =>
         {

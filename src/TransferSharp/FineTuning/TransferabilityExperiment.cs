@@ -18,6 +18,12 @@ public sealed record TransferabilityOptions
     public int? TrainPerClass { get; init; } = 300;
     /// <summary>Fraction of every class held out for testing. Default 0.2.</summary>
     public double TestFraction { get; init; } = 0.2;
+    /// <summary>
+    /// With early stopping (<see cref="TrainingOptions.Patience"/> &gt; 0 in <see cref="Training"/>): the fraction of every
+    /// class of each half, after the test part, held out as the validation set that stops every network and picks its
+    /// best epoch, so that extra epochs do not pose as transfer. Unused without early stopping. Default 0.1.
+    /// </summary>
+    public double ValidationFraction { get; init; } = 0.1;
 
     /// <summary>Names every bad field; empty when usable.</summary>
     public IReadOnlyList<OptionError> Validate()
@@ -29,6 +35,8 @@ public sealed record TransferabilityOptions
         if (Seeds.Distinct().Count() != Seeds.Count) e.Add(new(nameof(Seeds), "seeds repeat"));
         if (TrainPerClass is < 1) e.Add(new(nameof(TrainPerClass), $"training examples per class must be at least 1, got {TrainPerClass}"));
         if (!(TestFraction is > 0 and < 1)) e.Add(new(nameof(TestFraction), $"test fraction must be in (0, 1), got {TestFraction}"));
+        if (Training.Patience > 0 && !(ValidationFraction is > 0 and < 1))
+            e.Add(new(nameof(ValidationFraction), $"early stopping needs a validation fraction in (0, 1), got {ValidationFraction}"));
         return e;
     }
 
@@ -49,8 +57,9 @@ public enum TransferCondition
     AnBPlus,
 }
 
-/// <summary>One trained network's test accuracy on half B (half A for base A).</summary>
-public sealed record TransferabilityRun(string Network, int CopiedStages, int Seed, double Accuracy, double Seconds);
+/// <summary>One trained network's test accuracy on half B (half A for base A), with the epochs it trained and the
+/// epoch whose weights it kept (the last one without early stopping).</summary>
+public sealed record TransferabilityRun(string Network, int CopiedStages, int Seed, double Accuracy, double Seconds, int Epochs, int BestEpoch);
 
 /// <summary>A network's accuracy over seeds: mean, sample standard deviation and the number of seeds.</summary>
 public sealed record TransferabilitySummary(string Network, int N, double Mean, double Std, int Count);
@@ -140,11 +149,13 @@ public sealed class TransferabilityExperiment
         if (!data.HasLabels) throw new ArgumentException($"dataset '{data.Name}' has no labels");
         using var halfA = data.SelectClasses(split.A);
         using var halfB = data.SelectClasses(split.B);
-        var (trainA, testA) = Prepare(halfA);
-        var (trainB, testB) = Prepare(halfB);
+        var (trainA, validationA, testA) = Prepare(halfA);
+        var (trainB, validationB, testB) = Prepare(halfB);
         using var _a = trainA;
+        using var _va = validationA;
         using var _ta = testA;
         using var _b = trainB;
+        using var _vb = validationB;
         using var _tb = testB;
 
         var specA = new ModelSpec(options.Architecture, data.ExampleShape, split.A.Count);
@@ -158,8 +169,8 @@ public sealed class TransferabilityExperiment
         foreach (int seed in options.Seeds)
         {
             var training = options.Training with { Seed = seed };
-            using var baseA = TrainBase("baseA", specA, trainA, testA, training, seed);
-            using var baseB = TrainBase("baseB", specB, trainB, testB, training, seed);
+            using var baseA = TrainBase("baseA", specA, trainA, validationA, testA, training, seed);
+            using var baseB = TrainBase("baseB", specB, trainB, validationB, testB, training, seed);
             for (int n = 1; n <= stages.Length; n++)
                 foreach (var c in conditions)
                 {
@@ -176,21 +187,23 @@ public sealed class TransferabilityExperiment
                         },
                     };
                     var source = c is TransferCondition.BnB or TransferCondition.BnBPlus ? baseB : baseA;
-                    var result = new FineTuner(tuning).Fit(source, trainB, null, Forward(name, n), cancellation);
+                    var result = new FineTuner(tuning).Fit(source, trainB, validationB, Forward(name, n), cancellation);
                     using var model = result.Model;
-                    runs.Add(new TransferabilityRun(name, n, seed, Metrics.Evaluate(model, testB).Accuracy, clock.Elapsed.TotalSeconds));
+                    runs.Add(new TransferabilityRun(name, n, seed, Metrics.Evaluate(model, testB).Accuracy, clock.Elapsed.TotalSeconds,
+                        result.Training.History.Count, result.Training.BestEpoch));
                     progress?.Report(new TransferabilityProgress(++done, total, $"{name} n={n} seed {seed}", null));
                 }
         }
         return new TransferabilityResult(split, stages, runs, trainB.Count, testB.Count);
 
-        StagedModel TrainBase(string name, ModelSpec spec, Dataset train, Dataset test, TrainingOptions training, int seed)
+        StagedModel TrainBase(string name, ModelSpec spec, Dataset train, Dataset? validation, Dataset test, TrainingOptions training, int seed)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             Seeding.SeedEverything(seed);
             var model = ModelZoo.Create(spec);
-            new SupervisedTrainer(training).Fit(model, train, null, Forward(name, 0), cancellation);
-            runs.Add(new TransferabilityRun(name, 0, seed, Metrics.Evaluate(model, test).Accuracy, clock.Elapsed.TotalSeconds));
+            var trained = new SupervisedTrainer(training).Fit(model, train, validation, Forward(name, 0), cancellation);
+            runs.Add(new TransferabilityRun(name, 0, seed, Metrics.Evaluate(model, test).Accuracy, clock.Elapsed.TotalSeconds,
+                trained.History.Count, trained.BestEpoch));
             progress?.Report(new TransferabilityProgress(++done, total, $"{name} seed {seed}", null));
             return model;
         }
@@ -199,10 +212,18 @@ public sealed class TransferabilityExperiment
             : new SyncProgress<TrainingProgress>(p => progress.Report(new TransferabilityProgress(done, total, n == 0 ? name : $"{name} n={n}", p)));
     }
 
-    private (Dataset Train, Dataset Test) Prepare(Dataset half)
+    /// <summary>A half's training, validation (only with early stopping; else null) and test parts, each stratified.</summary>
+    private (Dataset Train, Dataset? Validation, Dataset Test) Prepare(Dataset half)
     {
         var (rest, test) = half.StratifiedSplit(options.TestFraction, seed: 0);
-        if (options.TrainPerClass is not { } k || rest.ClassCounts().Min() <= k) return (rest, test);
-        using (rest) return (rest.TakePerClass(k, seed: 0), test);
+        Dataset? validation = null;
+        if (options.Training.Patience > 0)
+        {
+            var (train, held) = rest.StratifiedSplit(options.ValidationFraction, seed: 0);
+            rest.Dispose();
+            (rest, validation) = (train, held);
+        }
+        if (options.TrainPerClass is not { } k || rest.ClassCounts().Min() <= k) return (rest, validation, test);
+        using (rest) return (rest.TakePerClass(k, seed: 0), validation, test);
     }
 }

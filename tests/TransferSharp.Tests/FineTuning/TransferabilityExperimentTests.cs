@@ -59,4 +59,29 @@ public sealed class TransferabilityExperimentTests
         File.WriteAllLines(path, ["c0,c1", "c2,c3"]);
         Assert.Equal(["c2", "c3"], ClassSplit.FromFile(path, ["c0", "c1", "c2", "c3"]).B);
     }
+
+    [Fact]
+    public void Early_stopping_holds_out_validation_examples_and_keeps_the_best_epoch()
+    {
+        using var data = TestData.Blobs(60, 6, 12, seed: 8);
+        var split = ClassSplit.Random(data.ClassNames, seed: 1);
+        var options = new TransferabilityOptions
+        {
+            Architecture = "mlp",
+            // Three well-separated blobs are learnt in a few epochs: with patience 2, no network may use all 40.
+            Training = new TrainingOptions { Epochs = 40, BatchSize = 16, Threads = 1, Patience = 2 },
+            Seeds = [0],
+            TrainPerClass = null,
+            ValidationFraction = 0.25,
+        };
+        var result = new TransferabilityExperiment(options).Run(data, split);
+
+        Assert.Equal(36, result.TestCountB);                           // the test part is as without early stopping
+        Assert.Equal(108, result.TrainCountB);                         // 144 left, a quarter of each class held out
+        Assert.All(result.Runs, r => Assert.InRange(r.BestEpoch, 1, r.Epochs));
+        Assert.All(result.Runs, r => Assert.True(r.Epochs < 40, $"{r.Network} n={r.CopiedStages} trained all {r.Epochs} epochs"));
+        Assert.True(result.Summary("baseB", 0).Mean > 0.8);
+        Assert.Contains(new TransferabilityOptions { Training = new TrainingOptions { Patience = 1 }, ValidationFraction = 0 }.Validate(),
+            e => e.Field == nameof(TransferabilityOptions.ValidationFraction));
+    }
 }
