@@ -1,6 +1,7 @@
 using TorchSharp.Modules;
 using TransferSharp.Models;
 using TransferSharp.Evaluation;
+using TransferSharp.Training;
 
 namespace TransferSharp.DomainAdaptation;
 
@@ -92,11 +93,13 @@ public sealed class AdaptationNetwork : Module<Tensor, Tensor>
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             long n = inputs.shape[0];
+            var device = Devices.Of(this);
             var parts = new List<Tensor>();
             for (long start = 0; start < n; start += batchSize)
             {
                 using var batchScope = NewDisposeScope();   // the batch's activations go before the next batch
-                parts.Add(Features(inputs.narrow(0, start, Math.Min(batchSize, n - start))).MoveToOuterDisposeScope());
+                var x = inputs.narrow(0, start, Math.Min(batchSize, n - start)).On(device);
+                parts.Add(Features(x).On(CPU).MoveToOuterDisposeScope());   // read on the CPU
             }
             var all = cat(parts, 0).contiguous();                                          // (N, F)
             var flat = all.data<float>().ToArray();
