@@ -1,3 +1,5 @@
+using TransferSharp.Training;
+
 namespace TransferSharp.Translation;
 
 /// <summary>
@@ -7,6 +9,10 @@ namespace TransferSharp.Translation;
 /// </summary>
 public sealed record TranslationBatch(Tensor Source, Tensor DecoderInput, Tensor Target, IReadOnlyList<TranslationDirection> Directions)
 {
+    /// <summary>This batch with its tensors on <paramref name="device"/> (itself when they are there).</summary>
+    internal TranslationBatch On(Device device) => Source.IsOn(device) && DecoderInput.IsOn(device) && Target.IsOn(device) ? this
+        : this with { Source = Source.On(device), DecoderInput = DecoderInput.On(device), Target = Target.On(device) };
+
     /// <summary>Target tokens (not padding): what tokens/s counts.</summary>
     public long Tokens { get; init; }
 }

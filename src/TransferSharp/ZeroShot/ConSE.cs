@@ -46,6 +46,7 @@ public sealed class ConSETrainer
         var network = ModelZoo.Create(new ModelSpec(options.Architecture, seenTrain.ExampleShape, seen.Count));
         try
         {
+            network.MoveTo(options.ResolveDevice());   // before its parameters are collected: moving replaces them
             var history = ZeroShotStep.Train(network, network.parameters().ToArray(), seenTrain, options, (x, y) =>
             {
                 var logits = network.call(x);                                                    // (B, S)
@@ -70,7 +71,7 @@ public sealed class ConSEModel : ZeroShotModel
     internal ConSEModel(StagedModel network, IReadOnlyList<EpochMetrics> history, Tensor seenDescriptions, int top)
         : base(ZeroShotMethod.ConSE, network, history)
     {
-        this.seenDescriptions = seenDescriptions.DetachFromDisposeScope();
+        this.seenDescriptions = seenDescriptions.MovedTo(Devices.Of(network)).DetachFromDisposeScope();
         Top = top;
     }
 
