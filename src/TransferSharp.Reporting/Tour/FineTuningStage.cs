@@ -31,8 +31,8 @@ internal static class FineTuningStage
         using var ___ = pool;
         using var ____ = validation;
         using var targetTrain = pool.TakePerClass(Shots, tour.Seed);
-        var sourceOptions = new TrainingOptions { Epochs = tour.Epochs(4, 2, 2), Seed = tour.Seed, Threads = tour.Threads };
-        var targetOptions = new TrainingOptions { Epochs = tour.Epochs(30, 15, 8), BatchSize = 16, Seed = tour.Seed, Threads = tour.Threads };
+        var sourceOptions = new TrainingOptions { Epochs = tour.Epochs(4, 2, 2), Seed = tour.Seed, Threads = tour.Threads, Device = tour.Device };
+        var targetOptions = new TrainingOptions { Epochs = tour.Epochs(30, 15, 8), BatchSize = 16, Seed = tour.Seed, Threads = tour.Threads, Device = tour.Device };
 
         Seeding.SeedEverything(tour.Seed);
         using var sourceModel = ModelZoo.Create(new ModelSpec("lenet", source.ExampleShape, source.ClassCount));

@@ -14,7 +14,7 @@ namespace TransferSharp.DomainAdaptation;
 /// backbone's head is used and the trained backbone is the whole classifier. With a bottleneck a new head of the
 /// bottleneck's width replaces it (the backbone's head is left untouched), and the classifier is the backbone's
 /// features plus <see cref="BottleneckStage"/>'s stage and head. Either way <see cref="Classifier"/> is a
-/// <see cref="StagedModel"/> that <see cref="Training.Checkpoint.Load"/> rebuilds (given
+/// <see cref="StagedModel"/> that <see cref="Training.Checkpoint.Load(string)"/> rebuilds (given
 /// <see cref="Training.CheckpointInfo.Bottleneck"/> = <see cref="BottleneckWidth"/>).
 /// </remarks>
 public sealed class AdaptationNetwork : Module<Tensor, Tensor>

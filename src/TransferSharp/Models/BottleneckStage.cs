@@ -8,7 +8,7 @@ namespace TransferSharp.Models;
 /// The bottleneck is the one of the domain-adaptation papers' reference code (Long et al. 2015, DAN; Ganin et al.
 /// 2016, DANN use a 256-unit layer before the classifier); the domains are aligned on its output. As a
 /// <see cref="StagedModel"/> the result is an ordinary classifier: <see cref="StagedModel.Features"/> gives the
-/// bottleneck's <c>(N, B)</c> output, and <see cref="Training.Checkpoint.Load"/> rebuilds it from
+/// bottleneck's <c>(N, B)</c> output, and <see cref="Training.Checkpoint.Load(string)"/> rebuilds it from
 /// <see cref="Training.CheckpointInfo.Bottleneck"/>. Parameter names: the architecture's for the features,
 /// <c>bottleneck.fc.*</c>, <c>bottleneck.bn.*</c>, and the head's own (e.g. <c>head.weight</c>, <c>fc.weight</c>).
 /// </remarks>

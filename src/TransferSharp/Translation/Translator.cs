@@ -123,6 +123,15 @@ public sealed class Translator : IDisposable
     /// <summary>Reads a translator saved by <see cref="Save"/>.</summary>
     public static Translator Load(string weightsPath) => TranslationCheckpoint.Load(weightsPath);
 
+    /// <summary>Loads a translator saved by <see cref="Save"/> and moves its model to <paramref name="device"/>
+    /// (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or <c>auto</c>, see <see cref="DeviceChoice"/>).</summary>
+    public static Translator Load(string weightsPath, string device)
+    {
+        var translator = TranslationCheckpoint.Load(weightsPath);
+        translator.Model.MoveTo(DeviceChoice.Resolve(device));
+        return translator;
+    }
+
     /// <inheritdoc/>
     public void Dispose() => Model.Dispose();
 }
