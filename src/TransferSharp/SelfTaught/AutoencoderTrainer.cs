@@ -113,7 +113,7 @@ public sealed class AutoencoderTrainer
             var x = batch.Inputs.On(device);
             // The mask is drawn on the CPU from the seeded generator (the same masks on every device), then moved.
             var input = options.Corruption > 0
-                ? x * rand(x.shape, generator: noise).ge(options.Corruption).to_type(x.dtype).On(x.device)
+                ? x * rand(x.shape, generator: noise, device: CPU).ge(options.Corruption).to_type(x.dtype).On(x.device)
                 : x;
             optimizer.zero_grad();
             var code = model.EncodeRaw(input);

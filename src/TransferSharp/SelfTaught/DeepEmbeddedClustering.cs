@@ -88,7 +88,7 @@ public sealed class DeepEmbeddedClustering
         {
             for (int epoch = 0; epoch < options.Epochs; epoch++)
             {
-                using var order = randperm(n, generator: generator);
+                using var order = randperm(n, generator: generator, device: CPU);
                 var indices = order.data<long>().ToArray();
                 if (epoch > 0)
                 {
@@ -104,7 +104,7 @@ public sealed class DeepEmbeddedClustering
                     cancellation.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     model.train();
-                    var idx = tensor(indices[start0..Math.Min(n, start0 + options.BatchSize)]);   // on the CPU, with the data
+                    var idx = tensor(indices[start0..Math.Min(n, start0 + options.BatchSize)], device: target.Inputs.device);   // where the data is
                     var x = target.Inputs.index_select(0, idx).On(device);
                     var code = model.EncodeRaw(x);
                     var z = code.flatten(1);                                                        // (B, F)

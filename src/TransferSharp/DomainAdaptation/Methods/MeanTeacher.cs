@@ -144,7 +144,7 @@ public sealed class MeanTeacher : AdaptationMethod<MeanTeacher.Options>
             var y = options.Noise > 0 ? x + randn_like(x) * options.Noise : x;
             if (x.dim() == 4 && options.MaxShift > 0)
             {
-                var shift = randint(-options.MaxShift, options.MaxShift + 1, [2]).data<long>().ToArray();
+                var shift = randint(-options.MaxShift, options.MaxShift + 1, [2], device: CPU).data<long>().ToArray();   // two numbers, read here
                 y = y.roll([shift[0], shift[1]], [2, 3]);
             }
             return y;
