@@ -75,7 +75,7 @@ public sealed class DeepEmbeddedClustering
             throw new ArgumentException($"DEC: centroids of length {start.GetLength(1)} but the autoencoder's codes have {model.CodeSize}");
         if (start.GetLength(0) < 1) throw new ArgumentException("DEC: no centroids to start from");
         var device = Devices.Of(model);   // DEC trains the encoder where it is
-        using var centroids = new TorchSharp.Modules.Parameter(tensor(start).MovedTo(device), requires_grad: true);  // (k, F)
+        using var centroids = new TorchSharp.Modules.Parameter(tensor(start, device: device), requires_grad: true);    // (k, F)
         var parameters = model.parameters().Append(centroids).ToArray();
         using var adam = optim.Adam(parameters, options.LearningRate);
         using var generator = Seeding.Generator(options.Seed);

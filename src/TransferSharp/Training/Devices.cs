@@ -22,16 +22,6 @@ internal static class Devices
     /// <summary><paramref name="t"/> itself when it is on <paramref name="device"/>, else a copy there.</summary>
     public static Tensor On(this Tensor t, Device device) => t.IsOn(device) ? t : t.to(device);
 
-    /// <summary><paramref name="t"/> on <paramref name="device"/>; when that takes a copy, <paramref name="t"/> is disposed
-    /// (for a tensor the caller owns and has no further use for).</summary>
-    public static Tensor MovedTo(this Tensor t, Device device)
-    {
-        if (t.IsOn(device)) return t;
-        var moved = t.to(device);
-        t.Dispose();
-        return moved;
-    }
-
     /// <summary>The batch with its tensors on <paramref name="device"/> (the same batch when they are there).</summary>
     public static Batch On(this Batch batch, Device device) => new(batch.Inputs.On(device), batch.Labels?.On(device));
 

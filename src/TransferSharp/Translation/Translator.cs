@@ -55,7 +55,7 @@ public sealed class Translator : IDisposable
                 var part = sentences.Skip(start).Take(Chunk).ToArray();
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
-                var (memory, pad) = Model.Encode(TranslationBatches.Sources(part, target, Tokenizer, Model.Options.MaxLength).On(device));
+                var (memory, pad) = Model.Encode(TranslationBatches.Sources(part, target, Tokenizer, Model.Options.MaxLength, device));
                 if (beam > 1)
                 {
                     for (int i = 0; i < part.Length; i++)
@@ -102,7 +102,7 @@ public sealed class Translator : IDisposable
                 var part = sentences.Skip(start).Take(Chunk).ToArray();
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
-                var (memory, pad) = Model.Encode(TranslationBatches.Sources(part, target, Tokenizer, Model.Options.MaxLength).On(device));   // (S, N, d), (N, S)
+                var (memory, pad) = Model.Encode(TranslationBatches.Sources(part, target, Tokenizer, Model.Options.MaxLength, device));   // (S, N, d), (N, S)
                 var keep = pad.logical_not().to_type(ScalarType.Float32).transpose(0, 1).unsqueeze(2);       // (S, N, 1)
                 var mean = (memory * keep).sum(dim: 0) / keep.sum(dim: 0);   // (N, d); a literal 0 alone would bind to sum(ScalarType)
                 var values = mean.ToArrayOnCpu<float>();

@@ -33,7 +33,7 @@ public sealed class ConSETrainer
     public ConSEModel Fit(Dataset seenTrain, ClassDescriptions seen, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         var (network, history) = TrainClassifier(options, seenTrain, seen, progress, cancellation);
-        return new ConSEModel(network, history, seen.ToTensor(), Math.Min(options.ConseTop, seen.Count));
+        return new ConSEModel(network, history, seen.ToTensor(Devices.Of(network)), Math.Min(options.ConseTop, seen.Count));
     }
 
     /// <summary>The seen-class classifier (cross-entropy over the S seen classes) that ConSE and ESZSL start from.</summary>
@@ -71,7 +71,7 @@ public sealed class ConSEModel : ZeroShotModel
     internal ConSEModel(StagedModel network, IReadOnlyList<EpochMetrics> history, Tensor seenDescriptions, int top)
         : base(ZeroShotMethod.ConSE, network, history)
     {
-        this.seenDescriptions = seenDescriptions.MovedTo(Devices.Of(network)).DetachFromDisposeScope();
+        this.seenDescriptions = seenDescriptions.DetachFromDisposeScope();
         Top = top;
     }
 

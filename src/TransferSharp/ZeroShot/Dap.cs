@@ -50,7 +50,7 @@ public sealed class DapTrainer
         {
             var device = options.ResolveDevice();
             network.MoveTo(device);   // before its parameters are collected: moving replaces them
-            using var classAttributes = seen.ToTensor().MovedTo(device).DetachFromDisposeScope();   // (S, A)
+            using var classAttributes = seen.ToTensor(device).DetachFromDisposeScope();   // (S, A)
             using var keep = tensor(informative.Select(i => (long)i).ToArray(), device: device).DetachFromDisposeScope();
             var history = ZeroShotStep.Train(network, network.parameters().ToArray(), seenTrain, options, (x, y) =>
             {

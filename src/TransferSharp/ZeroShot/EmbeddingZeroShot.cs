@@ -46,7 +46,7 @@ public sealed class EmbeddingZeroShotTrainer
         {
             var device = options.ResolveDevice();
             network.MoveTo(device);   // before its parameters are collected: moving replaces them
-            using var classDescriptions = seen.ToTensor().MovedTo(device).DetachFromDisposeScope();   // (S, D)
+            using var classDescriptions = seen.ToTensor(device).DetachFromDisposeScope();   // (S, D)
             var history = ZeroShotStep.Train(network, network.parameters().ToArray(), seenTrain, options, (x, y) =>
             {
                 var scores = network.Scores(x, classDescriptions);                               // (B, S)

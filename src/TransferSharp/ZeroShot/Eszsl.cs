@@ -44,7 +44,7 @@ public sealed class EszslTrainer
             using var scope = NewDisposeScope();
             var features = Features(network, seenTrain);                                         // (m, d) float64
             var labels = tensor(seenTrain.LabelArray(), device: features.device);                // (m)
-            var descriptions = seen.ToTensor().to(ScalarType.Float64, features.device);          // (z, a)
+            var descriptions = seen.ToTensor(features.device).to_type(ScalarType.Float64);          // (z, a)
             var (gamma, lambda) = ChooseRegularisation(features, labels, descriptions, options.Seed);
             var v = ClosedForm(features, Targets(labels, seen.Count), descriptions, gamma, lambda);
             return new EszslModel(network, history, v.to_type(ScalarType.Float32).DetachFromDisposeScope(), gamma, lambda);

@@ -41,7 +41,7 @@ public abstract class ZeroShotModel : IDisposable
         {
             using var noGrad = no_grad();
             var device = Devices.Of(Network);
-            using var descriptions = candidates.ToTensor().MovedTo(device);
+            using var descriptions = candidates.ToTensor(device);
             int row = 0;
             foreach (var batch in Batches.Of(data, batchSize))
             {
