@@ -60,7 +60,7 @@ public sealed class Dataset : IDisposable, IBatchSource
     public long[] ExampleShape => Inputs.shape[1..];
 
     /// <summary>Labels as a managed array (empty when unlabelled).</summary>
-    public long[] LabelArray() => Labels is null ? [] : Labels.data<long>().ToArray();
+    public long[] LabelArray() => Labels is null ? [] : Training.Devices.ToArrayOnCpu<long>(Labels);
 
     /// <summary>Examples per class, indexed by label.</summary>
     public int[] ClassCounts()

@@ -61,7 +61,7 @@ public static class BottleneckStage
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            return model.Features(zeros([1, .. model.Spec.InputShape])).shape[1];
+            return model.Features(zeros([1, .. model.Spec.InputShape], device: Training.Devices.Of(model))).shape[1];
         }
         finally
         {
