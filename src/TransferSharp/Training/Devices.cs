@@ -19,6 +19,10 @@ internal static class Devices
     /// <summary>Whether <paramref name="t"/> lives on <paramref name="device"/>.</summary>
     public static bool IsOn(this Tensor t, Device device) => t.device_type == device.type && t.device_index == DeviceIndex(t, device);
 
+    /// <summary>Whether every parameter and buffer of <paramref name="module"/> lives on <paramref name="device"/>.</summary>
+    public static bool IsOn(this Module module, Device device) =>
+        module.parameters().All(p => p.IsOn(device)) && module.buffers().All(b => b.IsOn(device));
+
     /// <summary><paramref name="t"/> itself when it is on <paramref name="device"/>, else a copy there.</summary>
     public static Tensor On(this Tensor t, Device device) => t.IsOn(device) ? t : t.to(device);
 
@@ -32,7 +36,7 @@ internal static class Devices
     /// </summary>
     public static T MoveTo<T>(this T module, Device device) where T : Module
     {
-        if (module.parameters().Any(p => !p.IsOn(device)) || module.buffers().Any(b => !b.IsOn(device))) module.to(device);
+        if (!module.IsOn(device)) module.to(device);
         return module;
     }
 
@@ -47,7 +51,7 @@ internal static class Devices
     /// <summary>
     /// Loads weights saved by <c>Module.save</c> into <paramref name="module"/> wherever it lives: TorchSharp writes
     /// tensors to the file from the CPU and reads them into CPU memory, so a module elsewhere is loaded on the CPU and
-    /// moved back.
+    /// moved back (which replaces its parameters, as any move does).
     /// </summary>
     public static void LoadWeights(Module module, string path, bool strict = true)
     {

@@ -39,8 +39,10 @@ public sealed class SupervisedTrainer
         if (validation is { HasLabels: false }) throw new ArgumentException($"validation set '{validation.Name}' has no labels");
         hooks ??= new TrainingHooks();
         var device = options.ResolveDevice();
-        if (hooks.ParameterGroups is not null && Devices.Of(model) is var at && !(at.type == device.type && (device.index < 0 || at.index == device.index)))
-            throw new ArgumentException($"the model is on {at} but trains on {device}: move it there before building its parameter groups");
+        // Moving replaces the parameters, so groups collected before the move would train stale copies.
+        if (hooks.ParameterGroups is not null && !model.IsOn(device))
+            throw new ArgumentException($"the model is on {DeviceChoice.Name(Devices.Of(model))} but trains on {DeviceChoice.Name(device)}: " +
+                                        "move it there before building its parameter groups");
         model.MoveTo(device);
         var step = new SupervisedStep(model, hooks.ParameterGroups, hooks.ExtraLoss);
         if (step.Phases[0].Groups.Sum(g => g.Parameters.Count) == 0) throw new ArgumentException("no trainable parameters: every parameter is frozen");
