@@ -84,7 +84,7 @@ public sealed class AutoencoderTrainer
     /// the KL sparsity penalty; one optimiser, weight decay on the weights only. The loop sums the reconstruction loss;
     /// the step sums the sparsity term and the mean activation per example for the epoch's record.
     /// </summary>
-    private sealed class AutoencoderStep : ITrainingStep<Batch>, IDisposable
+    internal sealed class AutoencoderStep : ITrainingStep<Batch>, IDisposable
     {
         private readonly Autoencoder model;
         private readonly AutoencoderOptions options;

@@ -52,14 +52,8 @@ public sealed class DapTrainer
             network.MoveTo(device);   // before its parameters are collected: moving replaces them
             using var classAttributes = seen.ToTensor(device).DetachFromDisposeScope();   // (S, A)
             using var keep = tensor(informative.Select(i => (long)i).ToArray(), device: device).DetachFromDisposeScope();
-            var history = ZeroShotStep.Train(network, network.parameters().ToArray(), seenTrain, options, (x, y) =>
-            {
-                var logits = network.call(x).index_select(1, keep);                               // (B, A')
-                var targets = classAttributes.index_select(0, y).index_select(1, keep);          // (B, A')
-                var loss = functional.binary_cross_entropy_with_logits(logits, targets);
-                var right = (logits > 0).eq(targets >= 0.5f).sum().item<long>();
-                return new StepResult(loss, right, logits.numel());
-            }, progress, cancellation);
+            var history = ZeroShotStep.Train(network, network.parameters().ToArray(), seenTrain, options,
+                (x, y) => Loss(network, classAttributes, keep, x, y), progress, cancellation);
             var ignored = Enumerable.Range(0, seen.Dimension).Except(informative).Select(a => seen.Dimensions[a]).ToArray();
             return new DapModel(network, history, informative, priors, ignored, options.DapScoring);
         }
@@ -71,6 +65,17 @@ public sealed class DapTrainer
     }
 
     /// <summary>DAP needs attribute values that are probabilities: 0/1 or fractions in between.</summary>
+    /// <summary>One batch's attribute loss: binary cross-entropy of the informative attributes <paramref name="keep"/>
+    /// against each example's class attributes, and how many of them are predicted right.</summary>
+    internal static StepResult Loss(StagedModel network, Tensor classAttributes, Tensor keep, Tensor x, Tensor y)
+    {
+        var logits = network.call(x).index_select(1, keep);                                   // (B, A')
+        var targets = classAttributes.index_select(0, y).index_select(1, keep);              // (B, A')
+        var loss = functional.binary_cross_entropy_with_logits(logits, targets);
+        var right = (logits > 0).eq(targets >= 0.5f).sum().item<long>();
+        return new StepResult(loss, right, logits.numel());
+    }
+
     internal static void RequireAttributes(ClassDescriptions d)
     {
         if (d.Kind != DescriptionKind.Attributes)

@@ -41,19 +41,25 @@ public sealed class EszslTrainer
         var (network, history) = ConSETrainer.TrainClassifier(options, seenTrain, seen, progress, cancellation);
         try
         {
-            using var scope = NewDisposeScope();
-            var features = Features(network, seenTrain);                                         // (m, d) float64
-            var labels = tensor(seenTrain.LabelArray(), device: features.device);                // (m)
-            var descriptions = seen.ToTensor(features.device).to_type(ScalarType.Float64);          // (z, a)
-            var (gamma, lambda) = ChooseRegularisation(features, labels, descriptions, options.Seed);
-            var v = ClosedForm(features, Targets(labels, seen.Count), descriptions, gamma, lambda);
-            return new EszslModel(network, history, v.to_type(ScalarType.Float32).DetachFromDisposeScope(), gamma, lambda);
+            return Solve(network, history, seenTrain, seen, options.Seed);
         }
         catch
         {
             network.Dispose();
             throw;
         }
+    }
+
+    /// <summary>V for a trained feature <paramref name="network"/>, on its device, with γ and λ chosen on held-out seen classes.</summary>
+    internal static EszslModel Solve(StagedModel network, IReadOnlyList<EpochMetrics> history, Dataset seenTrain, ClassDescriptions seen, int seed)
+    {
+        using var scope = NewDisposeScope();
+        var features = Features(network, seenTrain);                                             // (m, d) float64
+        var labels = tensor(seenTrain.LabelArray(), device: features.device);                    // (m)
+        var descriptions = seen.ToTensor(features.device).to_type(ScalarType.Float64);           // (z, a)
+        var (gamma, lambda) = ChooseRegularisation(features, labels, descriptions, seed);
+        var v = ClosedForm(features, Targets(labels, seen.Count), descriptions, gamma, lambda);
+        return new EszslModel(network, history, v.to_type(ScalarType.Float32).DetachFromDisposeScope(), gamma, lambda);
     }
 
     /// <summary>

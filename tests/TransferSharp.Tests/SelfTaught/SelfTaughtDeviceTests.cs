@@ -26,6 +26,16 @@ public sealed class SelfTaughtDeviceTests
     }
 
     [Fact]
+    public void The_denoising_sparse_autoencoder_step_makes_its_tensors_on_the_models_device()
+    {
+        var options = new AutoencoderOptions { HiddenUnits = 6, Corruption = 0.3, SparsityWeight = 0.1 };
+        using var model = Autoencoder.Create([1, 8, 8], options);
+        using var step = new AutoencoderTrainer.AutoencoderStep(model, options);
+        var r = RunWithMetaDefault(step, new TransferSharp.Data.Batch(rand(4, 1, 8, 8), null));
+        Assert.Equal(4, r.Examples);
+    }
+
+    [Fact]
     public void Dec_kmeans_and_pca_make_their_tensors_on_the_datas_device()
     {
         using var data = TestData.Squares(6, 2, 1, 8, seed: 1);

@@ -27,6 +27,27 @@ public sealed class ZeroShotDeviceTests
         Assert.Equal(descriptions.Count, scores.GetLength(1));
     }
 
+    [Fact]
+    public void Dap_training_and_the_eszsl_solve_make_their_tensors_on_the_networks_device()
+    {
+        using var data = ZeroShotMethodsTests.AttributeData(4, seed: 1);
+        var descriptions = ZeroShotMethodsTests.Descriptions();
+        using var network = ModelZoo.Create(new ModelSpec("mlp", [8], descriptions.Dimension));
+        using var classes = descriptions.ToTensor();
+        using var keep = tensor(new long[] { 0, 1, 2, 3 });
+        using (var scope = NewDisposeScope())
+        using (AsDefault())
+        {
+            var r = DapTrainer.Loss(network, classes, keep, data.Inputs.narrow(0, 0, 6), data.Labels!.narrow(0, 0, 6));
+            r.Loss.backward();
+            Assert.Equal(24, r.Count);
+        }
+        var classifier = ModelZoo.Create(new ModelSpec("mlp", [8], descriptions.Count));   // the model owns it
+        using var meta = AsDefault();
+        using var eszsl = EszslTrainer.Solve(classifier, [], data, descriptions, seed: 1);
+        Assert.True(eszsl.Gamma > 0);
+    }
+
     [Theory]
     [InlineData(MaxMarginKind.Structured)]
     [InlineData(MaxMarginKind.Sum)]
