@@ -153,7 +153,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         json.Insert(4, "target", settings.Target);
         json.Insert(5, "model", settings.Model);
         json.Insert(7, "threads", threads);
-        json.Insert(8, "machine", JsonSerializer.SerializeToNode(new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription }, RunFolder.Json));
+        json.Insert(8, "machine", JsonSerializer.SerializeToNode(new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, device = settings.DeviceName }, RunFolder.Json));
         run.WriteJson(run.Metrics, json);
 
         // An unlabelled target has no accuracy column rather than a column of dashes.

@@ -20,7 +20,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         Seeding.SetThreads(settings.Threads);
-        var (model, info) = Checkpoint.Load(settings.Model!);
+        var (model, info) = Checkpoint.Load(settings.Model!, settings.Device ?? "auto");
         using var _ = model;
         // The inputs as the model was trained on them (e.g. ImageNet preprocessing for a model fine-tuned from resnet18-imagenet).
         using var data = InputPreprocessing.Apply(info.Preprocessing, settings.LoadData());

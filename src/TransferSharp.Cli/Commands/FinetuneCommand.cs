@@ -162,7 +162,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
                 Data = $"source task of {sourceName}, features fine-tuned on {target} with Learning without Forgetting",
             });
         MetricsJson.Write(run, "transfersharp.finetune/2", new { command = "finetune", source = sourceName, target, provenance = data.Provenance,
-            streamed = s.Stream, shots = s.Shots, seed = training.Seed, threads, options = training }, report);
+            streamed = s.Stream, shots = s.Shots, seed = training.Seed, threads, device = s.DeviceName, options = training }, report);
         run.SaveLearningCurve(result.History, $"{model.Spec.Architecture} fine-tuned on {target}");
 
         Tables.History(result.History);

@@ -124,7 +124,7 @@ internal sealed class MultiTaskCommand : Command<MultiTaskCommand.Settings>
             LearningCurvePlot.Save(Path.Combine(run.Path, $"learning-curve-{t.Name}.png"), t.History, $"task {t.Name} ({s.Model}, {sources.Length} tasks)");
         }
         MetricsJson.Write(run, "transfersharp.multitask/2", new { command = "multitask", task_values = s.Tasks,
-            task_data = split.Tasks.Select(t => t.Provenance), seed = options.Seed, threads, options }, report);
+            task_data = split.Tasks.Select(t => t.Provenance), seed = options.Seed, threads, device = s.DeviceName, options }, report);
 
         MultiTaskTables.Write(report, options.Weighting == LossWeighting.Uncertainty);
         Tables.KeyValues("result",

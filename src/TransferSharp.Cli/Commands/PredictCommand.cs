@@ -25,7 +25,7 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
     {
         Seeding.SetThreads(settings.Threads);
         var files = Predictor.ImageFiles(settings.Input!);
-        using var predictor = new Predictor(settings.Model!);
+        using var predictor = new Predictor(settings.Model!, settings.Device ?? "auto");
         var predictions = predictor.Predict(files, settings.Top);
         var t = new Table().AddColumn(new TableColumn("file").NoWrap()).AddColumns("class", "probability", "next");
         bool folder = Directory.Exists(settings.Input);

@@ -41,7 +41,7 @@ internal sealed class RankCommand : Command<RankCommand.Settings>
     {
         int threads = Seeding.SetThreads(settings.Threads);
         using var target = settings.Load(settings.Target!);
-        var options = new RankOptions { Shots = settings.Shots, Seed = settings.Seed, AllowPickle = settings.AllowPickle, Layers = settings.Layers };
+        var options = new RankOptions { Shots = settings.Shots, Seed = settings.Seed, AllowPickle = settings.AllowPickle, Layers = settings.Layers, Device = settings.Device ?? "auto" };
         AnsiConsole.MarkupLine($"[bold]rank[/] {settings.SourceList.Length} sources on {Markup.Escape(target.ToString())}" +
                                $"{(settings.Shots is { } k ? $", {k} per class" : "")}; {threads} threads, seed {settings.Seed}");
         var scores = Transferability.Rank(settings.SourceList, target, options,

@@ -44,6 +44,7 @@ internal sealed class SelfTaughtLearnCommand : Command<SelfTaughtLearnCommand.Se
                 {
                     Kind = OptionValues.ParseEnum<FeatureClassifierKind>(Classifier) ?? c.Kind, Steps = ClassifierSteps ?? c.Steps,
                     LearningRate = ClassifierLearningRate ?? c.LearningRate, WeightDecay = ClassifierWeightDecay ?? c.WeightDecay, Seed = Seed, Threads = Threads,
+                    Device = Device ?? c.Device,
                 },
                 PcaComponents = PcaComponents, TestFraction = TestFraction ?? d.TestFraction, Shots = Shots is null ? [] : ParseList(Shots)!, Seed = Seed,
             };

@@ -41,7 +41,7 @@ internal static class SelfTaughtRun
         {
             Schema = $"transfersharp.{command.Replace(' ', '-')}/1", Command = command, settings.Source, settings.Target,
             SourceProvenance = source.Provenance, TargetProvenance = target.Provenance, settings.Seed,
-            Machine = new { Cores = Environment.ProcessorCount, Threads = threads, Os = RuntimeInformation.OSDescription },
+            Machine = new { Cores = Environment.ProcessorCount, Threads = threads, Os = RuntimeInformation.OSDescription, Device = settings.DeviceName },
         }, RunFolder.Json)!.AsObject();
         foreach (var part in new[] { options, outcome.Report })
             foreach (var (key, value) in JsonSerializer.SerializeToNode(part, RunFolder.Json)!.AsObject()) json[key] = value?.DeepClone();

@@ -56,7 +56,7 @@ internal sealed class TourCommand : Command<TourCommand.Settings>
         int threads = Seeding.SetThreads(settings.Threads);
         var run = RunFolder.Create(settings.Runs, "tour");
         // Every stage passes the requested count (0 = all cores) to its trainers, which set it themselves.
-        var tour = new TourContext(settings.Scale, settings.Seed, settings.Threads, run.Path);
+        var tour = new TourContext(settings.Scale, settings.Seed, settings.Threads, run.Path, settings.Device ?? "auto");
         string scale = settings.Scale.ToString().ToLowerInvariant();
         AnsiConsole.MarkupLine($"[bold]tour[/] {scale}, {stages.Count} stages, {threads} threads, seed {settings.Seed}; run folder {Markup.Escape(run.Path)}");
 

@@ -67,7 +67,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         var spec = new ModelSpec(rs.Model, data.ExampleShape, data.ClassNames.Count);
         using var model = ModelZoo.Create(spec);
-        if (resumed is not null) model.load(run!.Checkpoint);
+        if (resumed is not null) Checkpoint.LoadWeights(model, run!.Checkpoint);
         else
         {
             run ??= settings.CreateRun("train");
@@ -97,7 +97,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         Checkpoint.Save(run.Checkpoint, model, baseInfo with { Epoch = result.History.Count, History = result.History, Metrics = metrics });
         run.WriteJson(run.Metrics, new
         {
-            command = "train", data = rs.Data, data.Provenance, streamed = rs.Stream, model = rs.Model, seed = options.Seed, threads,
+            command = "train", data = rs.Data, data.Provenance, streamed = rs.Stream, model = rs.Model, seed = options.Seed, threads, device = DeviceChoice.Name(options.ResolveDevice()),
             machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
             options,
             split = new { train = train.Count, validation = validation.Count, test = test.Count },

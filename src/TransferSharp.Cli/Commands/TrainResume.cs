@@ -7,12 +7,13 @@ namespace TransferSharp.Cli.Commands;
 /// What <c>transfer train --resume RUN</c> does with the other options on its command line. The run's own settings
 /// (run.json) rebuild the same data split, model and optimiser, so an option that would change them is an error unless
 /// it repeats the run's value (repeating the original command with <c>--resume</c> added works). Options that only say
-/// how long or on how many threads to go on are honoured: <c>--epochs</c>, <c>--threads</c>, <c>--decode-threads</c>.
+/// how long, on how many threads or on which device to go on are honoured: <c>--epochs</c>, <c>--threads</c>,
+/// <c>--decode-threads</c>, <c>--device</c>.
 /// </summary>
 internal static class TrainResume
 {
     /// <summary>Options a resumed run takes from the command line.</summary>
-    public static readonly string[] Honoured = ["--epochs", "--threads", "--decode-threads"];
+    public static readonly string[] Honoured = ["--epochs", "--threads", "--decode-threads", "--device"];
 
     /// <summary>
     /// The run's settings with the honoured options applied; throws <see cref="ArgumentException"/> naming the first
@@ -47,6 +48,7 @@ internal static class TrainResume
         {
             Epochs = given.Epochs ?? run.Options.Epochs,
             Threads = given.WasGiven(nameof(given.Threads)) ? given.Threads : run.Options.Threads,
+            Device = given.Device ?? run.Options.Device ?? "auto",
         };
         return run with { Options = options, DecodeThreads = given.DecodeThreads ?? run.DecodeThreads };
     }
@@ -66,8 +68,8 @@ internal static class TrainResume
             throw Mismatch(folder, sidecar, $"data '{rs.Data}'", $"'{checkpoint.Data}'");
         if (!string.Equals(checkpoint.Architecture, rs.Model, StringComparison.OrdinalIgnoreCase))
             throw Mismatch(folder, sidecar, $"model '{rs.Model}'", $"'{checkpoint.Architecture}'");
-        // Epochs and threads may change on resume; every other training option must be the checkpoint's.
-        if (checkpoint.Options is { } trained && trained with { Epochs = rs.Options.Epochs, Threads = rs.Options.Threads } != rs.Options)
+        // Epochs, threads and the device may change on resume; every other training option must be the checkpoint's.
+        if (checkpoint.Options is { } trained && trained with { Epochs = rs.Options.Epochs, Threads = rs.Options.Threads, Device = rs.Options.Device } != rs.Options)
             throw Mismatch(folder, sidecar, "training options", "other options (seed, rates, batch size or optimiser differ)");
         if (checkpoint.Epoch >= rs.Options.Epochs && File.Exists(run.Metrics))
             throw new ArgumentException($"--resume {folder}: the run already finished {checkpoint.Epoch} epochs; pass --epochs above {checkpoint.Epoch} to extend it");

@@ -95,7 +95,7 @@ internal sealed class TransferabilityCommand : Command<TransferabilityCommand.Se
         run.WriteJson(run.Metrics, new
         {
             schema = "transfersharp.transferability/1", command = "experiment transferability", data = settings.Data, provenance = data.Provenance, threads,
-            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription }, options, results,
+            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, device = settings.DeviceName }, options, results,
         });
         AnsiConsole.MarkupLine($"run folder {Markup.Escape(run.Path)}");
         return 0;

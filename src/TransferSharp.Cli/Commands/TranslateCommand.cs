@@ -26,7 +26,7 @@ internal sealed class TranslateCommand : Command<TranslateCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         Seeding.SetThreads(settings.Threads);
-        using var translator = Translator.Load(settings.Model!);
+        using var translator = Translator.Load(settings.Model!, settings.Device ?? "auto");
         if (!translator.Languages.Contains(settings.To!))
             throw new ArgumentException($"--to {settings.To}: the model knows no language '{settings.To}' (it knows {string.Join(", ", translator.Languages)})");
         var sentences = settings.Sentence is { } s ? [s] : ReadLines(Console.In);

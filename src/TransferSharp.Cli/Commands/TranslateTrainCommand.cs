@@ -186,7 +186,7 @@ internal sealed class TranslateTrainCommand : Command<TranslateTrainCommand.Sett
             AnsiConsole.MarkupLine("[yellow]no sequence-language picture: no two test rows share two languages[/]");
         run.SaveLearningCurve(report.History, $"multilingual model on {string.Join(", ", report.TrainDirections)} (validation: token accuracy)");
         MetricsJson.Write(run, report.Schema, new { command = "translate train", corpus = settings.Pairs.Length > 0 ? string.Join(" ", settings.Pairs.Concat(settings.Test.Select(t => "test " + t))) : settings.Corpus ?? NumbersCorpus.Name, threads,
-            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription } }, report);
+            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, device = settings.DeviceName } }, report);
         TranslationReports.Print(report, run.Path);
         return 0;
     }

@@ -111,7 +111,7 @@ internal sealed class ZeroShotCommand : Command<ZeroShotCommand.Settings>
             schema = "transfersharp.zeroshot/1", command = "zeroshot", method = method.Name, data = settings.Data, provenance = data.Provenance,
             descriptions = aligned.Source, description_kind = aligned.Kind.ToString().ToLowerInvariant(),
             seen = report.Seen.Select(c => data.ClassNames[c]).ToArray(), unseen = unseenNames, seed = options.Seed, threads,
-            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription }, options, evaluation,
+            machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, device = settings.DeviceName }, options, evaluation,
             split = new { train = outcome.TrainCount, seen_test = outcome.SeenTestCount, unseen_test = outcome.UnseenTestCount }, metrics = report.Metrics,
             calibration = outcome.Calibration,
             ignored_attributes = ignored, per_class = report.PerClass, seen_unseen_curve = report.Generalized?.Curve, history = model.History,

@@ -19,12 +19,15 @@ internal class CommonSettings : CommandSettings
     public int Threads { get; init { field = value; Mark(); } }
 
     [CommandOption("--device <DEVICE>")]
-    [Description("cpu (default), cuda, cuda:N or auto. This version trains on the CPU only (auto = cpu); asking for CUDA fails with the reason.")]
+    [Description("auto (default): CUDA when TorchSharp reports it, else the CPU; or cpu, cuda, cuda:N. CUDA needs the TorchSharp-cuda package; asking for it without one fails with the reason.")]
     public string? Device { get; init; }
 
     [CommandOption("--verbose")]
     [Description("Show the stack trace of an error.")]
     public bool Verbose { get; init; }
+
+    /// <summary>The device the command runs on, as run records name it (<c>cpu</c>, <c>cuda:0</c>); valid after Validate.</summary>
+    public string DeviceName => TransferSharp.Training.DeviceChoice.Name(TransferSharp.Training.DeviceChoice.Resolve(Device ?? "auto"));
 
     /// <summary>Whether the command line set <paramref name="property"/> (a settings property name).</summary>
     public bool WasGiven(string property) => given.Contains(property);
@@ -45,14 +48,13 @@ internal class CommonSettings : CommandSettings
         given.FirstOrDefault(p => !Applies(p)) is { } other ? $"{OptionNames.OfProperty(GetType(), other)} does not apply to this command"
         : Threads < 0 ? $"--threads must be 0 or more, got {Threads}" : Device is { } d ? DeviceError(d) : null);
 
-    // The trainers keep their tensors on the CPU, so a CUDA device TorchSharp does report is refused too, not ignored.
+    // Checked here, before any data loads, so that a CUDA device TorchSharp does not report is one clear error.
     private static string? DeviceError(string device)
     {
         try
         {
-            var resolved = TransferSharp.Training.DeviceChoice.Resolve(device);
-            return resolved.type == TorchSharp.DeviceType.CPU || device.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? null
-                : $"--device {device}: CUDA is available, but this version of the trainers runs on the CPU only; use --device cpu";
+            TransferSharp.Training.DeviceChoice.Resolve(device);
+            return null;
         }
         catch (ArgumentException e)
         {

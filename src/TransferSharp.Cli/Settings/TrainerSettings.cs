@@ -67,7 +67,7 @@ internal class TrainerSettings : RunFolderSettings
         LearningRate ?? (optimizer == OptimizerKind.Sgd ? SgdLearningRate : null);
 
     /// <summary>
-    /// <paramref name="options"/> with the values given on the command line (and <c>--seed</c>, <c>--threads</c>);
+    /// <paramref name="options"/> with the values given on the command line (and <c>--seed</c>, <c>--threads</c>, <c>--device</c>);
     /// everything else keeps the record's own default.
     /// </summary>
     public T ApplyTo<T>(T options) where T : TrainerOptions
@@ -82,6 +82,7 @@ internal class TrainerSettings : RunFolderSettings
         if (GivenSchedule is { } schedule) o = o with { Schedule = schedule };
         if (WasGiven(nameof(Seed))) o = o with { Seed = Seed };
         if (WasGiven(nameof(Threads))) o = o with { Threads = Threads };
+        if (Device is { } device) o = o with { Device = device };
         return (T)o;
     }
 }

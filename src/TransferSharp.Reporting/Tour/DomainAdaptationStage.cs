@@ -22,7 +22,7 @@ internal static class DomainAdaptationStage
         using var pair = DomainPair.Create(mnist, mnistM, heldOutFraction: 0.2, seed: tour.Seed);
         var spec = new ModelSpec("lenet", pair.ExampleShape, pair.SourceTrain.ClassCount);
         // The library's default method, CDAN (what the tour ran as "DANN" before the two were separated).
-        var training = new AdaptationOptions { Epochs = tour.Epochs(6, 3, 3), StepsPerEpoch = tour.Pick(100, 100, 30), BatchSize = 32, Seed = tour.Seed, Threads = tour.Threads };
+        var training = new AdaptationOptions { Epochs = tour.Epochs(6, 3, 3), StepsPerEpoch = tour.Pick(100, 100, 30), BatchSize = 32, Seed = tour.Seed, Threads = tour.Threads, Device = tour.Device };
         var options = new AdaptationExperimentOptions
         {
             Training = training, FeatureMapPoints = tour.Pick(300, 150, 60), FeatureMap = new TsneOptions { Seed = tour.Seed, Iterations = tour.Pick(1000, 500, 300) },

@@ -44,9 +44,9 @@ internal static class FineTuningStage
         using var ____ = heldOut;
         using var validation = heldOut.TakePerClass(10, tour.Seed);           // for the curves only: evaluated every epoch
         using var targetTrain = pool.TakePerClass(Shots, tour.Seed);
-        var sourceOptions = new TrainingOptions { Epochs = tour.Epochs(3, 2, 1), Seed = tour.Seed, Threads = tour.Threads };
+        var sourceOptions = new TrainingOptions { Epochs = tour.Epochs(3, 2, 2), Seed = tour.Seed, Threads = tour.Threads, Device = tour.Device };
         // 25 images in batches of 16: two steps an epoch, so 60 / 30 epochs are 120 / 60 steps.
-        var targetOptions = new TrainingOptions { Epochs = tour.Epochs(60, 30, 8), BatchSize = 16, Seed = tour.Seed, Threads = tour.Threads };
+        var targetOptions = new TrainingOptions { Epochs = tour.Epochs(60, 30, 8), BatchSize = 16, Seed = tour.Seed, Threads = tour.Threads, Device = tour.Device };
 
         Seeding.SeedEverything(tour.Seed);
         using var sourceModel = ModelZoo.Create(new ModelSpec("cnn", source.ExampleShape, source.ClassCount));

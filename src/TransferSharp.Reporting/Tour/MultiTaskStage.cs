@@ -25,7 +25,7 @@ internal static class MultiTaskStage
         using var ___ = pool;
         using var ____ = validation;
         using var smallTrain = pool.TakePerClass(Shots, tour.Seed);
-        var options = new MultiTaskOptions { Epochs = tour.Epochs(5, 3, 3), StepsPerEpoch = tour.Pick(60, 60, 30), Seed = tour.Seed, Threads = tour.Threads };
+        var options = new MultiTaskOptions { Epochs = tour.Epochs(5, 3, 3), StepsPerEpoch = tour.Pick(60, 60, 30), Seed = tour.Seed, Threads = tour.Threads, Device = tour.Device };
 
         // Digits 5-9 are not scored here: their test part is their training set, only to fill the record.
         TaskData[] tasks =

@@ -31,7 +31,7 @@ internal static class SelfTaughtStages
         using var experiment = new SelfTaughtExperiment(unlabelled, target, new SelfTaughtLearnOptions
         {
             Autoencoder = AutoencoderOptions(tour), PcaComponents = null, TestFraction = 0.5, Seed = tour.Seed,
-            Classifier = new FeatureClassifierOptions { Steps = tour.Pick(600, 600, 300), Seed = tour.Seed, Threads = tour.Threads },
+            Classifier = new FeatureClassifierOptions { Steps = tour.Pick(600, 600, 300), Seed = tour.Seed, Threads = tour.Threads, Device = tour.Device },
         });
         var grid = tour.File("selftaught", "reconstructions.png");
         var (report, curves) = Run(tour, "selftaught", experiment, progress, 0.8, $"sparse autoencoder on {source.Count} unlabelled digits 5-9", cancel,
@@ -52,7 +52,7 @@ internal static class SelfTaughtStages
         var experiment = new SelfTaughtClusteringExperiment(unlabelled, target, new SelfTaughtClusterOptions
         {
             // The command's defaults (plain autoencoder, DEC), only shorter in the quick modes.
-            Autoencoder = SelfTaughtClusterOptions.DefaultAutoencoder with { Epochs = tour.Epochs(20, 8, 4), Seed = tour.Seed, Threads = tour.Threads },
+            Autoencoder = SelfTaughtClusterOptions.DefaultAutoencoder with { Epochs = tour.Epochs(20, 8, 4), Seed = tour.Seed, Threads = tour.Threads, Device = tour.Device },
             KMeans = new KMeansOptions { Restarts = tour.Pick(10, 3, 2), Seed = tour.Seed }, PcaComponents = null,
         });
         var (report, curves) = Run(tour, "selftaught-cluster", experiment, progress, 0.6, $"autoencoder on {source.Count} unlabelled Fashion-MNIST images", cancel);
@@ -67,7 +67,7 @@ internal static class SelfTaughtStages
 
     /// <summary>The UFLDL sparse autoencoder (the <c>selftaught learn</c> defaults), shorter in the quick modes.</summary>
     private static AutoencoderOptions AutoencoderOptions(TourContext tour) =>
-        new() { Epochs = tour.Epochs(20, 8, 4), Seed = tour.Seed, Threads = tour.Threads };
+        new() { Epochs = tour.Epochs(20, 8, 4), Seed = tour.Seed, Threads = tour.Threads, Device = tour.Device };
 
     /// <summary>Trains the autoencoder (the first <paramref name="share"/> of the stage's progress), draws its learning curve, then compares.</summary>
     private static (T Report, string Curves) Run<T>(TourContext tour, string folder, ISelfTaughtExperiment<T> experiment, IProgress<double> progress, double share,

@@ -19,7 +19,8 @@ public enum TourScale
 /// <param name="Seed">Seeds every stage (each trainer's options get it).</param>
 /// <param name="Threads">CPU threads for every trainer's options; 0 = all cores (each trainer sets the count it is given).</param>
 /// <param name="Folder">The tour's run folder; a stage writes its pictures under it.</param>
-public sealed record TourContext(TourScale Scale, int Seed, int Threads, string Folder)
+/// <param name="Device">The device every trainer's options get (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or <c>auto</c>).</param>
+public sealed record TourContext(TourScale Scale, int Seed, int Threads, string Folder, string Device = "auto")
 {
     /// <summary>A setting for the scale: <paramref name="full"/>, <paramref name="quick"/> or <paramref name="tiny"/>.</summary>
     public T Pick<T>(T full, T quick, T tiny) => Scale switch { TourScale.Full => full, TourScale.Quick => quick, _ => tiny };

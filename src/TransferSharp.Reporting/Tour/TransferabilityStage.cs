@@ -22,7 +22,7 @@ internal static class TransferabilityStage
         var split = ClassSplit.Random(data.ClassNames, tour.Seed);
         var options = new TransferabilityOptions
         {
-            Training = new TrainingOptions { Epochs = tour.Epochs(3, 2, 2), Seed = tour.Seed, Threads = tour.Threads }, Seeds = [tour.Seed], TrainPerClass = tour.Pick(300, 100, 50),
+            Training = new TrainingOptions { Epochs = tour.Epochs(3, 2, 2), Seed = tour.Seed, Threads = tour.Threads, Device = tour.Device }, Seeds = [tour.Seed], TrainPerClass = tour.Pick(300, 100, 50),
         };
         var result = new TransferabilityExperiment(options).Run(data, split,
             new SyncProgress<TransferabilityProgress>(p => progress.Report((p.Done + (p.Step?.Fraction ?? 0)) / Math.Max(1, p.Total))), cancel);

@@ -22,7 +22,7 @@ internal static class TranslationStage
             Train = TranslationDirection.ParseList("en-fr,fr-en,en-de,de-en"), ZeroShot = TranslationDirection.ParseList("fr-de,de-fr"),
             Direct = tour.Scale == TourScale.Full,
         };
-        var options = new TranslationOptions { Epochs = tour.Epochs(12, 8, 1), Seed = tour.Seed, Threads = tour.Threads };
+        var options = new TranslationOptions { Epochs = tour.Epochs(12, 8, 1), Seed = tour.Seed, Threads = tour.Threads, Device = tour.Device };
         if (tour.Scale == TourScale.Tiny) options = options with { ModelSize = 32, Layers = 1, FeedForward = 64 };
         using var outcome = TranslationExperiment.Run(splits, experiment, options, new ScaledRuns(progress, 0, 1), cancel);
         var r = outcome.Report;

@@ -18,7 +18,7 @@ internal static class ZeroShotStage
     {
         using var data = tour.Shrink(Catalog.Load("fashion-mnist"), 300);
         var unseen = Unseen.Select(n => data.ClassNames.ToList().IndexOf(n)).ToArray();
-        var options = new ZeroShotOptions { Architecture = "mlp", Epochs = tour.Epochs(4, 2, 2), Seed = tour.Seed, Threads = tour.Threads };
+        var options = new ZeroShotOptions { Architecture = "mlp", Epochs = tour.Epochs(4, 2, 2), Seed = tour.Seed, Threads = tour.Threads, Device = tour.Device };
         var outcome = ZeroShotExperiment.Run(data, BuiltInDescriptions.For("fashion-mnist", data.ClassNames), unseen, ZeroShotMethod.Dap, options,
             new ZeroShotEvaluationOptions { Generalized = true, Calibration = 0 }, new Scaled(progress, 0, 1), cancel);
         using var model = outcome.Model;

@@ -19,7 +19,9 @@ public static class Batches
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(batchSize, 0);
         long n = data.Count;
-        using var order = (shuffle ? randperm(n, generator: generator) : arange(n)).DetachFromDisposeScope();
+        // The order lives where the data does (the CPU): batches are cut there and moved by the step that uses them.
+        var device = data.Inputs.device;
+        using var order = (shuffle ? randperm(n, generator: generator, device: device) : arange(n, device: device)).DetachFromDisposeScope();
         for (long start = 0; start < n; start += batchSize)
         {
             long size = Math.Min(batchSize, n - start);

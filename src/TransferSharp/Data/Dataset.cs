@@ -60,7 +60,7 @@ public sealed class Dataset : IDisposable, IBatchSource
     public long[] ExampleShape => Inputs.shape[1..];
 
     /// <summary>Labels as a managed array (empty when unlabelled).</summary>
-    public long[] LabelArray() => Labels is null ? [] : Labels.data<long>().ToArray();
+    public long[] LabelArray() => Labels is null ? [] : Training.Devices.ToArrayOnCpu<long>(Labels);
 
     /// <summary>Examples per class, indexed by label.</summary>
     public int[] ClassCounts()
@@ -74,7 +74,7 @@ public sealed class Dataset : IDisposable, IBatchSource
     public Dataset Subset(IReadOnlyList<long> indices, string? name = null, string? note = null)
     {
         using var scope = NewDisposeScope();
-        var idx = tensor(indices.ToArray(), ScalarType.Int64);
+        var idx = tensor(indices.ToArray(), ScalarType.Int64, device: Inputs.device);
         return new Dataset(name ?? Name, Inputs.index_select(0, idx), Labels?.index_select(0, idx), ClassNames,
             note is null ? Provenance : $"{Provenance}; {note}");
     }
@@ -90,7 +90,7 @@ public sealed class Dataset : IDisposable, IBatchSource
         if (labels.Count != Count) throw new ArgumentException($"dataset '{Name}': {labels.Count} labels for {Count} examples");
         if (labels.Any(l => l < 0 || l >= classNames.Count))
             throw new ArgumentException($"dataset '{Name}': labels must lie in 0..{classNames.Count - 1}");
-        return WithLabels(tensor(labels.ToArray(), ScalarType.Int64), classNames, note);
+        return WithLabels(tensor(labels.ToArray(), ScalarType.Int64, device: Inputs.device), classNames, note);
     }
 
     /// <summary>Same inputs with new labels.</summary>
@@ -120,10 +120,10 @@ public sealed class Dataset : IDisposable, IBatchSource
         for (long i = 0; i < y.Length; i++)
             if (map[y[i]] >= 0) { keep.Add(i); newLabels.Add(map[y[i]]); }
         using var scope = NewDisposeScope();
-        var idx = tensor(keep.ToArray(), ScalarType.Int64);
+        var idx = tensor(keep.ToArray(), ScalarType.Int64, device: Inputs.device);
         var names = classes.Select(c => ClassNames[c]).ToArray();
         return new Dataset($"{Name}:{string.Join(',', names)}", Inputs.index_select(0, idx),
-            tensor(newLabels.ToArray(), ScalarType.Int64), names,
+            tensor(newLabels.ToArray(), ScalarType.Int64, device: Inputs.device), names,
             $"{Provenance}; classes {string.Join(',', names)} relabelled 0..{names.Length - 1}");
     }
 

@@ -166,7 +166,7 @@ public sealed class StreamingImageFolder : IBatchSource
         if (!shuffle) return Enumerable.Range(0, files.Length).ToArray();
         using var generator = new Generator(seed);
         using var scope = NewDisposeScope();
-        return randperm(files.Length, generator: generator).data<long>().ToArray().Select(i => (int)i).ToArray();
+        return randperm(files.Length, generator: generator, device: CPU).data<long>().ToArray().Select(i => (int)i).ToArray();
     }
 
     /// <inheritdoc />

@@ -39,7 +39,7 @@ public static class Transforms
         if (c == 1) return data.WithInputs(data.Inputs.alias(), "already grey");
         if (c != 3) throw new ArgumentException($"dataset '{data.Name}': cannot make grey from {c} channels");
         using var scope = NewDisposeScope();
-        var w = tensor(new[] { 0.299f, 0.587f, 0.114f }).view(1, 3, 1, 1);
+        var w = tensor(new[] { 0.299f, 0.587f, 0.114f }, device: data.Inputs.device).view(1, 3, 1, 1);
         return data.WithInputs((data.Inputs * w).sum(1, keepdim: true), "RGB to grey");
     }
 
@@ -52,8 +52,8 @@ public static class Transforms
         if (std.Any(s => s <= 0)) throw new ArgumentException($"dataset '{data.Name}': normalise needs positive stds");
         using var scope = NewDisposeScope();
         long[] shape = data.IsImage ? [1, -1, 1, 1] : [1, -1];
-        var m = tensor(mean.ToArray()).view(shape);
-        var s = tensor(std.ToArray()).view(shape);
+        var m = tensor(mean.ToArray(), device: data.Inputs.device).view(shape);
+        var s = tensor(std.ToArray(), device: data.Inputs.device).view(shape);
         return data.WithInputs((data.Inputs - m) / s, $"normalised mean [{string.Join(',', mean)}] std [{string.Join(',', std)}]");
     }
 

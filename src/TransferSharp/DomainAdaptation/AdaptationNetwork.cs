@@ -1,6 +1,7 @@
 using TorchSharp.Modules;
 using TransferSharp.Models;
 using TransferSharp.Evaluation;
+using TransferSharp.Training;
 
 namespace TransferSharp.DomainAdaptation;
 
@@ -13,7 +14,7 @@ namespace TransferSharp.DomainAdaptation;
 /// backbone's head is used and the trained backbone is the whole classifier. With a bottleneck a new head of the
 /// bottleneck's width replaces it (the backbone's head is left untouched), and the classifier is the backbone's
 /// features plus <see cref="BottleneckStage"/>'s stage and head. Either way <see cref="Classifier"/> is a
-/// <see cref="StagedModel"/> that <see cref="Training.Checkpoint.Load"/> rebuilds (given
+/// <see cref="StagedModel"/> that <see cref="Training.Checkpoint.Load(string)"/> rebuilds (given
 /// <see cref="Training.CheckpointInfo.Bottleneck"/> = <see cref="BottleneckWidth"/>).
 /// </remarks>
 public sealed class AdaptationNetwork : Module<Tensor, Tensor>
@@ -92,11 +93,13 @@ public sealed class AdaptationNetwork : Module<Tensor, Tensor>
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             long n = inputs.shape[0];
+            var device = Devices.Of(this);
             var parts = new List<Tensor>();
             for (long start = 0; start < n; start += batchSize)
             {
                 using var batchScope = NewDisposeScope();   // the batch's activations go before the next batch
-                parts.Add(Features(inputs.narrow(0, start, Math.Min(batchSize, n - start))).MoveToOuterDisposeScope());
+                var x = inputs.narrow(0, start, Math.Min(batchSize, n - start)).On(device);
+                parts.Add(Features(x).On(CPU).MoveToOuterDisposeScope());   // read on the CPU
             }
             var all = cat(parts, 0).contiguous();                                          // (N, F)
             var flat = all.data<float>().ToArray();

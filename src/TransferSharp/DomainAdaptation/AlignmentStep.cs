@@ -25,6 +25,7 @@ internal abstract class AlignmentStep : ITrainingStep<AdaptationBatch>, IDisposa
         Network = network;
         this.entropyWeight = entropyWeight;
         own = ownModules;
+        foreach (var m in own) m.MoveTo(Devices.Of(network));   // before their parameters are collected
         // Network parameters first, then the method's: the optimiser's order, as before methods were separate files.
         var parameters = network.parameters().Concat(ownModules.SelectMany(m => m.parameters())).Where(p => p.requires_grad).ToArray();
         Phases = [new TrainingPhase("all", [new ParameterGroupSpec(parameters)])];

@@ -57,6 +57,9 @@ public sealed class DomainAdaptationTrainer
         Seeding.SeedEverything(options.Seed);
         // Construction order is draw order from the seeded generator: the network (bottleneck, head), then the method's modules.
         var network = new AdaptationNetwork(model, options.Bottleneck);
+        // On the device before the step collects parameters (moving replaces them); the step puts its own modules there.
+        var device = options.ResolveDevice();
+        network.MoveTo(device);
         var step = method.CreateStep(network, options.Method);
         try
         {
@@ -75,7 +78,7 @@ public sealed class DomainAdaptationTrainer
                     // after the step's own (inner) scope, so nothing waits for the finaliser.
                     using var scope = NewDisposeScope();
                     var (xs, ys) = labelled.Next();
-                    yield return new AdaptationBatch(xs, ys!, unlabelled?.Next().Inputs);
+                    yield return new AdaptationBatch(xs.On(device), ys!.On(device), unlabelled?.Next().Inputs.On(device));
                 }
             }
 

@@ -53,11 +53,12 @@ public static class LabelFreeValidators
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             int batch = Metrics.InferenceBatchSize(targetInputs.shape[1..]);
+            var device = Training.Devices.Of(network);
             var parts = new List<Tensor>();
             for (long start = 0; start < n; start += batch)
             {
                 using var batchScope = NewDisposeScope();
-                parts.Add(network.call(targetInputs.narrow(0, start, Math.Min(batch, n - start))).MoveToOuterDisposeScope());
+                parts.Add(network.call(Training.Devices.On(targetInputs.narrow(0, start, Math.Min(batch, n - start)), device)).MoveToOuterDisposeScope());
             }
             return Score(cat(parts, 0));
         }
@@ -79,7 +80,7 @@ public static class LabelFreeValidators
         long n = p.shape[0];
         var x = functional.normalize(p, p: 2, dim: 1);                                    // (N, K)
         var sim = x.matmul(x.t()) / SndTemperature;                                       // (N, N)
-        sim = sim.masked_fill(eye(n, dtype: ScalarType.Bool), double.NegativeInfinity);   // no example is its own neighbour
+        sim = sim.masked_fill(eye(n, dtype: ScalarType.Bool, device: sim.device), double.NegativeInfinity);   // no example is its own neighbour
         var q = functional.softmax(sim, 1);
         double snd = (-(q * (q + 1e-12).log()).sum(1).mean()).item<double>();
         return new TargetScores(entropy, diversity - entropy, snd);

@@ -111,10 +111,10 @@ public sealed class KMeans
         }
         using var bestAssign = best!;
         using var bestC = bestCentroids!;
-        var flat = bestC.data<float>().ToArray();
+        var flat = Training.Devices.ToArrayOnCpu<float>(bestC);
         var c = new float[k, x.shape[1]];
         Buffer.BlockCopy(flat, 0, c, 0, flat.Length * sizeof(float));
-        return new KMeansResult(bestAssign.data<long>().ToArray(), c, bestInertia, bestIterations, inertias);
+        return new KMeansResult(Training.Devices.ToArrayOnCpu<long>(bestAssign), c, bestInertia, bestIterations, inertias);
     }
 
     // Squared distances (N, k), clamped at 0 against rounding.
@@ -128,7 +128,7 @@ public sealed class KMeans
         var nearest = Distances(data, norms, data[chosen[0]].unsqueeze(0)).squeeze(1);   // (N)
         for (int c = 1; c < k; c++)
         {
-            var weights = nearest.data<double>().ToArray();
+            var weights = Training.Devices.ToArrayOnCpu<double>(nearest);
             double total = weights.Sum();
             long pick;
             if (total <= 0) pick = rng.NextInt64(n);   // every point already sits on a centre (duplicates)
@@ -145,12 +145,12 @@ public sealed class KMeans
             chosen.Add(pick);
             nearest = minimum(nearest, Distances(data, norms, data[pick].unsqueeze(0)).squeeze(1));
         }
-        return data.index_select(0, tensor(chosen.ToArray(), ScalarType.Int64));   // (k, D)
+        return data.index_select(0, tensor(chosen.ToArray(), ScalarType.Int64, device: data.device));   // (k, D)
     }
 
     private static Tensor Update(Tensor data, Tensor assign, Tensor centroids, Tensor d2, int k)
     {
-        var sums = zeros(k, data.shape[1], dtype: ScalarType.Float64).index_add(0, assign, data, 1.0);   // (k, D)
+        var sums = zeros(k, data.shape[1], dtype: ScalarType.Float64, device: data.device).index_add(0, assign, data, 1.0);   // (k, D)
         var counts = bincount(assign, minlength: k).to_type(ScalarType.Float64);                        // (k)
         var next = sums / counts.clamp_min(1).unsqueeze(1);
         var empty = counts.eq(0);
@@ -158,7 +158,7 @@ public sealed class KMeans
         {
             // Re-seed each empty cluster at the example currently farthest from its own centroid.
             var own = d2.gather(1, assign.unsqueeze(1)).squeeze(1).clone();
-            foreach (var e in nonzero(empty).squeeze(1).data<long>().ToArray())
+            foreach (var e in Training.Devices.ToArrayOnCpu<long>(nonzero(empty).squeeze(1)))
             {
                 long far = own.argmax().item<long>();
                 next[e] = data[far];

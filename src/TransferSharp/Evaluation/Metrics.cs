@@ -46,19 +46,21 @@ public static class Metrics
         var confusion = new int[k, k];
         double lossSum = 0;
         bool wasTraining = model.training;
+        var device = Training.Devices.Of(model);
         model.eval();
         try
         {
             using var noGrad = no_grad();
-            foreach (var batch in data.Batches(batchSize, shuffle: false, seed: 0))
+            foreach (var cpuBatch in data.Batches(batchSize, shuffle: false, seed: 0))
             {
                 using var scope = NewDisposeScope();
+                var batch = Training.Devices.On(cpuBatch, device);
                 var logits = model.call(batch.Inputs);
                 if (logits.shape[1] != k)
                     throw new ArgumentException($"model gives {logits.shape[1]} outputs but dataset '{data.Name}' has {k} classes");
                 lossSum += functional.cross_entropy(logits, batch.Labels!, reduction: Reduction.Sum).item<float>();
-                var predicted = logits.argmax(1).data<long>().ToArray();
-                var truth = batch.Labels!.data<long>().ToArray();
+                var predicted = Training.Devices.ToArrayOnCpu<long>(logits.argmax(1));
+                var truth = Training.Devices.ToArrayOnCpu<long>(cpuBatch.Labels!);
                 for (int i = 0; i < predicted.Length; i++) confusion[truth[i], predicted[i]]++;
             }
         }
@@ -79,6 +81,7 @@ public static class Metrics
     {
         if (batchSize <= 0) batchSize = InferenceBatchSize(inputs.shape[1..]);
         bool wasTraining = model.training;
+        var device = Training.Devices.Of(model);
         model.eval();
         try
         {
@@ -89,8 +92,8 @@ public static class Metrics
             {
                 // One scope per batch: its activations are freed before the next batch; only (B, K) is kept.
                 using var batchScope = NewDisposeScope();
-                var x = inputs.narrow(0, start, Math.Min(batchSize, inputs.shape[0] - start));
-                parts.Add(functional.softmax(model.call(x), 1).MoveToOuterDisposeScope());   // (B, K)
+                var x = Training.Devices.On(inputs.narrow(0, start, Math.Min(batchSize, inputs.shape[0] - start)), device);
+                parts.Add(Training.Devices.On(functional.softmax(model.call(x), 1), CPU).MoveToOuterDisposeScope());   // (B, K), read on the CPU
             }
             var probs = cat(parts, 0);                                                           // (N, K)
             int n = (int)probs.shape[0], k = (int)probs.shape[1];

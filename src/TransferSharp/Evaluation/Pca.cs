@@ -39,7 +39,7 @@ public sealed class Pca : IDisposable
         var mu = flat.mean([0]);
         var (_, s, vh) = linalg.svd(flat - mu, fullMatrices: false);            // s (min(N,D)), vh (min(N,D), D)
         var variance = s.square().to_type(ScalarType.Float64);
-        var ratio = (variance[..components] / variance.sum()).data<double>().ToArray();
+        var ratio = Training.Devices.ToArrayOnCpu<double>(variance[..components] / variance.sum());
         return new Pca(mu, vh[..components].contiguous(), ratio);
     }
 

@@ -13,10 +13,12 @@ public sealed class Predictor : IDisposable
     private readonly StagedModel model;
     private readonly CheckpointInfo info;
 
-    /// <summary>Loads the checkpoint at <paramref name="checkpointPath"/>.</summary>
-    public Predictor(string checkpointPath)
+    /// <summary>Loads the checkpoint at <paramref name="checkpointPath"/> and moves the model to <paramref name="device"/>
+    /// (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or <c>auto</c>, see <see cref="DeviceChoice"/>).</summary>
+    public Predictor(string checkpointPath, string device = "auto")
     {
         (model, info) = Checkpoint.Load(checkpointPath);
+        model.MoveTo(DeviceChoice.Resolve(device));
         if (info.InputShape.Length != 3)
             throw new ArgumentException($"{checkpointPath}: the model takes feature vectors [{info.InputShape[0]}], not images");
     }

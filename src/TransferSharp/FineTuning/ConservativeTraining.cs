@@ -109,7 +109,8 @@ public sealed class ConservativeTraining : IDisposable
             teacher = source;
             teacherWasTraining = source.training;
             source.eval();
-            oldTask = ModelZoo.Create(source.Spec);
+            // The old head trains beside the target model, so it lives on its device; the teacher runs where it is.
+            oldTask = ModelZoo.Create(source.Spec).MoveTo(Devices.Of(target.Model));
             LayerTransfer.CopyStages(source, oldTask, source.StageNames);
             oldHead = ModulesOf(oldTask, oldTask.StageNames[^1]);
             var targetHead = ModulesOf(target.Model, target.Model.StageNames[^1])[0];
@@ -132,7 +133,7 @@ public sealed class ConservativeTraining : IDisposable
     /// </summary>
     public Tensor Loss(Tensor inputs, Tensor logits)
     {
-        var total = penalty?.Compute() ?? zeros(1).squeeze();
+        var total = penalty?.Compute() ?? zeros(1, device: logits.device).squeeze();
         if (oldTask is not null)
         {
             var features = headInput ?? throw new InvalidOperationException("the target model's head did not run before the distillation loss");
@@ -140,7 +141,7 @@ public sealed class ConservativeTraining : IDisposable
             var x = features;
             foreach (var m in oldHead) x = m.call(x);                        // (B, K_source)
             Tensor reference;
-            using (no_grad()) reference = teacher!.call(inputs);             // (B, K_source)
+            using (no_grad()) reference = teacher!.call(inputs.On(Devices.Of(teacher))).On(x.device);   // (B, K_source)
             total = total + Distillation.Loss(x, reference, options.Temperature) * options.DistillationWeight;
         }
         return total;

@@ -1,5 +1,6 @@
 using TransferSharp.Data;
 using TransferSharp.Models;
+using TransferSharp.Training;
 
 namespace TransferSharp.FineTuning;
 
@@ -17,6 +18,7 @@ internal static class FeatureCache
     public static Dataset Compute(StagedModel model, IBatchSource data, int batchSize = 256)
     {
         bool wasTraining = model.training;
+        var device = Devices.Of(model);
         model.eval();
         try
         {
@@ -28,7 +30,8 @@ internal static class FeatureCache
             {
                 // One scope per batch: the batch's activations are freed before the next batch, only (B, F) is kept.
                 using var batchScope = NewDisposeScope();
-                parts.Add(model.Features(batch.Inputs).flatten(1).MoveToOuterDisposeScope());                      // (B, F)
+                // The features join the data sets on the CPU; only the forward pass runs on the model's device.
+                parts.Add(model.Features(batch.Inputs.On(device)).flatten(1).On(CPU).MoveToOuterDisposeScope());   // (B, F)
                 if (batch.Labels is { } l) labels.Add(l.clone().MoveToOuterDisposeScope());                           // (B)
             }
             var features = cat(parts.ToArray(), 0);                                                                   // (N, F)

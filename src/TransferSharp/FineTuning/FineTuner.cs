@@ -88,6 +88,8 @@ public sealed class FineTuner
         var transferred = LayerTransfer.Build(source, spec, options.Transfer);
         try
         {
+            // Before the parameter groups and L2-SP's starting point are taken: moving replaces the parameters.
+            transferred.Model.MoveTo(options.Training.ResolveDevice());
             var hooks = new TrainingHooks { ParameterGroups = transferred.ParameterGroups() };
             using var conservative = options.Conservative.Enabled ? new ConservativeTraining(transferred, source, options.Conservative) : null;
             if (conservative is not null) hooks = conservative.Apply(hooks);

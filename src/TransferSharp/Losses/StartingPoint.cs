@@ -14,6 +14,7 @@ public sealed class StartingPointPenalty : IDisposable
 {
     private readonly (Tensor Weight, Tensor Start)[] anchored;
     private readonly Tensor[] fresh;
+    private readonly Device device;
 
     /// <summary>
     /// Builds the penalty. <paramref name="anchored"/> are the weights to keep near their current values (copied from
@@ -28,6 +29,8 @@ public sealed class StartingPointPenalty : IDisposable
         using (no_grad())
             this.anchored = anchored.Select(w => (w, w.detach().clone().DetachFromDisposeScope())).ToArray();
         this.fresh = fresh.ToArray();
+        // The weights' device: the penalty is added to a loss computed there.
+        device = this.anchored.Select(a => a.Weight.device).Concat(this.fresh.Select(w => w.device)).FirstOrDefault() ?? CPU;
     }
 
     /// <summary>Weight of the pull towards the starting point.</summary>
@@ -38,7 +41,7 @@ public sealed class StartingPointPenalty : IDisposable
     /// <summary>The penalty as a scalar tensor that carries gradients into the weights.</summary>
     public Tensor Compute()
     {
-        var total = zeros(1).squeeze();
+        var total = zeros(1, device: device).squeeze();
         if (Alpha > 0)
             foreach (var (w, w0) in anchored)
                 total = total + (w - w0).square().sum() * Alpha;

@@ -8,7 +8,7 @@ namespace TransferSharp.Models;
 /// The bottleneck is the one of the domain-adaptation papers' reference code (Long et al. 2015, DAN; Ganin et al.
 /// 2016, DANN use a 256-unit layer before the classifier); the domains are aligned on its output. As a
 /// <see cref="StagedModel"/> the result is an ordinary classifier: <see cref="StagedModel.Features"/> gives the
-/// bottleneck's <c>(N, B)</c> output, and <see cref="Training.Checkpoint.Load"/> rebuilds it from
+/// bottleneck's <c>(N, B)</c> output, and <see cref="Training.Checkpoint.Load(string)"/> rebuilds it from
 /// <see cref="Training.CheckpointInfo.Bottleneck"/>. Parameter names: the architecture's for the features,
 /// <c>bottleneck.fc.*</c>, <c>bottleneck.bn.*</c>, and the head's own (e.g. <c>head.weight</c>, <c>fc.weight</c>).
 /// </remarks>
@@ -61,7 +61,7 @@ public static class BottleneckStage
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            return model.Features(zeros([1, .. model.Spec.InputShape])).shape[1];
+            return model.Features(zeros([1, .. model.Spec.InputShape], device: Training.Devices.Of(model))).shape[1];
         }
         finally
         {

@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using TransferSharp.Training;
 
 namespace TransferSharp.MultiTask;
 
@@ -68,7 +69,7 @@ public sealed class MultiTaskLoss : Module
         if (log_variance is null) return fixedWeights.ToArray();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        return exp(-log_variance).data<float>().ToArray().Select(v => (double)v).ToArray();
+        return exp(-log_variance).ToArrayOnCpu<float>().Select(v => (double)v).ToArray();
     }
 
     /// <summary>The learnt s_t = log σ²_t; empty for fixed weighting.</summary>
@@ -76,6 +77,6 @@ public sealed class MultiTaskLoss : Module
     {
         if (log_variance is null) return [];
         using var noGrad = no_grad();
-        return log_variance.data<float>().ToArray().Select(v => (double)v).ToArray();
+        return log_variance.ToArrayOnCpu<float>().Select(v => (double)v).ToArray();
     }
 }

@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using TransferSharp.Training;
 using TransferSharp.Models;
 
 namespace TransferSharp.MultiTask;
@@ -95,7 +96,7 @@ public sealed class MultiTaskModel : Module
         var shapes = inputs.Select((x, i) =>
         {
             x.Input.eval();
-            var shape = x.Input.call(zeros([2, .. spec.InputShapeOf(spec.Tasks[i])])).shape.Skip(1).ToArray();
+            var shape = x.Input.call(zeros([2, .. spec.InputShapeOf(spec.Tasks[i])], device: Devices.Of(x.Input))).shape.Skip(1).ToArray();
             x.Input.train();
             return (x.Task, Shape: string.Join('x', shape));
         }).ToArray();

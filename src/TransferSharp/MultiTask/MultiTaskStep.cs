@@ -15,11 +15,13 @@ internal sealed class MultiTaskStep : ITrainingStep<int>
     private readonly TaskSampler sampler;
     private readonly BatchStream[] streams;
     private readonly string[] names;
+    private readonly Device device;
 
     public MultiTaskStep(MultiTaskModel model, MultiTaskLoss lossModule, TaskSampler sampler, BatchStream[] streams, string[] names,
         IReadOnlyList<TorchSharp.Modules.Parameter> network)
     {
         (this.model, this.lossModule, this.sampler, this.streams, this.names) = (model, lossModule, sampler, streams, names);
+        device = Devices.Of(model);
         var logVariances = lossModule.parameters().ToArray();
         Phases = [new TrainingPhase("all", logVariances.Length == 0
             ? [new ParameterGroupSpec(network)]
@@ -51,7 +53,7 @@ internal sealed class MultiTaskStep : ITrainingStep<int>
         long correct = 0, seen = 0;
         foreach (int t in sampler.Next())
         {
-            var batch = streams[t].Next();
+            var batch = streams[t].Next().On(device);
             var logits = model.Forward(batch.Inputs, names[t]);              // (B, K_t)
             losses[t] = functional.cross_entropy(logits, batch.Labels!);
             long b = batch.Inputs.shape[0];

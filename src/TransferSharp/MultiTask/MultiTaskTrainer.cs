@@ -34,7 +34,10 @@ public sealed class MultiTaskTrainer
         Check(model, tasks);
         int n = tasks.Count;
         var names = tasks.Select(t => t.Name).ToArray();
-        using var lossModule = new MultiTaskLoss(options.Weighting, tasks.Select(t => t.LossWeight).ToArray(), options.InitialLogVariance);
+        // Model and loss weights on the device before their parameters are collected (moving replaces them).
+        var device = options.ResolveDevice();
+        model.MoveTo(device);
+        using var lossModule = new MultiTaskLoss(options.Weighting, tasks.Select(t => t.LossWeight).ToArray(), options.InitialLogVariance).MoveTo(device);
         var networkParameters = model.parameters().Where(p => p.requires_grad).ToArray();
         if (networkParameters.Length == 0) throw new ArgumentException("no trainable parameters: every parameter is frozen");
 

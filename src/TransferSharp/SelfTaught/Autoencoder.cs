@@ -1,4 +1,5 @@
 using TransferSharp.Data;
+using TransferSharp.Training;
 
 namespace TransferSharp.SelfTaught;
 
@@ -129,10 +130,12 @@ public sealed class Autoencoder : Module<Tensor, Tensor>
         {
             using var noGrad = no_grad();
             double sum = 0;
+            var device = Devices.Of(this);
             foreach (var batch in Batches.Of(data, batchSize))
             {
                 using var scope = NewDisposeScope();
-                sum += AutoencoderTrainer.ReconstructionLoss(call(batch.Inputs), batch.Inputs).item<float>() * batch.Inputs.shape[0];
+                var x = batch.Inputs.On(device);
+                sum += AutoencoderTrainer.ReconstructionLoss(call(x), x).item<float>() * x.shape[0];
             }
             return sum / data.Count;
         }
@@ -158,10 +161,10 @@ public sealed class Autoencoder : Module<Tensor, Tensor>
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             var picks = Enumerable.Range(0, count).Select(i => (long)i * data.Count / count).ToArray();
-            var x = data.Inputs.index_select(0, tensor(picks, ScalarType.Int64));
-            var y = call(x);
-            var originals = x.flatten(1).data<float>().ToArray();
-            var recon = y.flatten(1).data<float>().ToArray();
+            var x = data.Inputs.index_select(0, tensor(picks, ScalarType.Int64, device: data.Inputs.device));
+            var y = call(x.On(Devices.Of(this)));
+            var originals = x.flatten(1).ToArrayOnCpu<float>();
+            var recon = y.flatten(1).ToArrayOnCpu<float>();
             int d = originals.Length / count;
             return Enumerable.Range(0, count).Select(i => (originals[(i * d)..((i + 1) * d)], recon[(i * d)..((i + 1) * d)])).ToArray();
         }

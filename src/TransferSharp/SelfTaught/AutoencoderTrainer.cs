@@ -50,6 +50,7 @@ public sealed class AutoencoderTrainer
         var model = Autoencoder.Create(source.ExampleShape, options);
         try
         {
+            model.MoveTo(options.ResolveDevice());   // before the step collects its parameters: moving replaces them
             return new AutoencoderResult(model, Train(model, source, progress, cancellation));
         }
         catch
@@ -83,16 +84,18 @@ public sealed class AutoencoderTrainer
     /// the KL sparsity penalty; one optimiser, weight decay on the weights only. The loop sums the reconstruction loss;
     /// the step sums the sparsity term and the mean activation per example for the epoch's record.
     /// </summary>
-    private sealed class AutoencoderStep : ITrainingStep<Batch>, IDisposable
+    internal sealed class AutoencoderStep : ITrainingStep<Batch>, IDisposable
     {
         private readonly Autoencoder model;
         private readonly AutoencoderOptions options;
         private readonly Generator noise;
+        private readonly Device device;
         public double SparsitySum, ActivationSum;
 
         public AutoencoderStep(Autoencoder model, AutoencoderOptions options)
         {
             (this.model, this.options) = (model, options);
+            device = Devices.Of(model);
             var parameters = model.parameters().ToArray();
             Phases = [new TrainingPhase("all", [
                 new ParameterGroupSpec(parameters.Where(p => p.dim() > 1).ToArray()),
@@ -107,9 +110,10 @@ public sealed class AutoencoderTrainer
         public StepOutcome Run(Batch batch, StepContext context)
         {
             var optimizer = context.Optimizers[0];
-            var x = batch.Inputs;
+            var x = batch.Inputs.On(device);
+            // The mask is drawn on the CPU from the seeded generator (the same masks on every device), then moved.
             var input = options.Corruption > 0
-                ? x * rand(x.shape, generator: noise).ge(options.Corruption).to_type(x.dtype)
+                ? x * rand(x.shape, generator: noise, device: CPU).ge(options.Corruption).to_type(x.dtype).On(x.device)
                 : x;
             optimizer.zero_grad();
             var code = model.EncodeRaw(input);

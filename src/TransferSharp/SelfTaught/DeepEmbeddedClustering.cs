@@ -74,7 +74,8 @@ public sealed class DeepEmbeddedClustering
         if (start.GetLength(1) != model.CodeSize)
             throw new ArgumentException($"DEC: centroids of length {start.GetLength(1)} but the autoencoder's codes have {model.CodeSize}");
         if (start.GetLength(0) < 1) throw new ArgumentException("DEC: no centroids to start from");
-        using var centroids = new TorchSharp.Modules.Parameter(tensor(start), requires_grad: true);                  // (k, F)
+        var device = Devices.Of(model);   // DEC trains the encoder where it is
+        using var centroids = new TorchSharp.Modules.Parameter(tensor(start, device: device), requires_grad: true);    // (k, F)
         var parameters = model.parameters().Append(centroids).ToArray();
         using var adam = optim.Adam(parameters, options.LearningRate);
         using var generator = Seeding.Generator(options.Seed);
@@ -87,7 +88,7 @@ public sealed class DeepEmbeddedClustering
         {
             for (int epoch = 0; epoch < options.Epochs; epoch++)
             {
-                using var order = randperm(n, generator: generator);
+                using var order = randperm(n, generator: generator, device: CPU);
                 var indices = order.data<long>().ToArray();
                 if (epoch > 0)
                 {
@@ -103,12 +104,12 @@ public sealed class DeepEmbeddedClustering
                     cancellation.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     model.train();
-                    var idx = tensor(indices[start0..Math.Min(n, start0 + options.BatchSize)]);
-                    var x = target.Inputs.index_select(0, idx);
+                    var idx = tensor(indices[start0..Math.Min(n, start0 + options.BatchSize)], device: target.Inputs.device);   // where the data is
+                    var x = target.Inputs.index_select(0, idx).On(device);
                     var code = model.EncodeRaw(x);
                     var z = code.flatten(1);                                                        // (B, F)
                     var q = SoftAssign(z, centroids);                                               // (B, k)
-                    var pb = p.index_select(0, idx);                                                // (B, k)
+                    var pb = p.index_select(0, idx.On(device));                                     // (B, k)
                     // KL(P‖Q) per example, averaged over the batch; P is a constant.
                     var loss = (pb * (pb.clamp_min(1e-12).log() - q.clamp_min(1e-12).log())).sum(1).mean();
                     if (options.ReconstructionWeight > 0)
@@ -153,7 +154,7 @@ public sealed class DeepEmbeddedClustering
         inertia = 0;
         foreach (var batch in Batches.Of(target, 1024))
         {
-            var z = model.EncodeRaw(batch.Inputs).flatten(1);                                     // (B, F)
+            var z = model.EncodeRaw(batch.Inputs.On(centroids.device)).flatten(1);                // (B, F)
             var q = SoftAssign(z, centroids);                                                      // (B, k)
             var nearest = centroids.index_select(0, q.argmax(1));                                  // (B, F)
             inertia += (z - nearest).square().sum().to_type(ScalarType.Float64).item<double>();
@@ -162,6 +163,6 @@ public sealed class DeepEmbeddedClustering
         var qAll = cat(parts, 0);                                                                  // (N, k)
         var weight = qAll.square() / qAll.sum(0, keepdim: true);
         p = (weight / weight.sum(1, keepdim: true)).DetachFromDisposeScope();
-        return qAll.argmax(1).data<long>().ToArray();
+        return qAll.argmax(1).ToArrayOnCpu<long>();
     }
 }

@@ -61,6 +61,7 @@ public sealed record FeatureClassifierOptions : TrainerOptions
             Schedule = Schedule,
             Seed = Seed,
             Threads = Threads,
+            Device = Device,
         };
     }
 }

@@ -1,5 +1,6 @@
 using TransferSharp.Data;
 using TransferSharp.Evaluation;
+using TransferSharp.Training;
 
 namespace TransferSharp.SelfTaught;
 
@@ -32,7 +33,7 @@ public sealed class FeatureMap
     public static FeatureMap Encoder(Autoencoder autoencoder, string name = "autoencoder") => new(name, x =>
     {
         autoencoder.eval();
-        return autoencoder.Encode(x);
+        return autoencoder.Encode(x.On(Devices.Of(autoencoder)));
     });
 
     /// <summary>Features of a whole dataset, in batches without gradients; labels and class names are kept.</summary>
@@ -46,7 +47,8 @@ public sealed class FeatureMap
         foreach (var batch in Batches.Of(data, batchSize))
         {
             using var batchScope = NewDisposeScope();   // the batch's activations go before the next batch
-            parts.Add(map(batch.Inputs).flatten(1).to_type(ScalarType.Float32).MoveToOuterDisposeScope());   // (B, F)
+            // Mapped wherever the map computes (an encoder's device), kept on the CPU with the data sets.
+            parts.Add(map(batch.Inputs).flatten(1).to_type(ScalarType.Float32).On(CPU).MoveToOuterDisposeScope());   // (B, F)
         }
         var features = parts.Count == 0 ? zeros(0, 1) : cat(parts, 0);           // (N, F)
         return new Dataset(data.Name, features, data.Labels?.clone(), data.ClassNames, $"{data.Provenance}; {Name} features");

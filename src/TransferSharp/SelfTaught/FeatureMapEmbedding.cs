@@ -1,5 +1,6 @@
 using TransferSharp.Data;
 using TransferSharp.Evaluation;
+using TransferSharp.Training;
 
 namespace TransferSharp.SelfTaught;
 
@@ -15,7 +16,7 @@ public static class FeatureMapEmbedding
         if (count < 4) throw new ArgumentOutOfRangeException(nameof(count), count, "t-SNE needs at least 4 points");
         using var sample = Sample(data, count, options?.Seed ?? 0);
         using var mapped = features.Apply(sample);                                      // (n, F)
-        var flat = mapped.Inputs.flatten(1).contiguous().data<float>().ToArray();
+        var flat = mapped.Inputs.flatten(1).contiguous().ToArrayOnCpu<float>();
         int n = mapped.Count, width = flat.Length / n;
         var x = new float[n, width];
         Buffer.BlockCopy(flat, 0, x, 0, flat.Length * sizeof(float));

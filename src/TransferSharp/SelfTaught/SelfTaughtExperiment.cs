@@ -366,7 +366,7 @@ public sealed class SelfTaughtClusteringExperiment : ISelfTaughtExperiment<SelfT
             {
                 // DEC fine-tunes the encoder: a copy, so that the caller's autoencoder stays the one trained on the source.
                 status?.Report("DEC refinement of k-means on the codes");
-                var refined = Autoencoder.Create(model.InputShape, options.Autoencoder);
+                var refined = Autoencoder.Create(model.InputShape, options.Autoencoder).MoveTo(Devices.Of(model));
                 owned.Add(refined);
                 refined.load_state_dict(model.state_dict());
                 var result = new DeepEmbeddedClustering(dec with { Seed = options.KMeans.Seed }).Fit(refined, target, onCodes!.Centroids, cancellation);

@@ -26,6 +26,9 @@ public sealed record RankOptions
     /// <c>(N, C)</c>. Default false.
     /// </summary>
     public bool Layers { get; init; }
+    /// <summary>Where the source model runs: <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or <c>auto</c> (the default: CUDA when
+    /// TorchSharp reports it, else the CPU); see <see cref="DeviceChoice"/>. The scores are computed on the CPU.</summary>
+    public string Device { get; init; } = "auto";
 }
 
 /// <summary>
@@ -93,6 +96,7 @@ public static class Transferability
         using var prepared = Prepare(source, copy, options);
         var (model, description) = SourceModel.Load(source, prepared.ExampleShape, options.PyTorchArchitecture, options.AllowPickle);
         using var _ = model;
+        model.MoveTo(DeviceChoice.Resolve(options.Device));
         SourceModel.CheckCompatible(model, prepared.ExampleShape, source, target.Name);
         bool head = SourceModel.ClassNames(source) is not null;
         var (features, probabilities) = Forward(model, prepared, options.BatchSize, head, stages);
@@ -145,6 +149,7 @@ public static class Transferability
     private static (List<double[,]> Features, double[,]? Probabilities) Forward(StagedModel model, Dataset data, int batchSize, bool head, bool stages)
     {
         model.eval();
+        var device = Devices.Of(model);
         using var noGrad = no_grad();
         List<List<double[]>> features = [];
         var probabilities = new List<double[]>();
@@ -153,18 +158,18 @@ public static class Transferability
         for (long start = 0; start < data.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
-            var x = data.Inputs.narrow(0, start, Math.Min(batchSize, data.Count - start));
+            var x = data.Inputs.narrow(0, start, Math.Min(batchSize, data.Count - start)).On(device);
             // Global average pooling of (B, C, H, W) stage outputs: the flattened maps of an early ResNet stage have
             // tens of thousands of dimensions, too many for H-score's D x D covariance.
             var outputs = stages ? model.StageOutputs(x).Select(o => o.dim() > 2 ? o.flatten(2).mean([2]) : o.flatten(1)).ToArray()
                 : [model.Features(x).flatten(1)];
             if (features.Count == 0) features = outputs.Select(_ => new List<double[]>()).ToList();
             d = outputs.Select(o => o.shape[1]).ToArray();
-            for (int i = 0; i < outputs.Length; i++) features[i].Add(outputs[i].to(float64).data<double>().ToArray());
+            for (int i = 0; i < outputs.Length; i++) features[i].Add(outputs[i].to(float64).ToArrayOnCpu<double>());
             if (!head) continue;
             var p = softmax(model.forward(x), 1).to(float64);
             z = p.shape[1];
-            probabilities.Add(p.data<double>().ToArray());
+            probabilities.Add(p.ToArrayOnCpu<double>());
         }
         return (features.Select((f, i) => ToMatrix(f, d[i])).ToList(), head ? ToMatrix(probabilities, z) : null);
     }

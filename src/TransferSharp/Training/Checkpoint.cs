@@ -57,7 +57,7 @@ public sealed record CheckpointInfo
 /// <remarks>
 /// The renames are one at a time, so a crash between them could leave new weights beside the previous save's
 /// sidecar. The sidecar is renamed last and records the SHA-256 of the weights and optimiser state it goes with;
-/// <see cref="Load"/> and <see cref="Verify"/> reject a mixed pair with an error instead of resuming from it.
+/// <see cref="Load(string)"/> and <see cref="Verify"/> reject a mixed pair with an error instead of resuming from it.
 /// </remarks>
 public static class Checkpoint
 {
@@ -218,7 +218,23 @@ public static class Checkpoint
         return info;
     }
 
-    /// <summary>Rebuilds the model from the sidecar and loads its weights.</summary>
+    /// <summary>
+    /// Loads the weights file at <paramref name="weightsPath"/> into <paramref name="model"/> (its architecture, keys
+    /// checked strictly), wherever the model lives: weights are saved from the CPU, so a model on another device is
+    /// loaded on the CPU and moved back.
+    /// </summary>
+    public static void LoadWeights(Module model, string weightsPath) => Devices.LoadWeights(model, weightsPath, strict: true);
+
+    /// <summary>As <see cref="Load(string)"/>, then moves the model to <paramref name="device"/> (<c>cpu</c>, <c>cuda</c>,
+    /// <c>cuda:N</c> or <c>auto</c>, see <see cref="DeviceChoice"/>).</summary>
+    public static (StagedModel Model, CheckpointInfo Info) Load(string weightsPath, string device)
+    {
+        var target = DeviceChoice.Resolve(device);
+        var (model, info) = Load(weightsPath);
+        return (model.MoveTo(target), info);
+    }
+
+    /// <summary>Rebuilds the model (on the CPU) from the sidecar and loads its weights.</summary>
     public static (StagedModel Model, CheckpointInfo Info) Load(string weightsPath)
     {
         var info = ReadInfo(weightsPath);

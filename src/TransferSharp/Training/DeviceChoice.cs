@@ -13,6 +13,10 @@ public static class DeviceChoice
     /// <summary>The accepted forms, for help texts.</summary>
     public const string Forms = "cpu, cuda, cuda:N or auto";
 
+    /// <summary>How run records name <paramref name="device"/>: <c>cpu</c> or <c>cuda:N</c>.</summary>
+    public static string Name(Device device) =>
+        device.type == DeviceType.CPU ? "cpu" : $"{device.type.ToString().ToLowerInvariant()}:{Math.Max(0, device.index)}";
+
     /// <summary>
     /// The device <paramref name="choice"/> names. Throws <see cref="ArgumentException"/> with one sentence when the
     /// name is malformed or names a CUDA device TorchSharp does not report.

@@ -25,7 +25,8 @@ public sealed class SupervisedTrainer
     }
 
     /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>, evaluating on <paramref name="validation"/> each epoch.</summary>
-    /// <param name="model">The classifier to train, in place.</param>
+    /// <param name="model">The classifier to train, in place; moved to <see cref="TrainerOptions.Device"/> first (build
+    /// <see cref="TrainingHooks.ParameterGroups"/> after moving it there: moving replaces its parameters).</param>
     /// <param name="train">A <see cref="Dataset"/> in memory or any other batch source, e.g. a <see cref="StreamingImageFolder"/>.</param>
     /// <param name="validation">Evaluated after every epoch (a dataset or a batch source); null for none.</param>
     /// <param name="progress">Receives a report after every step.</param>
@@ -37,6 +38,12 @@ public sealed class SupervisedTrainer
         if (!train.HasLabels) throw new ArgumentException($"training set '{train.Name}' has no labels");
         if (validation is { HasLabels: false }) throw new ArgumentException($"validation set '{validation.Name}' has no labels");
         hooks ??= new TrainingHooks();
+        var device = options.ResolveDevice();
+        // Moving replaces the parameters, so groups collected before the move would train stale copies.
+        if (hooks.ParameterGroups is not null && !model.IsOn(device))
+            throw new ArgumentException($"the model is on {DeviceChoice.Name(Devices.Of(model))} but trains on {DeviceChoice.Name(device)}: " +
+                                        "move it there before building its parameter groups");
+        model.MoveTo(device);
         var step = new SupervisedStep(model, hooks.ParameterGroups, hooks.ExtraLoss);
         if (step.Phases[0].Groups.Sum(g => g.Parameters.Count) == 0) throw new ArgumentException("no trainable parameters: every parameter is frozen");
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;

@@ -2,7 +2,7 @@ namespace TransferSharp.Training;
 
 /// <summary>
 /// The settings every trainer shares, declared once: epochs, batch size, optimiser, learning-rate schedule, seed,
-/// threads. Each family's options record derives from it (so <c>options.Epochs</c> and <c>options with { Seed = 2 }</c>
+/// threads, device. Each family's options record derives from it (so <c>options.Epochs</c> and <c>options with { Seed = 2 }</c>
 /// work on all of them) and sets its own defaults in its constructor; the training loop reads only these.
 /// </summary>
 public abstract record TrainerOptions
@@ -25,6 +25,17 @@ public abstract record TrainerOptions
     public int Seed { get; init; }
     /// <summary>CPU threads; 0 = all cores.</summary>
     public int Threads { get; init; }
+    /// <summary>
+    /// Where the model trains: <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or <c>auto</c> (the default: CUDA when TorchSharp
+    /// reports it, else the CPU), resolved by <see cref="DeviceChoice.Resolve"/>. The trainer moves the model there and
+    /// each batch as it is used; data sets stay on the CPU. CUDA needs TorchSharp's CUDA package (see
+    /// <see cref="DeviceChoice"/>).
+    /// </summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>The TorchSharp device <see cref="Device"/> names; throws <see cref="ArgumentException"/> as
+    /// <see cref="DeviceChoice.Resolve"/> does.</summary>
+    public TorchSharp.torch.Device ResolveDevice() => DeviceChoice.Resolve(Device);
 
     /// <summary>Names every bad field; empty when usable. Derived records add their own fields' errors.</summary>
     public virtual IReadOnlyList<OptionError> Validate()
@@ -39,6 +50,12 @@ public abstract record TrainerOptions
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) e.Add(new(nameof(WeightDecay), $"weight decay must be non-negative, got {WeightDecay}"));
         if (!Enum.IsDefined(Schedule)) e.Add(new(nameof(Schedule), $"schedule {Schedule} is unknown"));
         if (Threads < 0) e.Add(new(nameof(Threads), $"threads must be non-negative, got {Threads}"));
+        if (Device is null) e.Add(new(nameof(Device), $"device must be one of {DeviceChoice.Forms}, got none"));
+        else
+        {
+            try { DeviceChoice.Resolve(Device); }
+            catch (ArgumentException x) { e.Add(new(nameof(Device), x.Message)); }
+        }
         if (!validatingWhole)
         {
             // The non-finite fields no check of the whole record (derived records', nested methods') reports: the

@@ -1,3 +1,5 @@
+using TransferSharp.Training;
+
 namespace TransferSharp.Translation;
 
 /// <summary>
@@ -16,16 +18,17 @@ internal static class BeamSearch
     {
         var mem = memory.repeat(1, beam, 1);                                     // (S, B, d)
         var pad = sourcePadding.repeat(beam, 1);                                 // (B, S)
-        var ys = full(beam, 1, CharTokenizer.Bos, ScalarType.Int64);             // (B, t)
+        var device = memory.device;
+        var ys = full(beam, 1, CharTokenizer.Bos, ScalarType.Int64, device: device);   // (B, t)
         // Only the first row is live at the start: the others are copies of it and would fill the beam with duplicates.
-        var scores = tensor(Enumerable.Range(0, beam).Select(b => b == 0 ? 0f : float.NegativeInfinity).ToArray());   // (B)
-        var done = zeros(beam, ScalarType.Bool);                                 // (B)
+        var scores = tensor(Enumerable.Range(0, beam).Select(b => b == 0 ? 0f : float.NegativeInfinity).ToArray(), device: device);   // (B)
+        var done = zeros(beam, ScalarType.Bool, device: device);               // (B)
         for (int t = 0; t < limit; t++)
         {
             var logp = model.Decode(mem, pad, ys).select(1, -1).log_softmax(1);   // (B, V)
             long vocabulary = logp.shape[1];
             // A finished hypothesis may only be padded, at no cost, so it keeps its score and its place.
-            var padOnly = full(vocabulary, float.NegativeInfinity).index_fill_(0, tensor(new long[] { CharTokenizer.Pad }), 0f);
+            var padOnly = full(vocabulary, float.NegativeInfinity, device: device).index_fill_(0, tensor(new long[] { CharTokenizer.Pad }, device: device), 0f);
             logp = where(done.unsqueeze(1), padOnly.unsqueeze(0), logp);
             var (top, index) = (scores.unsqueeze(1) + logp).view(-1).topk(beam);  // (B) each
             var from = index.div(vocabulary, rounding_mode: RoundingMode.floor);
@@ -38,6 +41,6 @@ internal static class BeamSearch
         // Length without <bos> and padding; unfinished rows count as long as they got.
         var lengths = ys.ne(CharTokenizer.Pad).sum(1).sub(1).clamp_min(1).to(ScalarType.Float32);
         int best = (int)scores.div(lengths.pow(lengthPenalty)).argmax().item<long>();
-        return ys[best].data<long>().Skip(1).ToArray();
+        return ys[best].ToArrayOnCpu<long>().Skip(1).ToArray();
     }
 }

@@ -1,3 +1,5 @@
+using TransferSharp.Training;
+
 namespace TransferSharp.Translation;
 
 /// <summary>
@@ -7,6 +9,10 @@ namespace TransferSharp.Translation;
 /// </summary>
 public sealed record TranslationBatch(Tensor Source, Tensor DecoderInput, Tensor Target, IReadOnlyList<TranslationDirection> Directions)
 {
+    /// <summary>This batch with its tensors on <paramref name="device"/> (itself when they are there).</summary>
+    internal TranslationBatch On(Device device) => Source.IsOn(device) && DecoderInput.IsOn(device) && Target.IsOn(device) ? this
+        : this with { Source = Source.On(device), DecoderInput = DecoderInput.On(device), Target = Target.On(device) };
+
     /// <summary>Target tokens (not padding): what tokens/s counts.</summary>
     public long Tokens { get; init; }
 }
@@ -87,18 +93,20 @@ internal sealed class TranslationBatches
             output[i * t + tgt.Length] = CharTokenizer.Eos;
             tokens += tgt.Length + 1;
         }
-        return new TranslationBatch(tensor(source, [n, s]).DetachFromDisposeScope(), tensor(input, [n, t]).DetachFromDisposeScope(),
-            tensor(output, [n, t]).DetachFromDisposeScope(), items.Select(x => x.Direction).ToArray()) { Tokens = tokens };
+        // Made on the CPU, as the data sets are; the step moves them to the model.
+        return new TranslationBatch(tensor(source, [n, s], device: CPU).DetachFromDisposeScope(), tensor(input, [n, t], device: CPU).DetachFromDisposeScope(),
+            tensor(output, [n, t], device: CPU).DetachFromDisposeScope(), items.Select(x => x.Direction).ToArray()) { Tokens = tokens };
     }
 
-    /// <summary>Encoder inputs <c>(N, S)</c> for translating <paramref name="sentences"/> into <paramref name="target"/>, each cut to <paramref name="maxLength"/> characters.</summary>
-    public static Tensor Sources(IReadOnlyList<string> sentences, string target, ITranslationTokenizer tokenizer, int maxLength)
+    /// <summary>Encoder inputs <c>(N, S)</c> on <paramref name="device"/> (null = the CPU) for translating <paramref name="sentences"/>
+    /// into <paramref name="target"/>, each cut to <paramref name="maxLength"/> characters.</summary>
+    public static Tensor Sources(IReadOnlyList<string> sentences, string target, ITranslationTokenizer tokenizer, int maxLength, Device? device = null)
     {
         var encoded = sentences.Select(x => (int[])[tokenizer.LanguageToken(target), .. tokenizer.Encode(x).Take(maxLength), CharTokenizer.Eos]).ToArray();
         int s = encoded.Max(x => x.Length);
         var ids = new long[encoded.Length * s];
         for (int i = 0; i < encoded.Length; i++)
             for (int j = 0; j < encoded[i].Length; j++) ids[i * s + j] = encoded[i][j];
-        return tensor(ids, [encoded.Length, s]);
+        return tensor(ids, [encoded.Length, s], device: device ?? CPU);
     }
 }

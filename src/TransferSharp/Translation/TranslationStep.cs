@@ -15,11 +15,14 @@ internal sealed class TranslationStep(TranslationModel model, double labelSmooth
     /// <summary>Target tokens trained on so far.</summary>
     public long Tokens { get; private set; }
 
+    private readonly Device device = Devices.Of(model);
+
     public void SetTraining(bool training) => model.train(training);
 
     public StepOutcome Run(TranslationBatch batch, StepContext context)
     {
         seen?.Invoke(batch);
+        batch = batch.On(device);
         var optimizer = context.Optimizers[0];
         optimizer.zero_grad();
         var logits = model.call(batch.Source, batch.DecoderInput);   // (N, T, V)

@@ -46,6 +46,7 @@ public static class TranslationTrainer
         var model = new TranslationModel(tokenizer.VocabularySize, options);
         try
         {
+            model.MoveTo(options.ResolveDevice());   // before the step collects its parameters: moving replaces them
             var step = new TranslationStep(model, options.LabelSmoothing, observe);
             var clock = Stopwatch.StartNew();
             var hooks = new LoopHooks { EpochTrained = held is null ? null : _ => Validate(model, held, options.BatchSize) };
@@ -67,11 +68,13 @@ public static class TranslationTrainer
     private static EpochValidation Validate(TranslationModel model, TranslationBatches held, int batchSize)
     {
         model.eval();
+        var device = Devices.Of(model);
         double lossSum = 0;
         long correct = 0, tokens = 0;
-        foreach (var b in held.Epoch(batchSize, 0))
+        foreach (var cpuBatch in held.Epoch(batchSize, 0))
         {
             using var scope = NewDisposeScope();
+            var b = cpuBatch.On(device);
             using var noGrad = no_grad();
             var logits = model.call(b.Source, b.DecoderInput);
             var flat = logits.reshape(-1, logits.shape[2]);

@@ -46,6 +46,7 @@ public sealed class Translator : IDisposable
         int limit = Math.Min(maxLength ?? Model.Options.MaxLength, Model.Options.MaxLength);
         var result = new string[sentences.Count];
         bool wasTraining = Model.training;
+        var device = Devices.Of(Model);
         Model.eval();
         try
         {
@@ -54,24 +55,24 @@ public sealed class Translator : IDisposable
                 var part = sentences.Skip(start).Take(Chunk).ToArray();
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
-                var (memory, pad) = Model.Encode(TranslationBatches.Sources(part, target, Tokenizer, Model.Options.MaxLength));
+                var (memory, pad) = Model.Encode(TranslationBatches.Sources(part, target, Tokenizer, Model.Options.MaxLength, device));
                 if (beam > 1)
                 {
                     for (int i = 0; i < part.Length; i++)
                         result[start + i] = Tokenizer.Decode(BeamSearch.Decode(Model, memory.narrow(1, i, 1), pad.narrow(0, i, 1), beam, limit, lengthPenalty).Select(x => (int)x));
                     continue;
                 }
-                var ys = full(part.Length, 1, CharTokenizer.Bos, ScalarType.Int64);
-                var done = zeros(part.Length, ScalarType.Bool);
+                var ys = full(part.Length, 1, CharTokenizer.Bos, ScalarType.Int64, device: device);
+                var done = zeros(part.Length, ScalarType.Bool, device: device);
                 for (int t = 0; t < limit; t++)
                 {
                     var next = Model.Decode(memory, pad, ys).select(1, -1).argmax(1);   // (N)
-                    next = where(done, tensor(CharTokenizer.Pad), next);
+                    next = where(done, tensor(CharTokenizer.Pad, device: device), next);
                     ys = cat([ys, next.unsqueeze(1)], 1);
                     done = done.logical_or(next.eq(CharTokenizer.Eos));
                     if (done.all().item<bool>()) break;
                 }
-                var ids = ys.data<long>().ToArray();
+                var ids = ys.ToArrayOnCpu<long>();
                 int width = (int)ys.shape[1];
                 for (int i = 0; i < part.Length; i++)
                     result[start + i] = Tokenizer.Decode(ids.Skip(i * width + 1).Take(width - 1).Select(x => (int)x));
@@ -92,6 +93,7 @@ public sealed class Translator : IDisposable
     {
         var rows = new List<double[]>();
         bool wasTraining = Model.training;
+        var device = Devices.Of(Model);
         Model.eval();
         try
         {
@@ -100,10 +102,10 @@ public sealed class Translator : IDisposable
                 var part = sentences.Skip(start).Take(Chunk).ToArray();
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
-                var (memory, pad) = Model.Encode(TranslationBatches.Sources(part, target, Tokenizer, Model.Options.MaxLength));   // (S, N, d), (N, S)
+                var (memory, pad) = Model.Encode(TranslationBatches.Sources(part, target, Tokenizer, Model.Options.MaxLength, device));   // (S, N, d), (N, S)
                 var keep = pad.logical_not().to_type(ScalarType.Float32).transpose(0, 1).unsqueeze(2);       // (S, N, 1)
                 var mean = (memory * keep).sum(dim: 0) / keep.sum(dim: 0);   // (N, d); a literal 0 alone would bind to sum(ScalarType)
-                var values = mean.data<float>().ToArray();
+                var values = mean.ToArrayOnCpu<float>();
                 int d = (int)mean.shape[1];
                 for (int i = 0; i < part.Length; i++) rows.Add(values.Skip(i * d).Take(d).Select(v => (double)v).ToArray());
             }
@@ -120,6 +122,15 @@ public sealed class Translator : IDisposable
 
     /// <summary>Reads a translator saved by <see cref="Save"/>.</summary>
     public static Translator Load(string weightsPath) => TranslationCheckpoint.Load(weightsPath);
+
+    /// <summary>Loads a translator saved by <see cref="Save"/> and moves its model to <paramref name="device"/>
+    /// (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or <c>auto</c>, see <see cref="DeviceChoice"/>).</summary>
+    public static Translator Load(string weightsPath, string device)
+    {
+        var translator = TranslationCheckpoint.Load(weightsPath);
+        translator.Model.MoveTo(DeviceChoice.Resolve(device));
+        return translator;
+    }
 
     /// <inheritdoc/>
     public void Dispose() => Model.Dispose();

@@ -119,11 +119,11 @@ public sealed class ClassDescriptions
             $"{Source}: classes with identical descriptions cannot be told apart: {string.Join("; ", described)}; give each class a unique combination");
     }
 
-    /// <summary>The vectors as a float32 tensor <c>(K, D)</c>.</summary>
-    public Tensor ToTensor()
+    /// <summary>The vectors as a float32 tensor <c>(K, D)</c> on <paramref name="device"/> (null = the CPU).</summary>
+    public Tensor ToTensor(Device? device = null)
     {
         var flat = vectors.SelectMany(v => v).ToArray();
-        return tensor(flat, [Count, Dimension]);
+        return tensor(flat, [Count, Dimension], device: device ?? CPU);
     }
 
     private string Describe(IReadOnlyList<float> v)

@@ -33,7 +33,7 @@ public sealed class ConSETrainer
     public ConSEModel Fit(Dataset seenTrain, ClassDescriptions seen, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         var (network, history) = TrainClassifier(options, seenTrain, seen, progress, cancellation);
-        return new ConSEModel(network, history, seen.ToTensor(), Math.Min(options.ConseTop, seen.Count));
+        return new ConSEModel(network, history, seen.ToTensor(Devices.Of(network)), Math.Min(options.ConseTop, seen.Count));
     }
 
     /// <summary>The seen-class classifier (cross-entropy over the S seen classes) that ConSE and ESZSL start from.</summary>
@@ -46,6 +46,7 @@ public sealed class ConSETrainer
         var network = ModelZoo.Create(new ModelSpec(options.Architecture, seenTrain.ExampleShape, seen.Count));
         try
         {
+            network.MoveTo(options.ResolveDevice());   // before its parameters are collected: moving replaces them
             var history = ZeroShotStep.Train(network, network.parameters().ToArray(), seenTrain, options, (x, y) =>
             {
                 var logits = network.call(x);                                                    // (B, S)

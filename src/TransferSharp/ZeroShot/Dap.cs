@@ -48,16 +48,12 @@ public sealed class DapTrainer
         var network = ModelZoo.Create(new ModelSpec(options.Architecture, seenTrain.ExampleShape, seen.Dimension));
         try
         {
-            using var classAttributes = seen.ToTensor().DetachFromDisposeScope();                  // (S, A)
-            using var keep = tensor(informative.Select(i => (long)i).ToArray()).DetachFromDisposeScope();
-            var history = ZeroShotStep.Train(network, network.parameters().ToArray(), seenTrain, options, (x, y) =>
-            {
-                var logits = network.call(x).index_select(1, keep);                               // (B, A')
-                var targets = classAttributes.index_select(0, y).index_select(1, keep);          // (B, A')
-                var loss = functional.binary_cross_entropy_with_logits(logits, targets);
-                var right = (logits > 0).eq(targets >= 0.5f).sum().item<long>();
-                return new StepResult(loss, right, logits.numel());
-            }, progress, cancellation);
+            var device = options.ResolveDevice();
+            network.MoveTo(device);   // before its parameters are collected: moving replaces them
+            using var classAttributes = seen.ToTensor(device).DetachFromDisposeScope();   // (S, A)
+            using var keep = tensor(informative.Select(i => (long)i).ToArray(), device: device).DetachFromDisposeScope();
+            var history = ZeroShotStep.Train(network, network.parameters().ToArray(), seenTrain, options,
+                (x, y) => Loss(network, classAttributes, keep, x, y), progress, cancellation);
             var ignored = Enumerable.Range(0, seen.Dimension).Except(informative).Select(a => seen.Dimensions[a]).ToArray();
             return new DapModel(network, history, informative, priors, ignored, options.DapScoring);
         }
@@ -69,6 +65,17 @@ public sealed class DapTrainer
     }
 
     /// <summary>DAP needs attribute values that are probabilities: 0/1 or fractions in between.</summary>
+    /// <summary>One batch's attribute loss: binary cross-entropy of the informative attributes <paramref name="keep"/>
+    /// against each example's class attributes, and how many of them are predicted right.</summary>
+    internal static StepResult Loss(StagedModel network, Tensor classAttributes, Tensor keep, Tensor x, Tensor y)
+    {
+        var logits = network.call(x).index_select(1, keep);                                   // (B, A')
+        var targets = classAttributes.index_select(0, y).index_select(1, keep);              // (B, A')
+        var loss = functional.binary_cross_entropy_with_logits(logits, targets);
+        var right = (logits > 0).eq(targets >= 0.5f).sum().item<long>();
+        return new StepResult(loss, right, logits.numel());
+    }
+
     internal static void RequireAttributes(ClassDescriptions d)
     {
         if (d.Kind != DescriptionKind.Attributes)
@@ -107,14 +114,14 @@ public sealed class DapModel : ZeroShotModel
     /// <inheritdoc />
     public override Tensor Scores(Tensor images, Tensor descriptions)
     {
-        var keep = tensor(informative);
+        var keep = tensor(informative, device: descriptions.device);
         var p = AttributeProbabilities(images).index_select(1, keep).clamp(1e-4, 1 - 1e-4);   // (N, A')
         var a = descriptions.index_select(1, keep);                                              // (K, A')
         if (Scoring == DapScoring.Nearest)
             return -cdist(p, a).pow(2);                                                          // (N, K)
         var b = (a >= 0.5f).to(ScalarType.Float32);                                              // (K, A')
         var likelihood = p.log().matmul(b.t()) + (1 - p).log().matmul((1 - b).t());             // (N, K)
-        var prior = tensor(priors.Select(v => (float)Math.Clamp(v, 1e-3, 1 - 1e-3)).ToArray());  // (A')
+        var prior = tensor(priors.Select(v => (float)Math.Clamp(v, 1e-3, 1 - 1e-3)).ToArray(), device: descriptions.device);  // (A')
         var priorTerm = b.matmul(prior.log()) + (1 - b).matmul((1 - prior).log());               // (K)
         return likelihood - priorTerm.unsqueeze(0);
     }

@@ -44,7 +44,9 @@ public sealed class EmbeddingZeroShotTrainer
             nn.Linear(seen.Dimension, options.EmbeddingSize), options.NormalizeDescriptions);
         try
         {
-            using var classDescriptions = seen.ToTensor().DetachFromDisposeScope();              // (S, D)
+            var device = options.ResolveDevice();
+            network.MoveTo(device);   // before its parameters are collected: moving replaces them
+            using var classDescriptions = seen.ToTensor(device).DetachFromDisposeScope();   // (S, D)
             var history = ZeroShotStep.Train(network, network.parameters().ToArray(), seenTrain, options, (x, y) =>
             {
                 var scores = network.Scores(x, classDescriptions);                               // (B, S)

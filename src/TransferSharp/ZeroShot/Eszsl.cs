@@ -41,19 +41,25 @@ public sealed class EszslTrainer
         var (network, history) = ConSETrainer.TrainClassifier(options, seenTrain, seen, progress, cancellation);
         try
         {
-            using var scope = NewDisposeScope();
-            var features = Features(network, seenTrain);                                         // (m, d) float64
-            var labels = tensor(seenTrain.LabelArray());                                         // (m)
-            var descriptions = seen.ToTensor().to_type(ScalarType.Float64);                      // (z, a)
-            var (gamma, lambda) = ChooseRegularisation(features, labels, descriptions, options.Seed);
-            var v = ClosedForm(features, Targets(labels, seen.Count), descriptions, gamma, lambda);
-            return new EszslModel(network, history, v.to_type(ScalarType.Float32).DetachFromDisposeScope(), gamma, lambda);
+            return Solve(network, history, seenTrain, seen, options.Seed);
         }
         catch
         {
             network.Dispose();
             throw;
         }
+    }
+
+    /// <summary>V for a trained feature <paramref name="network"/>, on its device, with γ and λ chosen on held-out seen classes.</summary>
+    internal static EszslModel Solve(StagedModel network, IReadOnlyList<EpochMetrics> history, Dataset seenTrain, ClassDescriptions seen, int seed)
+    {
+        using var scope = NewDisposeScope();
+        var features = Features(network, seenTrain);                                             // (m, d) float64
+        var labels = tensor(seenTrain.LabelArray(), device: features.device);                    // (m)
+        var descriptions = seen.ToTensor(features.device).to_type(ScalarType.Float64);           // (z, a)
+        var (gamma, lambda) = ChooseRegularisation(features, labels, descriptions, seed);
+        var v = ClosedForm(features, Targets(labels, seen.Count), descriptions, gamma, lambda);
+        return new EszslModel(network, history, v.to_type(ScalarType.Float32).DetachFromDisposeScope(), gamma, lambda);
     }
 
     /// <summary>
@@ -64,9 +70,9 @@ public sealed class EszslTrainer
     {
         using var scope = NewDisposeScope();
         long d = features.shape[1], a = descriptions.shape[1];
-        var left = features.t().matmul(features) + gamma * eye(d, dtype: features.dtype);               // (d, d)
+        var left = features.t().matmul(features) + gamma * eye(d, dtype: features.dtype, device: features.device);               // (d, d)
         var middle = features.t().matmul(targets).matmul(descriptions);                                  // (d, a)
-        var right = descriptions.t().matmul(descriptions) + lambda * eye(a, dtype: features.dtype);      // (a, a), symmetric
+        var right = descriptions.t().matmul(descriptions) + lambda * eye(a, dtype: features.dtype, device: features.device);      // (a, a), symmetric
         // A (right)⁻¹ = ((right)⁻¹ Aᵀ)ᵀ because right is symmetric.
         var v = linalg.solve(right, linalg.solve(left, middle).t()).t();                                  // (d, a)
         return v.MoveToOuterDisposeScope();
@@ -76,14 +82,15 @@ public sealed class EszslTrainer
     internal static Tensor Targets(Tensor labels, int classes) =>
         functional.one_hot(labels, classes).to_type(ScalarType.Float64) * 2 - 1;
 
-    /// <summary>The penultimate features of every example of <paramref name="data"/>, <c>(m, d)</c> float64.</summary>
+    /// <summary>The penultimate features of every example of <paramref name="data"/>, <c>(m, d)</c> float64, on the network's device.</summary>
     internal static Tensor Features(StagedModel network, Dataset data)
     {
         network.eval();
         using var noGrad = no_grad();
+        var device = Devices.Of(network);
         var parts = new List<Tensor>();
         foreach (var batch in Batches.Of(data, 256))
-            parts.Add(network.Features(batch.Inputs).flatten(1).to_type(ScalarType.Float64));
+            parts.Add(network.Features(batch.Inputs.On(device)).flatten(1).to_type(ScalarType.Float64));
         return cat(parts, 0);
     }
 
@@ -98,19 +105,20 @@ public sealed class EszslTrainer
         var valClasses = order[..held].Order().ToArray();
         var fitClasses = order[held..].Order().ToArray();
         using var scope = NewDisposeScope();
-        var label = labels.data<long>().ToArray();
+        var label = labels.ToArrayOnCpu<long>();
+        var device = features.device;
         long[] Rows(int[] classes) => Enumerable.Range(0, label.Length).Where(i => classes.Contains((int)label[i])).Select(i => (long)i).ToArray();
-        var fitRows = tensor(Rows(fitClasses));
+        var fitRows = tensor(Rows(fitClasses), device: device);
         var valRows = Rows(valClasses);
         // Fit classes relabelled 0..|fit|−1; validation classes scored among themselves.
         var remap = new long[z];
         for (int i = 0; i < fitClasses.Length; i++) remap[fitClasses[i]] = i;
-        var fitLabels = tensor(label.Where((_, i) => fitClasses.Contains((int)label[i])).Select(c => remap[c]).ToArray());
+        var fitLabels = tensor(label.Where((_, i) => fitClasses.Contains((int)label[i])).Select(c => remap[c]).ToArray(), device: device);
         var fitTargets = Targets(fitLabels, fitClasses.Length);
         var fitFeatures = features.index_select(0, fitRows);
-        var fitDescriptions = descriptions.index_select(0, tensor(fitClasses.Select(c => (long)c).ToArray()));
-        var valFeatures = features.index_select(0, tensor(valRows));
-        var valDescriptions = descriptions.index_select(0, tensor(valClasses.Select(c => (long)c).ToArray()));
+        var fitDescriptions = descriptions.index_select(0, tensor(fitClasses.Select(c => (long)c).ToArray(), device: device));
+        var valFeatures = features.index_select(0, tensor(valRows, device: device));
+        var valDescriptions = descriptions.index_select(0, tensor(valClasses.Select(c => (long)c).ToArray(), device: device));
         var valTruth = valRows.Select(r => Array.IndexOf(valClasses, (int)label[r])).ToArray();
         (double, double) best = (1, 1);
         double bestAccuracy = -1;
@@ -119,7 +127,7 @@ public sealed class EszslTrainer
             {
                 using var inner = NewDisposeScope();
                 var v = ClosedForm(fitFeatures, fitTargets, fitDescriptions, g, l);
-                var predicted = valFeatures.matmul(v).matmul(valDescriptions.t()).argmax(1).data<long>().ToArray();
+                var predicted = valFeatures.matmul(v).matmul(valDescriptions.t()).argmax(1).ToArrayOnCpu<long>();
                 double accuracy = PerClassMean(valTruth, predicted, held);
                 if (accuracy > bestAccuracy) (bestAccuracy, best) = (accuracy, (g, l));
             }

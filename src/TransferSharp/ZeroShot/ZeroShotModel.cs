@@ -40,13 +40,14 @@ public abstract class ZeroShotModel : IDisposable
         try
         {
             using var noGrad = no_grad();
-            using var descriptions = candidates.ToTensor();
+            var device = Devices.Of(Network);
+            using var descriptions = candidates.ToTensor(device);
             int row = 0;
             foreach (var batch in Batches.Of(data, batchSize))
             {
                 using var scope = NewDisposeScope();
-                var scores = Scores(batch.Inputs, descriptions);                // (B, K)
-                var flat = scores.contiguous().data<float>().ToArray();
+                var scores = Scores(batch.Inputs.On(device), descriptions);      // (B, K)
+                var flat = scores.contiguous().ToArrayOnCpu<float>();
                 Buffer.BlockCopy(flat, 0, result, row * candidates.Count * sizeof(float), flat.Length * sizeof(float));
                 row += (int)scores.shape[0];
             }

@@ -15,12 +15,15 @@ internal readonly record struct StepResult(Tensor Loss, double Correct, long Cou
 internal sealed class ZeroShotStep(Module network, IReadOnlyList<Parameter> parameters, Func<Tensor, Tensor, StepResult> loss)
     : ITrainingStep<Batch>
 {
+    private readonly Device device = Devices.Of(network);
+
     public IReadOnlyList<TrainingPhase> Phases { get; } = [new TrainingPhase("all", [new ParameterGroupSpec(parameters)])];
 
     public void SetTraining(bool training) => network.train(training);
 
     public StepOutcome Run(Batch batch, StepContext context)
     {
+        batch = batch.On(device);
         var optimizer = context.Optimizers[0];
         optimizer.zero_grad();
         var r = loss(batch.Inputs, batch.Labels!);

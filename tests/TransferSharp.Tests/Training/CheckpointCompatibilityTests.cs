@@ -8,7 +8,7 @@ using TransferSharp.Training;
 
 namespace TransferSharp.Tests.Training;
 
-/// <summary>Checkpoints of every family load back through <see cref="Checkpoint.Load"/> and are fed what they were trained on.</summary>
+/// <summary>Checkpoints of every family load back through <see cref="Checkpoint.Load(string)"/> and are fed what they were trained on.</summary>
 [Collection("Sequential")]
 public sealed class CheckpointCompatibilityTests
 {

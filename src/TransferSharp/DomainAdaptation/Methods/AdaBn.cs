@@ -60,6 +60,7 @@ public sealed class AdaBn : AdaptationMethod<AdaBn.Options>
         var norms = network.modules().OfType<TorchSharp.Modules.BatchNorm>().Where(m => m.running_mean is not null).ToArray();
         if (norms.Length == 0) return 0;
         var momenta = norms.Select(m => m.momentum).ToArray();
+        var device = Devices.Of(network);
         try
         {
             using var noGrad = no_grad();
@@ -73,7 +74,7 @@ public sealed class AdaBn : AdaptationMethod<AdaBn.Options>
                 if (count < 2 && seen > 0) break;   // a batch of one has no variance; the rest is already averaged
                 // running ← (1 − m)·running + m·batch with m = count / (seen + count): the size-weighted mean of the batches.
                 foreach (var bn in norms) bn.momentum = count / (double)(seen + count);
-                network.call(inputs.narrow(0, start, count));
+                network.call(inputs.narrow(0, start, count).On(device));
                 seen += count;
             }
         }

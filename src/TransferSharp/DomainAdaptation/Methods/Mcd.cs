@@ -73,7 +73,7 @@ public sealed class Mcd : AdaptationMethod<Mcd.Options>
         {
             this.network = network;
             this.options = options;
-            second = nn.Linear(network.FeatureCount, network.ClassCount);
+            second = nn.Linear(network.FeatureCount, network.ClassCount).MoveTo(Devices.Of(network));
             // AdaptationNetwork's field names are its state-dict keys: "head." is F1, everything else is G.
             var named = network.named_parameters().Where(p => p.parameter.requires_grad).ToArray();
             var generator = named.Where(p => !p.name.StartsWith("head.", StringComparison.Ordinal)).Select(p => p.parameter).ToArray();

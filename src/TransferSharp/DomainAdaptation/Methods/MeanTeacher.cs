@@ -86,7 +86,7 @@ public sealed class MeanTeacher : AdaptationMethod<MeanTeacher.Options>
             student = network;
             this.options = options;
             // The teacher: the same architecture, starting from the student's weights; never trained by gradients.
-            teacher = new AdaptationNetwork(ModelZoo.Create(network.Backbone.Spec), network.BottleneckWidth);
+            teacher = new AdaptationNetwork(ModelZoo.Create(network.Backbone.Spec), network.BottleneckWidth).MoveTo(Devices.Of(network));
             teacher.load_state_dict(network.state_dict());
             foreach (var p in teacher.parameters()) p.requires_grad = false;
             var mine = network.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
@@ -144,7 +144,7 @@ public sealed class MeanTeacher : AdaptationMethod<MeanTeacher.Options>
             var y = options.Noise > 0 ? x + randn_like(x) * options.Noise : x;
             if (x.dim() == 4 && options.MaxShift > 0)
             {
-                var shift = randint(-options.MaxShift, options.MaxShift + 1, [2]).data<long>().ToArray();
+                var shift = randint(-options.MaxShift, options.MaxShift + 1, [2], device: CPU).data<long>().ToArray();   // two numbers, read here
                 y = y.roll([shift[0], shift[1]], [2, 3]);
             }
             return y;
