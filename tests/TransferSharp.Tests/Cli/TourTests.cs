@@ -138,8 +138,10 @@ public sealed class TourTests
         Assert.Equal(rows.Count, row);
 
         // What each stage must reach even this small (chance in brackets; measured values in the comments, seed 0).
-        Assert.True(methods["finetune/layer transfer (copied layers, fine-tuned)"] > 0.6);                      // (20 %) 84.6 %
-        Assert.True(methods["finetune/conservative training (fine-tuned with L2-SP)"] > 0.6);                   // (20 %) 83.8 %
+        // Fine-tuning: 8 epochs of 5 labels per class leave scratch near chance; the copied blocks carry the stage.
+        Assert.True(methods["finetune/layer transfer (first two blocks copied, frozen)"] > 0.4);                 // (20 %) 56.6 %
+        Assert.True(methods["finetune/conservative training (L2-SP + LwF)"] > 0.35);                             // (20 %) 52.4 %
+        Assert.True(methods["finetune/layer transfer (first two blocks copied, frozen)"] - baselines["finetune"] > 0.15);   // +35.6 points
         Assert.True(baselines["transferability"] > 0.4);                                                        // (20 %) 61.7 %
         Assert.True(methods["transferability/AnB+ (fine-tuned), mean over n"] > 0.4);                           // (20 %) 56.8 %
         Assert.True(methods["multitask/multitask with digits 5-9"] > 0.7);                                      // (20 %) 93.0 %
