@@ -114,7 +114,8 @@ public sealed class DomainAdaptationTrainer
                         scores.Entropy, scores.InformationMaximisation, scores.Snd, dev));
                     // The kept weights: the last epoch's, or the best by a label-free score (ties keep the earlier epoch).
                     var score = LabelFreeValidators.SelectionScore(options.Select, history[^1]);
-                    if (options.Select == ModelSelection.Last || selected == 0) selected = s.Epoch;
+                    // Until an epoch has a score, the kept weights are the latest (e.g. DEV without 2 validation examples).
+                    if (options.Select == ModelSelection.Last || best is null) selected = s.Epoch;
                     if (score is { } v && !double.IsNaN(v) && (bestScore is null || v > bestScore))
                     {
                         bestScore = v;

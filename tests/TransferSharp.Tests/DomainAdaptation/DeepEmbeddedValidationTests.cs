@@ -1,4 +1,5 @@
 using TransferSharp.DomainAdaptation;
+using TransferSharp.Training;
 using static TransferSharp.Tests.DomainAdaptation.DomainAdaptationTrainerTests;
 
 namespace TransferSharp.Tests.DomainAdaptation;
@@ -42,6 +43,22 @@ public sealed class DeepEmbeddedValidationTests
         double riskGood = DeepEmbeddedValidation.Risk(source, target, validation, good);
         double riskBad = DeepEmbeddedValidation.Risk(source, target, validation, bad);
         Assert.True(riskGood < 0.25 && riskBad > 0.35, $"DEV risk: good {riskGood:F3} (true ≈ 0.127), bad {riskBad:F3} (true ≈ 0.473); unweighted both 0.3");
+    }
+
+    [Fact]
+    public void Without_a_dev_risk_the_last_epoch_is_kept_and_reported()
+    {
+        using var source = ShiftedBlobs(100, target: false, seed: 1);
+        using var target = ShiftedBlobs(100, target: true, seed: 2);
+        using var one = source.Subset([0]);
+        var options = Small with { Epochs = 2, StepsPerEpoch = 2, Select = ModelSelection.Dev };
+        Seeding.SeedEverything(options.Seed);
+        var model = TransferSharp.Models.ModelZoo.Create(new TransferSharp.Models.ModelSpec("mlp", [4], 2));
+        var result = new DomainAdaptationTrainer(options).Fit(model, source, target, one, target);
+        Assert.All(result.History, h => Assert.True(double.IsNaN(h.DevRisk)));
+        Assert.Equal(2, result.SelectedEpoch);
+        Assert.Equal(result.History[^1].TargetAccuracy!.Value, TransferSharp.Evaluation.Metrics.Evaluate(result.Network, target).Accuracy, 6);
+        result.Network.Dispose();
     }
 
     [Fact]
