@@ -29,11 +29,13 @@ methods = [m for m in ["source-only", "cdan", "dann", "mmd", "coral", "mcd", "mc
 print(f"Pairs ({len(pairs)}): " + ", ".join(label(p) for p in pairs) + "\n")
 print("| method | mean target accuracy over pairs | mean gain over source only | worst pair's gain | pairs gained | largest seed std |")
 print("|---|---:|---:|---:|---:|---:|")
+baseline = "source-only" in methods
 for m in methods:
     means = [st.mean(acc[p, m]) for p in pairs]
-    gains = [st.mean(acc[p, m]) - st.mean(acc[p, "source-only"]) for p in pairs]
+    gains = [st.mean(acc[p, m]) - st.mean(acc[p, "source-only"]) for p in pairs] if baseline else []
     sd = max(st.stdev(acc[p, m]) for p in pairs)
-    g = "-" if m == "source-only" else f"{st.mean(gains):+.2f}"
-    w = "-" if m == "source-only" else f"{min(gains):+.2f} ({label(list(pairs)[gains.index(min(gains))])})"
-    n = "-" if m == "source-only" else f"{sum(x > 0 for x in gains)} / {len(pairs)}"
+    none = m == "source-only" or not baseline   # no source-only runs: no gains
+    g = "-" if none else f"{st.mean(gains):+.2f}"
+    w = "-" if none else f"{min(gains):+.2f} ({label(list(pairs)[gains.index(min(gains))])})"
+    n = "-" if none else f"{sum(x > 0 for x in gains)} / {len(pairs)}"
     print(f"| {m} | {st.mean(means):.2f} % | {g} | {w} | {n} | {sd:.2f} |")
