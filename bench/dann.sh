@@ -3,6 +3,8 @@
 # MNIST -> optdigits (upsampled to 28x28), several seeds; prints a markdown table (mean ± std of the target's
 # held-out accuracy, and the fraction of the source-only -> trained-on-target gap each method closes).
 # Usage: bench/dann.sh            (env: SEEDS="0 1 2" EPOCHS=1 STEPS=300 BATCH=32 THREADS=1 PAIRS="mnist-m optdigits")
+# A pair is a target (the source is mnist) or source:target, e.g. PAIRS="synth-digits mnist-inverted synth-digits:mnist";
+# its folder under OUT/RAW is the target's name, or <source>-to-<target>. PARALLEL=N runs N pairs at a time (default: all).
 # Extra `transfer adapt` options for every run can be given as arguments, e.g. bench/dann.sh --max-lambda 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,15 +29,22 @@ raw=${RAW:-bench/dann/raw-$((EPOCHS * STEPS))}
 start=$(date +%s)
 # One process per pair, in parallel (one thread each: on a busy 2-core machine two single-threaded runs are much
 # faster than one run with two threads, whose threads wait on each other).
-for target in $PAIRS; do
+PARALLEL=${PARALLEL:-0}
+running=0
+for pair in $PAIRS; do
+  if [[ $pair == *:* ]]; then source=${pair%%:*} target=${pair#*:} dir="$source-to-$target"; else source=mnist target=$pair dir=$pair; fi
   (for method in $METHODS; do
     for s in $SEEDS; do
+      t0=$(date +%s.%N)
       # shellcheck disable=SC2046
-      dotnet src/TransferSharp.Cli/bin/Release/net10.0/transfer.dll adapt --source mnist --target "$target" $(method_args "$method") \
+      dotnet src/TransferSharp.Cli/bin/Release/net10.0/transfer.dll adapt --source "$source" --target "$target" $(method_args "$method") \
         --epochs "$EPOCHS" --steps-per-epoch "$STEPS" --batch-size "$BATCH" --seed "$s" --threads "$THREADS" \
-        --tsne 0 --no-baseline --runs "$out/$target/$method/$s" "$@" >/dev/null
+        --tsne 0 --no-baseline --runs "$out/$dir/$method/$s" "$@" >/dev/null
+      echo "$(date +%s.%N) - $t0" | bc > "$out/$dir/$method/$s/wall-seconds"
     done
   done) &
+  running=$((running + 1))
+  if (( PARALLEL > 0 && running >= PARALLEL )); then wait -n; running=$((running - 1)); fi
 done
 wait
 elapsed=$(( $(date +%s) - start ))
@@ -43,6 +52,7 @@ rm -rf "$raw"
 for f in "$out"/*/*/*/adapt-*/metrics.json; do
   rel=${f#"$out"/}; mkdir -p "$raw/$(dirname "$(dirname "$rel")")"
   cp "$f" "$raw/$(dirname "$(dirname "$rel")")/metrics.json"
+  cp "$(dirname "$(dirname "$f")")/wall-seconds" "$raw/$(dirname "$(dirname "$rel")")/" 2>/dev/null || true
 done
 python3 - "$out" "$EPOCHS" "$STEPS" "$BATCH" "$THREADS" "$elapsed" "$*" <<'PY'
 import json, glob, statistics as st, sys, os, platform
@@ -53,11 +63,11 @@ labels = {"cdan": "CDAN (default)", "dann": "DANN, plain",
           "cdan-lambda0": "control: CDAN network, lambda = 0", "mmd": "MMD", "coral": "Deep CORAL",
           "mcd": "MCD (F1 head)", "mcc": "MCC", "shot-im": "SHOT-IM (source-free 2nd half)", "adabn": "AdaBN", "mean-teacher": "mean teacher",
           "source-only": "source only", "target-only": "trained on target"}
-print(f"`transfer adapt --source mnist --target T --method M --epochs {epochs} --steps-per-epoch {steps} --batch-size {batch} "
+print(f"`transfer adapt --source S --target T --method M --epochs {epochs} --steps-per-epoch {steps} --batch-size {batch} "
       f"--threads {threads} --tsne 0 --no-baseline {extra}`, {int(epochs)*int(steps)} steps of {batch} source + {batch} target, "
       f"{os.cpu_count()} x {cpu}, total {int(elapsed)//60} min {int(elapsed)%60} s\n")
-print("| pair | method | target accuracy (mean ± std) | per seed | gain over source only | gap closed | gain over the λ = 0 control | source accuracy | domain acc (last epoch) |")
-print("|---|---|---:|---|---:|---:|---:|---:|---:|")
+print("| pair | method | target accuracy (mean ± std) | per seed | gain over source only | gap closed | gain over the λ = 0 control | source accuracy | domain acc (last epoch) | wall time per run |")
+print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|")
 for pair in sorted(os.listdir(out)):
     acc = {}
     rows = {}
@@ -68,13 +78,16 @@ for pair in sorted(os.listdir(out)):
         s = [r["metrics"]["source_accuracy"] * 100 for r in runs]
         d = [r["metrics"]["domain_accuracy"] * 100 for r in runs if "domain_accuracy" in r["metrics"]]
         acc[m] = st.mean(t)
-        rows[m] = (t, s, d, [r["seed"] for r in runs])
+        walls = [float(open(w).read()) for w in sorted(glob.glob(f"{out}/{pair}/{m}/*/wall-seconds"))]
+        rows[m] = (t, s, d, walls)
     lo, hi, ctl = acc.get("source-only"), acc.get("target-only"), acc.get("cdan-lambda0")
-    for m, (t, s, d, seeds) in rows.items():
+    for m, (t, s, d, walls) in rows.items():
         sd = st.stdev(t) if len(t) > 1 else 0
         gain = f"{acc[m] - lo:+.2f}" if lo is not None and m != "source-only" else "-"
         gap = f"{(acc[m] - lo) / (hi - lo) * 100:.0f} %" if lo is not None and hi is not None and hi > lo and m not in ("source-only", "target-only") else "-"
         dom = f"{st.mean(d):.1f} %" if d else "-"
         over_ctl = f"{acc[m] - ctl:+.2f}" if ctl is not None and m in ("cdan", "dann", "mmd", "coral", "mcd", "mcc", "shot-im", "adabn", "mean-teacher") else "-"
-        print(f"| mnist → {pair} | {labels.get(m, m)} | {acc[m]:.2f} ± {sd:.2f} % | {', '.join(f'{x:.2f}' for x in t)} | {gain} | {gap} | {over_ctl} | {st.mean(s):.2f} % | {dom} |")
+        wall = f"{st.mean(walls):.0f} s" if walls else "-"
+        name = pair.replace("-to-", " → ") if "-to-" in pair else f"mnist → {pair}"
+        print(f"| {name} | {labels.get(m, m)} | {acc[m]:.2f} ± {sd:.2f} % | {', '.join(f'{x:.2f}' for x in t)} | {gain} | {gap} | {over_ctl} | {st.mean(s):.2f} % | {dom} | {wall} |")
 PY

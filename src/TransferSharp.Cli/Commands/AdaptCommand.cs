@@ -53,11 +53,11 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         [Description("Held-out examples per domain in the t-SNE pictures (exact t-SNE, O(N²)); 0 = no pictures. Default 300.")]
         public int Tsne { get; init; } = 300;
         [CommandOption("--select <NAME>")]
-        [Description("Which epoch's weights to keep, never chosen by target labels: last (default), source-accuracy (held-out source), entropy (lowest target prediction entropy), im (highest information maximisation score: confident and spread over the classes) or snd (highest soft neighbourhood density on the target). Every epoch's scores are in metrics.json.")]
+        [Description("Which epoch's weights to keep, never chosen by target labels: last (default), source-accuracy (held-out source), entropy (lowest target prediction entropy), im (highest information maximisation score: confident and spread over the classes), snd (highest soft neighbourhood density on the target) or dev (lowest Deep Embedded Validation risk: the held-out source loss weighted by how target-like each example's features are). Every epoch's scores are in metrics.json.")]
         public string Select { get; init; } = "last";
         [CommandOption("--validator-examples <N>")]
         [Field(nameof(AdaptationOptions.ValidatorExamples))]
-        [Description("Unlabelled target training examples the label-free validators (entropy, information maximisation, SND) score after each epoch; 0 = none. Default 1000.")]
+        [Description("Unlabelled target training examples the label-free validators (entropy, information maximisation, SND, DEV) score after each epoch (DEV: against as many source training examples); 0 = none. Default 1000.")]
         public int? ValidatorExamples { get; init; }
         [CommandOption("--no-baseline")]
         [Description("Do not also train the source-only baseline (used for the 'before' picture and the gain).")]
@@ -70,7 +70,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             if (string.IsNullOrWhiteSpace(Source)) return ValidationResult.Error("--source is required");
             if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required");
             if (AdaptationMethods.Find(Method) is null) return ValidationResult.Error($"--method '{Method}' is unknown (choose {AdaptationMethods.Names})");
-            if (OptionValues.ParseEnum<ModelSelection>(Select) is null) return ValidationResult.Error($"--select '{Select}' is unknown (choose last, source-accuracy, entropy, im, snd)");
+            if (OptionValues.ParseEnum<ModelSelection>(Select) is null) return ValidationResult.Error($"--select '{Select}' is unknown (choose last, source-accuracy, entropy, im, snd, dev)");
             if (OptionValues.ParseEnum<AdaptationSchedule>(LambdaSchedule) is null) return ValidationResult.Error($"--lambda-schedule '{LambdaSchedule}' is unknown (choose ganin, constant)");
             return OptionNames.Check(this, ToExperiment().Validate());
         }

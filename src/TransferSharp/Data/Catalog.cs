@@ -34,6 +34,9 @@ public static class Catalog
         new("optdigits", "1,797 UCI optical digits, 8x8, 17 grey levels", "1x8x8", 10, "embedded", "CC BY 4.0"),
         new("mnist-m", "MNIST digits blended with colour photo crops (Ganin & Lempitsky 2015)", "3x28x28", 10,
             "built from embedded mnist + public-domain photos", "CC BY-SA 3.0 (digits), photos public domain / CC0"),
+        new("mnist-inverted", "MNIST digits inverted (1 - x): dark digits on white", "1x28x28", 10, "built from embedded mnist", "CC BY-SA 3.0"),
+        new("synth-digits", "10,000 digits rendered with the machine's fonts: random font, size, position, rotation, colours (after Ganin & Lempitsky's Syn Numbers)",
+            "3x28x28", 10, "rendered from the installed fonts (SkiaSharp)", "generated; the fonts' own licences"),
     ];
 
     /// <summary>Loads a dataset from a built-in name or a path, with an optional <c>:classes</c> filter.</summary>
@@ -111,6 +114,8 @@ public static class Catalog
             case "fashion-mnist": return BuiltIn.Load("fashion-mnist");
             case "optdigits": return BuiltIn.Load("optdigits");
             case "mnist-m": return MnistM.Create();
+            case "mnist-inverted": return MnistInverted.Create();
+            case "synth-digits": return SynthDigits.Create();
             case "fashion-mnist-full": return FashionMnistFull.Load(options.CacheFolder);
         }
         if (Directory.Exists(source)) return ImageFolder.Read(source, options.ImageSize, options.ImageSize, options.Rgb);

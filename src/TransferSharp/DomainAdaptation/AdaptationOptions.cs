@@ -40,9 +40,10 @@ public sealed record AdaptationOptions : TrainerOptions
     /// <summary>Which epoch's weights are kept: the last (default), or the best by a label-free validator. Never by target labels.</summary>
     public ModelSelection Select { get; init; } = ModelSelection.Last;
 
-    /// <summary>Unlabelled target training examples (the first ones) the label-free validators score after every epoch;
-    /// 0 = none (no validator scores, and only <see cref="ModelSelection.Last"/> or
-    /// <see cref="ModelSelection.SourceAccuracy"/> can select). Default 1000 (SND keeps an N × N matrix).</summary>
+    /// <summary>Unlabelled target training examples (the first ones) the label-free validators score after every epoch,
+    /// and as many source training examples for DEV's domain classifier; 0 = none (no validator scores, and only
+    /// <see cref="ModelSelection.Last"/> or <see cref="ModelSelection.SourceAccuracy"/> can select). Default 1000 (SND
+    /// keeps an N × N matrix).</summary>
     public int ValidatorExamples { get; init; } = 1000;
 
     /// <summary>Names every bad field: the shared ones, then the method's as <c>Method.Field</c>.</summary>
@@ -54,7 +55,7 @@ public sealed record AdaptationOptions : TrainerOptions
         if (Bottleneck < 0) e.Add(new(nameof(Bottleneck), $"bottleneck must be 0 (none) or positive, got {Bottleneck}"));
         if (!Enum.IsDefined(Select)) e.Add(new(nameof(Select), $"selection {Select} is unknown"));
         if (ValidatorExamples is < 0 or 1 or > 20000) e.Add(new(nameof(ValidatorExamples), $"validator examples must be 0 (off) or 2 to 20000, got {ValidatorExamples}"));
-        if (ValidatorExamples == 0 && Select is ModelSelection.Entropy or ModelSelection.Snd or ModelSelection.Im)
+        if (ValidatorExamples == 0 && Select is ModelSelection.Entropy or ModelSelection.Snd or ModelSelection.Im or ModelSelection.Dev)
             e.Add(new(nameof(Select), $"selection by {Select} needs target examples to score (validator examples is 0)"));
         if (Method is null) e.Add(new(nameof(Method), "a method is required"));
         else e.AddRange(InvalidOptionsException.Nest(nameof(Method), Method.Validate()));

@@ -18,6 +18,8 @@ namespace TransferSharp.DomainAdaptation;
 /// (<see cref="TargetScores.Entropy"/>, after the epoch, evaluation mode); NaN when not measured.</param>
 /// <param name="InformationMaximisation">Label-free: <see cref="TargetScores.InformationMaximisation"/>; NaN when not measured.</param>
 /// <param name="Snd">Label-free: soft neighbourhood density, <see cref="TargetScores.Snd"/>; NaN when not measured.</param>
+/// <param name="DevRisk">Label-free: the Deep Embedded Validation risk (<see cref="DeepEmbeddedValidation"/>; lower is
+/// better), from the source validation set and the scored target examples; NaN without either.</param>
 public sealed record AdaptationEpoch(
     int Epoch,
     double ClassificationLoss,
@@ -32,7 +34,8 @@ public sealed record AdaptationEpoch(
     double Seconds,
     double TargetEntropy = double.NaN,
     double InformationMaximisation = double.NaN,
-    double Snd = double.NaN);
+    double Snd = double.NaN,
+    double DevRisk = double.NaN);
 
 /// <summary>The outcome of <see cref="DomainAdaptationTrainer.Fit"/>: the trained network and its per-epoch history.</summary>
 public sealed class AdaptationResult

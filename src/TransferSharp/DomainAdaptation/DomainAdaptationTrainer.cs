@@ -85,9 +85,14 @@ public sealed class DomainAdaptationTrainer
             var history = new List<AdaptationEpoch>();
             if (options.Select == ModelSelection.SourceAccuracy && sourceValidation is null)
                 throw new ArgumentException("selection by source accuracy needs a source validation set");
+            if (options.Select == ModelSelection.Dev && sourceValidation is null)
+                throw new ArgumentException("selection by DEV needs a source validation set");
             // The validators score the first unlabelled target training examples; target labels are never read here.
             var scored = options.ValidatorExamples == 0 ? null
                 : unlabelledTarget.Inputs.narrow(0, 0, Math.Min(options.ValidatorExamples, unlabelledTarget.Count));
+            // DEV's domain classifier: as many source training examples against them.
+            var sourceScored = options.ValidatorExamples == 0 ? null
+                : source.Inputs.narrow(0, 0, Math.Min(options.ValidatorExamples, source.Count));
             Dictionary<string, Tensor>? best = null;
             double? bestScore = null;
             int selected = 0;
@@ -104,12 +109,16 @@ public sealed class DomainAdaptationTrainer
                     double lastP = ((long)s.Epoch * stepsPerEpoch - 1) / (double)totalSteps;
                     var scores = scored is null || scored.shape[0] < 2 ? new TargetScores(double.NaN, double.NaN, double.NaN)
                         : LabelFreeValidators.Score(network, scored);
+                    double dev = scored is null || sourceScored is null || sourceValidation is null || scored.shape[0] < 2
+                        || sourceScored.shape[0] < 2 || sourceValidation.Count < 2 ? double.NaN
+                        : DeepEmbeddedValidation.Risk(network, sourceScored, scored, sourceValidation.Inputs, sourceValidation.Labels!);
                     history.Add(new AdaptationEpoch(s.Epoch, Mean("classification"), Mean("alignment"), Mean("entropy"), s.Accuracy,
                         Mean("domain_accuracy"), sourceAcc, targetAcc, options.Method.CoefficientAt(lastP), s.LearningRate, s.Seconds,
-                        scores.Entropy, scores.InformationMaximisation, scores.Snd));
+                        scores.Entropy, scores.InformationMaximisation, scores.Snd, dev));
                     // The kept weights: the last epoch's, or the best by a label-free score (ties keep the earlier epoch).
                     var score = LabelFreeValidators.SelectionScore(options.Select, history[^1]);
-                    if (options.Select == ModelSelection.Last || selected == 0) selected = s.Epoch;
+                    // Until an epoch has a score, the kept weights are the latest (e.g. DEV without 2 validation examples).
+                    if (options.Select == ModelSelection.Last || best is null) selected = s.Epoch;
                     if (score is { } v && !double.IsNaN(v) && (bestScore is null || v > bestScore))
                     {
                         bestScore = v;

@@ -15,6 +15,9 @@ public enum ModelSelection
     Snd,
     /// <summary>The highest information maximisation score on the unlabelled target (<see cref="TargetScores.InformationMaximisation"/>).</summary>
     Im,
+    /// <summary>The lowest Deep Embedded Validation risk (<see cref="DeepEmbeddedValidation"/>: the held-out source loss
+    /// weighted by target/source density ratios; needs a source validation set).</summary>
+    Dev,
 }
 
 /// <summary>What the label-free validators say about a network on unlabelled target examples.</summary>
@@ -94,6 +97,7 @@ public static class LabelFreeValidators
         ModelSelection.Entropy => double.IsNaN(epoch.TargetEntropy) ? null : -epoch.TargetEntropy,
         ModelSelection.Snd => double.IsNaN(epoch.Snd) ? null : epoch.Snd,
         ModelSelection.Im => double.IsNaN(epoch.InformationMaximisation) ? null : epoch.InformationMaximisation,
+        ModelSelection.Dev => double.IsNaN(epoch.DevRisk) ? null : -epoch.DevRisk,
         _ => null,
     };
 }

@@ -46,7 +46,7 @@ public sealed class AdaptCliTests
         Assert.Equal(2, json.RootElement.GetProperty("history").GetArrayLength());
         Assert.Equal(2, json.RootElement.GetProperty("selected_epoch").GetInt32());
         foreach (var h in json.RootElement.GetProperty("history").EnumerateArray())
-            foreach (var k in new[] { "target_entropy", "information_maximisation", "snd" })
+            foreach (var k in new[] { "target_entropy", "information_maximisation", "snd", "dev_risk" })
                 Assert.True(h.GetProperty(k).ValueKind == JsonValueKind.Number, $"history {k}: {h.GetProperty(k)}");
         Assert.Equal("transfersharp.adapt/1", json.RootElement.GetProperty("schema").GetString());
         Assert.Equal("cdan", json.RootElement.GetProperty("method").GetString());

@@ -84,7 +84,7 @@ public sealed class CliTests
         using var dir = new TestData.TempFolder();
         var r = CliRunner.Run(dir.Path, "datasets", "list");
         Assert.Equal(0, r.ExitCode);
-        foreach (var name in new[] { "mnist", "fashion-mnist", "fashion-mnist-full", "optdigits", "mnist-m" }) Assert.Contains(name, r.Stdout);
+        foreach (var name in new[] { "mnist", "fashion-mnist", "fashion-mnist-full", "optdigits", "mnist-m", "mnist-inverted", "synth-digits" }) Assert.Contains(name, r.Stdout);
     }
 
     [Fact]

@@ -54,6 +54,43 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public void Mnist_inverted_is_one_minus_mnist_with_the_same_labels()
+    {
+        using var a = Catalog.Load("mnist-inverted");
+        using var b = Catalog.Load("mnist-inverted");
+        using var mnist = Catalog.Load("mnist");
+        Assert.Equal([1L, 28, 28], a.ExampleShape);
+        Assert.Equal(10_000, a.Count);
+        Assert.True(a.Inputs.eq(b.Inputs).all().item<bool>());
+        Assert.True(a.Labels!.eq(mnist.Labels!).all().item<bool>());
+        Assert.True((a.Inputs + mnist.Inputs - 1).abs().max().item<float>() < 1e-6);
+        // MNIST's background is black, so the inverted set is mostly white.
+        Assert.True(a.Inputs.mean().item<float>() > 0.8, $"mean {a.Inputs.mean().item<float>()}");
+    }
+
+    [Fact]
+    public void Synth_digits_are_balanced_coloured_28x28_digits_and_the_same_every_time()
+    {
+        using var a = Catalog.Load("synth-digits");
+        using var b = Catalog.Load("synth-digits");
+        Assert.Equal([3L, 28, 28], a.ExampleShape);
+        Assert.Equal(10_000, a.Count);
+        Assert.Equal(Enumerable.Repeat(1_000, 10), a.ClassCounts());
+        Assert.Equal(Enumerable.Range(0, 10).Select(d => d.ToString()), a.ClassNames);
+        Assert.True(a.Inputs.eq(b.Inputs).all().item<bool>(), "two loads differ");
+        Assert.True(a.Labels!.eq(b.Labels!).all().item<bool>());
+        Assert.InRange(a.Inputs.min().item<float>(), 0, 1);
+        Assert.InRange(a.Inputs.max().item<float>(), 0, 1);
+        // Random colours: the channels differ; every image has ink (pixels far from its corner's background colour).
+        var channelSpread = (a.Inputs.max(1).values - a.Inputs.min(1).values).mean().item<float>();
+        Assert.True(channelSpread > 0.1, $"channel spread {channelSpread}");
+        var corner = a.Inputs[.., .., 0..1, 0..1];                                             // (N, 3, 1, 1)
+        var ink = (a.Inputs - corner).abs().amax([1]).gt(0.2).to_type(ScalarType.Float32).mean([1, 2]);   // (N)
+        Assert.True(ink.min().item<float>() > 0.01, $"an image without ink: {ink.min().item<float>()}");
+        Assert.Contains("DejaVu", a.Provenance);
+    }
+
+    [Fact]
     public void A_path_is_read_with_the_reader_its_content_needs()
     {
         using var dir = new TestData.TempFolder();

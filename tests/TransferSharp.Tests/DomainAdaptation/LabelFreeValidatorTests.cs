@@ -57,6 +57,7 @@ public sealed class LabelFreeValidatorTests
     [InlineData(ModelSelection.Entropy)]
     [InlineData(ModelSelection.Im)]
     [InlineData(ModelSelection.Snd)]
+    [InlineData(ModelSelection.Dev)]
     public void Selection_keeps_the_validators_epoch_and_never_reads_target_labels(ModelSelection select)
     {
         using var source = ShiftedBlobs(400, target: false, seed: 1);
@@ -73,7 +74,8 @@ public sealed class LabelFreeValidatorTests
         var scored = a.History.Select(h => LabelFreeValidators.SelectionScore(select, h)!.Value).ToArray();
         Assert.Equal(Array.IndexOf(scored, scored.Max()) + 1, a.SelectedEpoch);
         Assert.Equal(a.SelectedEpoch, b.SelectedEpoch);
-        Assert.Equal(a.History.Select(h => (h.TargetEntropy, h.Snd, h.SourceAccuracy)), b.History.Select(h => (h.TargetEntropy, h.Snd, h.SourceAccuracy)));
+        Assert.Equal(a.History.Select(h => (h.TargetEntropy, h.Snd, h.SourceAccuracy, h.DevRisk)), b.History.Select(h => (h.TargetEntropy, h.Snd, h.SourceAccuracy, h.DevRisk)));
+        Assert.All(a.History, h => Assert.True(double.IsFinite(h.DevRisk), $"epoch {h.Epoch}: DEV risk {h.DevRisk}"));
         // The kept network is the selected epoch's: its target accuracy is the one logged for that epoch.
         Assert.Equal(a.History[a.SelectedEpoch - 1].TargetAccuracy!.Value, acc, 6);
         a.Network.Dispose();
