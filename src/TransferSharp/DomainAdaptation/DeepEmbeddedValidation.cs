@@ -79,13 +79,13 @@ public static class DeepEmbeddedValidation
         using var scope = NewDisposeScope();
         long ns = sourceFeatures.shape[0], nt = targetFeatures.shape[0];
         var x = cat([sourceFeatures, targetFeatures], 0).to_type(ScalarType.Float64).flatten(1);           // (n_s + n_t, F)
-        var y = cat([zeros(ns, dtype: ScalarType.Float64), ones(nt, dtype: ScalarType.Float64)]);        // 1 = target
+        var y = cat([zeros(ns, dtype: ScalarType.Float64, device: x.device), ones(nt, dtype: ScalarType.Float64, device: x.device)]);        // 1 = target
         var mean = x.mean([0]);
         var std = x.std(0) + 1e-6;                                                                          // (F)
         x = (x - mean) / std;
         long f = x.shape[1];
-        var weight = new TorchSharp.Modules.Parameter(zeros(f, dtype: ScalarType.Float64));                 // (F)
-        var bias = new TorchSharp.Modules.Parameter(zeros(1, dtype: ScalarType.Float64));
+        var weight = new TorchSharp.Modules.Parameter(zeros(f, dtype: ScalarType.Float64, device: x.device));                 // (F)
+        var bias = new TorchSharp.Modules.Parameter(zeros(1, dtype: ScalarType.Float64, device: x.device));
         using var optimizer = optim.Adam([weight, bias], lr: DomainClassifierLearningRate);
         // The loss weights each domain by half, so n_s ≠ n_t does not tilt the fit; the n_s / n_t factor below then
         // corrects the ratios for a balanced prior.
