@@ -9,7 +9,8 @@
 #   Every run takes about STEPS optimiser steps of BATCH images (epochs = ceil(STEPS / ceil(classes * K / BATCH))), so
 #   K = 1 (5 images, one step an epoch) trains as long as K = 50.
 #   Env: SOURCE (fashion-mnist:0-4), TARGET (fashion-mnist:5-9), NAME (halves), MODEL (lenet), THREADS (1), BATCH (16),
-#   SOURCE_EPOCHS (4), OUT (bench/finetune-shots). Another split, e.g. the random one of bench/finetune.sh:
+#   SOURCE_EPOCHS (4), OUT (bench/finetune-shots), ONLY (a comma list of the method names below, to run only those),
+#   APPEND (1 = add to the results file instead of starting it afresh). Another split, e.g. the random one of bench/finetune.sh:
 #   SOURCE=fashion-mnist:1,5,6,7,8 TARGET=fashion-mnist:0,2,3,4,9 NAME=random bench/finetune-shots.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,18 +28,19 @@ COMMON=(--target "$TARGET" --batch-size "$BATCH" --validation-fraction 0.01 --th
 # name|arguments; the table's columns in this order.
 METHODS=(
   "scratch|--copy none"
-  "finetune|--copy all --finetune"
-  "finetune-slow|--copy all --finetune --copied-lr-scale 0.1"
+  "finetune|--copy all --finetune --conservative none"
+  "finetune-slow|--copy all --finetune --copied-lr-scale 0.1 --conservative none"
   "frozen-2|--copy first:2 --freeze"
   "frozen-all|--copy all --freeze"
   "l2sp-0.01|--copy all --finetune --conservative l2sp=0.01,l2sp-beta=0.001"
   "l2sp-0.1|--copy all --finetune --conservative l2sp=0.1,l2sp-beta=0.01"
   "l2sp-lwf|--copy all --finetune --conservative l2sp=0.01,l2sp-beta=0.001,distill=1"
+  "auto|--copy all --finetune --conservative auto"
 )
 dotnet build src/TransferSharp.Cli -c Release -nologo -v q >/dev/null
 transfer() { dotnet src/TransferSharp.Cli/bin/Release/net10.0/transfer.dll "$@"; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-mkdir -p "$OUT"; results="$OUT/$NAME.jsonl"; : >"$results"
+mkdir -p "$OUT"; results="$OUT/$NAME.jsonl"; [[ ${APPEND:-0} == 1 ]] || : >"$results"
 start=$(date +%s)
 for seed in ${SEEDS//,/ }; do
   transfer train --data "$SOURCE" --model "$MODEL" --epochs "$SOURCE_EPOCHS" --seed "$seed" --threads "$THREADS" \
@@ -48,6 +50,7 @@ for seed in ${SEEDS//,/ }; do
     per_epoch=$(( (CLASSES * k + BATCH - 1) / BATCH )); epochs=$(( (STEPS + per_epoch - 1) / per_epoch ))
     for entry in "${METHODS[@]}"; do
       m=${entry%%|*}
+      [[ -z ${ONLY:-} || ",$ONLY," == *",$m,"* ]] || continue
       t0=$(date +%s.%N)
       # shellcheck disable=SC2206
       args=(finetune --source "$src/model.pt" ${entry#*|} --shots "$k" --epochs "$epochs" --seed "$seed" "${COMMON[@]}")
@@ -61,7 +64,7 @@ v = m["variants"][0]
 print(json.dumps({"seed": m["seed"], "shots": m["shots"], "method": method, "test_accuracy": v["test_accuracy"],
   "test_count": m["test_count"], "train_count": m["train_count"], "epochs": len(v["history"]),
   "steps": int(steps),
-  "copied": v["copied_stages"], "mode": v["mode"], "conservative": v["conservative"],
+  "copied": v["copied_stages"], "mode": v["mode"], "conservative": v["conservative"], "search": m.get("conservative_search"),
   "source": s["data"] if "data" in s else None, "target": m["target"], "source_test_accuracy": s["metrics"]["test_accuracy"], "wall_seconds": round(float(t1) - float(t0), 1),
   "command": "transfer " + args.replace(src + "/", "runs/train-SEED/")}))
 PY
@@ -73,9 +76,9 @@ python3 - "$results" "$secs" "$STEPS" "$BATCH" "$SOURCE_EPOCHS" "$THREADS" "$SOU
 import json, sys, os, platform, statistics as st
 path, secs, steps, batch, source_epochs, threads, source, target, model = sys.argv[1:]
 rows = [json.loads(l) for l in open(path)]
-order = ["scratch", "finetune", "finetune-slow", "frozen-2", "frozen-all", "l2sp-0.01", "l2sp-0.1", "l2sp-lwf"]
+order = ["scratch", "finetune", "finetune-slow", "frozen-2", "frozen-all", "l2sp-0.01", "l2sp-0.1", "l2sp-lwf", "auto"]
 names = {"scratch": "from scratch", "finetune": "fine-tuned", "finetune-slow": "fine-tuned, copied lr ×0.1", "frozen-2": "frozen conv1-2", "frozen-all": "frozen conv1-fc2",
-         "l2sp-0.01": "L2-SP α=.01", "l2sp-0.1": "L2-SP α=.1", "l2sp-lwf": "L2-SP α=.01 + LwF"}
+         "l2sp-0.01": "L2-SP α=.01", "l2sp-0.1": "L2-SP α=.1", "l2sp-lwf": "L2-SP α=.01 + LwF", "auto": "auto (cross-validated)"}
 acc = {(r["seed"], r["shots"], r["method"]): r["test_accuracy"] * 100 for r in rows}
 seeds = sorted({r["seed"] for r in rows}); shots = sorted({r["shots"] for r in rows})
 methods = [m for m in order if any(r["method"] == m for r in rows)]

@@ -45,11 +45,21 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
 
         [CommandOption("--copied-lr-scale <F>")]
         [Description("Learning rate of fine-tuned copied stages as a multiple of --lr. Default 1.")]
-        public double CopiedLearningRateScale { get; init; } = 1.0;
+        public double CopiedLearningRateScale { get; init { field = value; Mark(); } } = 1.0;
 
         [CommandOption("--conservative <TERMS>")]
-        [Description("Conservative training: l2sp=A,l2sp-beta=B (L2-SP), distill=L,temperature=T (Learning without Forgetting). Default none.")]
-        public string Conservative { get; init; } = "none";
+        [Description("Conservative training: l2sp=A,l2sp-beta=B (L2-SP), distill=L,temperature=T (Learning without Forgetting), none, or auto: " +
+                     "with copied stages fine-tuned and at most " + AutoSearchLimitText + " training examples in every class, choose among plain fine-tuning, copied stages at lr x0.1, " +
+                     "L2-SP a=.01 and .1, and L2-SP a=.01 + LwF by cross-validation on the training examples (5 settings x up to 5 folds of extra runs); " +
+                     "otherwise plain fine-tuning. Default auto.")]
+        public string Conservative { get; init; } = "auto";
+
+        /// <summary>Above this many training examples in some class, <c>auto</c> means plain fine-tuning: the terms moved results by under a point at 50 per class (bench/finetune.md) and the search would multiply the training time.</summary>
+        internal const int AutoSearchLimit = 50;
+        private const string AutoSearchLimitText = "50";
+
+        /// <summary>True when the conservative setting is to be chosen by <see cref="ConservativeSearch"/>.</summary>
+        public bool AutoConservative => Conservative.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase);
 
         [CommandOption("--shots <K>")]
         [Description("Train on only K labelled examples per target class (drawn from the training part).")]
@@ -94,7 +104,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
                 Mode = Freeze ? CopiedStageMode.Frozen : CopiedStageMode.FineTuned,
                 CopiedLearningRateScale = CopiedLearningRateScale,
             },
-            Conservative = Parsed("--conservative", ConservativeOptions.Parse, Conservative),
+            Conservative = AutoConservative ? new ConservativeOptions() : Parsed("--conservative", ConservativeOptions.Parse, Conservative),
         };
 
         private static T Parsed<T>(string option, Func<string, T> parse, string value)
@@ -121,11 +131,13 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         var (source, sourceInfo) = SourceModel.Load(sourceName, data.ExampleShape, s.Model, s.AllowPickle);
         using var _ = source;
         SourceModel.CheckCompatible(source, data.ExampleShape, sourceName, target);
+        var (conservative, search) = s.AutoConservative ? ChooseConservative(s, options, source, data.Train, cancellation) : (options.Conservative, null);
+        transfer = search?.Choice is { } choice ? transfer with { CopiedLearningRateScale = choice.Chosen.CopiedLearningRateScale } : transfer;
         var experiment = new FineTuningExperiment(new FineTuningExperimentOptions
         {
             Training = training,
             Scratch = s.Baseline == "scratch",
-            Variants = [new FineTuningVariant($"copy {transfer.Copy} ({mode})", transfer, options.Conservative)],
+            Variants = [new FineTuningVariant($"copy {transfer.Copy} ({mode})", transfer, conservative)],
         });
         AnsiConsole.MarkupLine($"[bold]finetune[/] {Markup.Escape(sourceInfo)} -> {Markup.Escape(data.Summary)}{(s.Stream ? " (streamed)" : "")}; " +
                                $"train {data.Train.Count}{(s.Shots is { } k ? $" ({k} per class)" : "")}, validation {data.Validation.Count}, " +
@@ -137,7 +149,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
 
         var run = RunFolder.Create(s.Runs, "finetune");
         run.WriteJson(run.Settings, new { source = sourceName, target, s.Size, s.Resize, s.Channels, copy = transfer.Copy.ToString(), transfer.Mode,
-            copied_lr_scale = transfer.CopiedLearningRateScale, conservative = options.Conservative.ToString(), s.Shots, s.TestFraction,
+            copied_lr_scale = transfer.CopiedLearningRateScale, conservative = s.AutoConservative ? "auto" : options.Conservative.ToString(), s.Shots, s.TestFraction,
             s.ValidationFraction, s.Stream, s.DecodeThreads, s.Baseline, options = training });
         var preprocessing = SourceModel.Preprocessing(sourceName);
         Checkpoint.Save(run.Checkpoint, model, new CheckpointInfo
@@ -162,7 +174,8 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
                 Data = $"source task of {sourceName}, features fine-tuned on {target} with Learning without Forgetting",
             });
         MetricsJson.Write(run, "transfersharp.finetune/2", new { command = "finetune", source = sourceName, target, provenance = data.Provenance,
-            streamed = s.Stream, shots = s.Shots, seed = training.Seed, threads, device = s.DeviceName, options = training }, report);
+            streamed = s.Stream, shots = s.Shots, seed = training.Seed, threads, device = s.DeviceName, options = training,
+            conservative_search = search }, report);
         run.SaveLearningCurve(result.History, $"{model.Spec.Architecture} fine-tuned on {target}");
 
         Tables.History(result.History);
@@ -171,7 +184,8 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             ("source", sourceInfo),
             ("copied stages", result.CopiedStages.Count == 0 ? "none (trained from scratch)" : $"{string.Join(", ", result.CopiedStages)} ({mode})"),
             ("new stages", string.Join(", ", result.NewStages)),
-            ("conservative", options.Conservative.ToString()),
+            ("conservative", search is null ? conservative.ToString() : $"{conservative} (auto: {search.Summary})"),
+            ("copied lr scale", transfer.CopiedLearningRateScale.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("training examples", s.Shots is { } shots ? $"{report.TrainCount} ({shots} per class)" : $"{report.TrainCount}"),
             ("test accuracy", $"{result.TestAccuracy:P2} ({result.TestCount} held-out examples)"),
             .. report.Scratch is not { } scratch ? Array.Empty<(string, string)>()
@@ -186,5 +200,33 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             using var all = SourceModel.PrepareTarget(sourceName, s.Load(target));
             return TrainingSplit.InMemory(all, s.TestFraction, s.ValidationFraction, training.Seed, s.Shots);
         }
+    }
+
+    /// <summary>What <c>--conservative auto</c> chose and why: the search's scores, or the reason no search ran.</summary>
+    internal sealed record AutoConservative(string Summary, ConservativeChoice? Choice);
+
+    // --conservative auto: cross-validates the standard settings on the few training examples, or says why it did not.
+    private static (ConservativeOptions, AutoConservative) ChooseConservative(Settings s, FineTuningOptions options, StagedModel source,
+        IBatchSource train, CancellationToken cancellation)
+    {
+        var none = new ConservativeOptions();
+        if (options.Transfer.Mode == CopiedStageMode.Frozen || options.Transfer.Copy.Kind == StageSelectionKind.None)
+            return (none, new("no copied stage is fine-tuned, so there is nothing to choose", null));
+        if (train is not Dataset examples) return (none, new("streamed training data: plain fine-tuning", null));
+        var counts = examples.ClassCounts();
+        if (counts.Max() > Settings.AutoSearchLimit)
+            return (none, new($"more than {Settings.AutoSearchLimit} training examples in a class: plain fine-tuning", null));
+        if (counts.Min() < 2) return (none, new("a class has a single training example, too few to cross-validate: plain fine-tuning", null));
+        // A head-less source (ML.NET's ResNet-18) cannot keep its outputs; a --copied-lr-scale given is kept, not searched.
+        var candidates = ConservativeCandidate.Standard
+            .Where(c => c.Conservative.DistillationWeight == 0 || SourceModel.ClassNames(s.Source!) is not null)
+            .Where(c => !s.WasGiven(nameof(Settings.CopiedLearningRateScale)) || c.CopiedLearningRateScale == 1.0)
+            .Select(c => s.WasGiven(nameof(Settings.CopiedLearningRateScale)) ? c with { CopiedLearningRateScale = s.CopiedLearningRateScale } : c)
+            .ToArray();
+        var choice = ProgressBar.Run("choosing the fine-tuning setting", progress => ConservativeSearch.Choose(source, examples, options,
+            new ConservativeSearchOptions { Candidates = candidates }, validation: null, progress, cancellation));
+        Tables.ConservativeScores(choice);
+        var best = choice.Scores.First(x => x.Candidate == choice.Chosen);
+        return (choice.Chosen.Conservative, new($"{choice.Chosen.Name}, {best.Accuracy:P1} held out by {choice.Protocol}", choice));
     }
 }

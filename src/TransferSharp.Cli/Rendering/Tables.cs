@@ -21,4 +21,14 @@ internal static class Tables
         foreach (var (k, v) in rows) t.AddRow(Markup.Escape(k), Markup.Escape(v));
         AnsiConsole.Write(t);
     }
+
+    /// <summary>The candidates <c>--conservative auto</c> compared, the chosen one marked.</summary>
+    public static void ConservativeScores(TransferSharp.FineTuning.ConservativeChoice choice)
+    {
+        var t = new Table().Title($"conservative auto: {Markup.Escape(choice.Protocol)}").AddColumns("setting", "held-out acc", "held-out loss", "per fold");
+        foreach (var s in choice.Scores)
+            t.AddRow((s.Candidate == choice.Chosen ? "* " : "  ") + Markup.Escape(s.Candidate.Name), $"{s.Accuracy:P1}", $"{s.Loss:0.000}",
+                string.Join(" ", s.FoldAccuracies.Select(a => $"{a * 100:0}")));
+        AnsiConsole.Write(t);
+    }
 }

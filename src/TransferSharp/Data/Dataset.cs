@@ -147,6 +147,19 @@ public sealed class Dataset : IDisposable, IBatchSource
     }
 
     /// <summary>
+    /// Fold <paramref name="fold"/> of stratified <paramref name="folds"/>-fold cross-validation (seeded): the held-out
+    /// part holds about 1/<paramref name="folds"/> of every class, the training part the rest. Every example is held out
+    /// in exactly one fold of the same seed.
+    /// </summary>
+    public (Dataset Train, Dataset Held) StratifiedFold(int folds, int fold, int seed)
+    {
+        RequireLabels(nameof(StratifiedFold));
+        var (train, held) = Splits.StratifiedFold(IndicesByClass(), folds, fold, seed);
+        return (Subset(train, note: $"fold {fold + 1} of {folds}, seed {seed}: training part"),
+                Subset(held, note: $"fold {fold + 1} of {folds}, seed {seed}: held out"));
+    }
+
+    /// <summary>
     /// Splits at random, ignoring any labels: about <paramref name="testFraction"/> of the examples (at least one,
     /// never all when there are two or more) go to the second set. Works on unlabelled sets; seeded, so the same seed
     /// gives the same split. Both parts keep the stored order.

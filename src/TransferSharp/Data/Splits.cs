@@ -28,6 +28,31 @@ internal static class Splits
         return (train, test);
     }
 
+    /// <summary>
+    /// Indices of stratified k-fold cross-validation: every class's members are shuffled and dealt to the folds in
+    /// turn, so each fold holds about 1/<paramref name="folds"/> of every class. Returns the held-out indices of fold
+    /// <paramref name="fold"/> and the rest, both sorted; the same seed gives the same folds for every fold index.
+    /// </summary>
+    public static (List<long> Train, List<long> Held) StratifiedFold(IReadOnlyList<IReadOnlyList<long>> byClass, int folds, int fold, int seed)
+    {
+        if (folds < 2) throw new ArgumentOutOfRangeException(nameof(folds), folds, "must be at least 2");
+        if (fold < 0 || fold >= folds) throw new ArgumentOutOfRangeException(nameof(fold), fold, $"must be in 0..{folds - 1}");
+        var rng = new Random(seed);
+        var train = new List<long>();
+        var held = new List<long>();
+        int offset = 0;   // continues across classes, so small classes do not all leave their examples in fold 0
+        foreach (var members in byClass)
+        {
+            var shuffled = members.ToArray();
+            rng.Shuffle(shuffled);
+            for (int i = 0; i < shuffled.Length; i++) ((offset + i) % folds == fold ? held : train).Add(shuffled[i]);
+            offset += shuffled.Length;
+        }
+        train.Sort();
+        held.Sort();
+        return (train, held);
+    }
+
     /// <summary>Each class's indices, in order, for labels in <c>0..classCount-1</c>.</summary>
     public static List<IReadOnlyList<long>> ByClass(IReadOnlyList<long> labels, int classCount)
     {
