@@ -22,7 +22,7 @@ METHODS=(
   "lenet-scratch|--source $lenet --copy none"
   "resnet-scratch|--source resnet18-imagenet --resize $RESIZE --copy none"
   "resnet-frozen|--source resnet18-imagenet --resize $RESIZE --copy all --freeze"
-  "resnet-finetuned|--source resnet18-imagenet --resize $RESIZE --copy all --finetune"
+  "resnet-finetuned|--source resnet18-imagenet --resize $RESIZE --copy all --finetune --conservative none"
 )
 mkdir -p "$OUT"; results="$OUT/k${SHOTS//,/-}.jsonl"; : >"$results"
 start=$(date +%s)

@@ -130,4 +130,46 @@ public sealed class FinetuneCliTests
         Assert.Equal(100, metrics.RootElement.GetProperty("train_count").GetInt32());
         Assert.Contains("test accuracy", r.Stdout);
     }
+
+    [Fact]
+    public void Conservative_auto_the_default_cross_validates_the_few_shots_and_records_every_setting()
+    {
+        using var dir = new TestData.TempFolder();
+        var source = SourceCheckpoint(dir);
+        var r = CliRunner.Run(dir.Path, "finetune", "--source", source, "--target", "optdigits:5-9", "--shots", "4", "--epochs", "2", "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+        Assert.Contains("4-fold cross-validation on the 20 training examples", r.Stdout);
+        var run = Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "runs")));
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        var choice = metrics.RootElement.GetProperty("conservative_search").GetProperty("choice");
+        var scores = choice.GetProperty("scores").EnumerateArray().ToArray();
+        Assert.Equal(["fine-tuned", "fine-tuned, copied lr x0.1", "L2-SP a=.01", "L2-SP a=.1", "L2-SP a=.01 + LwF"],
+            scores.Select(s => s.GetProperty("candidate").GetProperty("name").GetString()));
+        Assert.All(scores, s => Assert.Equal(4, s.GetProperty("fold_accuracies").GetArrayLength()));
+        // The final run used the chosen setting.
+        var chosen = choice.GetProperty("chosen");
+        foreach (var term in new[] { "starting_point_alpha", "starting_point_beta", "distillation_weight" })
+            Assert.Equal(chosen.GetProperty("conservative").GetProperty(term).GetDouble(),
+                metrics.RootElement.GetProperty("variants")[0].GetProperty("conservative").GetProperty(term).GetDouble());
+        Assert.Equal(chosen.GetProperty("copied_learning_rate_scale").GetDouble(),
+            JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "run.json"))).RootElement.GetProperty("copied_lr_scale").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("--shots 1", "too few to cross-validate")]
+    [InlineData("--shots 4 --freeze", "nothing to choose")]
+    [InlineData("--shots 60", "more than 50 training examples in a class")]
+    public void Conservative_auto_says_why_it_did_not_search(string extra, string reason)
+    {
+        using var dir = new TestData.TempFolder();
+        var source = SourceCheckpoint(dir);
+        var r = CliRunner.Run(dir.Path, ["finetune", "--source", source, "--target", "optdigits:5-9", "--epochs", "1", "--threads", "1", .. extra.Split(' ')]);
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+        Assert.DoesNotContain("cross-validation", r.Stdout);
+        var run = Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "runs")));
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        var search = metrics.RootElement.GetProperty("conservative_search");
+        Assert.Contains(reason, search.GetProperty("summary").GetString());
+        Assert.Equal(JsonValueKind.Null, search.GetProperty("choice").ValueKind);
+    }
 }
