@@ -2,20 +2,23 @@
 # Multitask learning: a task with 10 labelled images per class trained alone, with a related task with plenty of
 # labels, and with an unrelated one. Prints a markdown table of the small task's held-out accuracy, mean ± std.
 # Usage: bench/multitask.sh [SEEDS] [EPOCHS] [STEPS_PER_EPOCH]      e.g. bench/multitask.sh "0 1 2" 5 60
+# Env: SHOTS (labelled images per class of the small task, default 10), THREADS (1), MODEL (lenet).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SEEDS=${1:-"0 1 2"} EPOCHS=${2:-5} STEPS=${3:-60} THREADS=${THREADS:-1} MODEL=${MODEL:-lenet}
+SEEDS=${1:-"0 1 2"} EPOCHS=${2:-5} STEPS=${3:-60} THREADS=${THREADS:-1} MODEL=${MODEL:-lenet} SHOTS=${SHOTS:-10}
 dotnet build src/TransferSharp.Cli -c Release -nologo -v q >/dev/null
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 # label | target task name | --task arguments and extra options
 CONFIGS=(
-  "digits 0-4, alone|mnist-0-4|--task mnist:0-4@shots=10"
-  "+ digits 5-9, all labels (related)|mnist-0-4|--task mnist:0-4@shots=10 --task mnist:5-9"
-  "+ digits 5-9, proportional sampling|mnist-0-4|--task mnist:0-4@shots=10 --task mnist:5-9 --sampling proportional"
-  "+ digits 5-9, uncertainty weights|mnist-0-4|--task mnist:0-4@shots=10 --task mnist:5-9 --weighting uncertainty"
-  "+ Fashion-MNIST, all labels (unrelated)|mnist-0-4|--task mnist:0-4@shots=10 --task fashion-mnist"
-  "Fashion-MNIST, alone|fashion-mnist|--task fashion-mnist@shots=10"
-  "+ coarse labels of the same images (related)|fashion-mnist|--task fashion-mnist@shots=10 --task fashion-mnist@labels=coarse"
+  "digits 0-4, alone|mnist-0-4|--task mnist:0-4@shots=$SHOTS"
+  "+ digits 5-9, all labels (related)|mnist-0-4|--task mnist:0-4@shots=$SHOTS --task mnist:5-9"
+  "+ digits 5-9, proportional sampling|mnist-0-4|--task mnist:0-4@shots=$SHOTS --task mnist:5-9 --sampling proportional"
+  "+ digits 5-9, uncertainty weights|mnist-0-4|--task mnist:0-4@shots=$SHOTS --task mnist:5-9 --weighting uncertainty"
+  "+ Fashion-MNIST, all labels (unrelated)|mnist-0-4|--task mnist:0-4@shots=$SHOTS --task fashion-mnist"
+  "Fashion-MNIST, alone|fashion-mnist|--task fashion-mnist@shots=$SHOTS"
+  "+ coarse labels of the same images (related)|fashion-mnist|--task fashion-mnist@shots=$SHOTS --task fashion-mnist@labels=coarse"
+  "+ coarse labels, uncertainty weights|fashion-mnist|--task fashion-mnist@shots=$SHOTS --task fashion-mnist@labels=coarse --weighting uncertainty"
+  "digits 0-4 + Fashion-MNIST, uncertainty weights (unrelated)|mnist-0-4|--task mnist:0-4@shots=$SHOTS --task fashion-mnist --weighting uncertainty"
 )
 start=$(date +%s)
 for i in "${!CONFIGS[@]}"; do
