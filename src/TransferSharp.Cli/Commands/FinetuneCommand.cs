@@ -227,6 +227,6 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             new ConservativeSearchOptions { Candidates = candidates }, validation: null, progress, cancellation));
         Tables.ConservativeScores(choice);
         var best = choice.Scores.First(x => x.Candidate == choice.Chosen);
-        return (choice.Chosen.Conservative, new($"{choice.Chosen.Name}, {best.Accuracy:P1} held out by {choice.Protocol}", choice));
+        return (choice.Chosen.Conservative, new($"{choice.Chosen.Name}: held-out loss {best.Loss:0.000}, accuracy {best.Accuracy:P1}, by {choice.Protocol}", choice));
     }
 }

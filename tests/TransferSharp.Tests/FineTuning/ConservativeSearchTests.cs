@@ -80,11 +80,17 @@ public sealed class ConservativeSearchTests
         Assert.Equal(alone.Select(s => s.Accuracy), choice.Scores.Select(s => s.Accuracy));
         Assert.Equal(alone.Select(s => s.Loss), choice.Scores.Select(s => s.Loss));
         Assert.Equal(0, choice.Folds);
-        double best = alone.Max(s => s.Accuracy);
+        // The default criterion: the lowest loss.
         var chosen = choice.Scores.Single(s => s.Candidate == choice.Chosen);
-        Assert.Equal(best, chosen.Accuracy);
-        Assert.Equal(alone.Where(s => s.Accuracy == best).Min(s => s.Loss), chosen.Loss);
+        Assert.Equal(alone.Min(s => s.Loss), chosen.Loss);
         Assert.True(chosen.Accuracy > 0.6, $"chosen {choice.Chosen.Name}: {chosen.Accuracy:P1}");   // chance 1/3
+        // By accuracy: the highest, its ties broken by the lower loss.
+        var byAccuracy = ConservativeSearch.Choose(source, train, options,
+            new ConservativeSearchOptions { Candidates = Candidates, Criterion = SearchCriterion.Accuracy }, validation);
+        var picked = byAccuracy.Scores.Single(s => s.Candidate == byAccuracy.Chosen);
+        double best = alone.Max(s => s.Accuracy);
+        Assert.Equal(best, picked.Accuracy);
+        Assert.Equal(alone.Where(s => s.Accuracy == best).Min(s => s.Loss), picked.Loss);
     }
 
     [Fact]
@@ -110,7 +116,7 @@ public sealed class ConservativeSearchTests
             using var model = result.Model;
             Assert.Equal(Metrics.Evaluate(model, held).Accuracy, choice.Scores[1].FoldAccuracies[2]);
         }
-        Assert.Equal(choice.Scores.Max(s => s.Accuracy), choice.Scores.Single(s => s.Candidate == choice.Chosen).Accuracy);
+        Assert.Equal(choice.Scores.Min(s => s.Loss), choice.Scores.Single(s => s.Candidate == choice.Chosen).Loss);
     }
 
     [Fact]
