@@ -4,7 +4,9 @@ results (the `auto` rows next to the fixed settings' rows of the same seeds), th
 test accuracy against each fixed setting's and against the best of the five in hindsight (the oracle, which needs the
 test labels), by the search's two criteria (held-out loss, the default, and accuracy), read from the scores each auto
 run recorded: every candidate's final run is the fixed row of the same setting and seed.
-Usage: bench/finetune-auto.py bench/finetune-shots/mnist-halves-cnn.jsonl [more .jsonl ...]"""
+Usage: bench/finetune-auto.py [--only FT,SP+LwF] bench/finetune-shots/mnist-halves-cnn.jsonl [more .jsonl ...]
+  --only: what the search would have picked among a subset of the candidates (short names as in the table's header),
+  from the same recorded scores."""
 import json, statistics as st, sys, os
 
 # The search's candidate names -> the fixed rows of bench/finetune-shots.sh that train the same setting.
@@ -14,7 +16,14 @@ SHORT = {"finetune": "FT", "finetune-slow": "FT/10", "l2sp-0.01": "SP.01", "l2sp
 sd = lambda xs: st.stdev(xs) if len(xs) > 1 else 0.0
 fmt = lambda xs: f"{st.mean(xs):.1f} ± {sd(xs):.1f}"
 
+args = sys.argv[1:]
+only = None
+if args and args[0] == "--only":
+    only = set(args[1].split(",")); args = args[2:]
+    assert only <= set(SHORT.values()), f"--only takes {', '.join(SHORT.values())}"
+
 def pick(scores, by):
+    if only is not None: scores = [x for x in scores if SHORT[ROWS[x["candidate"]["name"]]] in only]
     # As ConservativeSearch: by loss (ties: higher accuracy) or by accuracy (ties: lower loss), then the first listed.
     key = (lambda i: (scores[i]["loss"], -scores[i]["accuracy"], i)) if by == "loss" else (lambda i: (-scores[i]["accuracy"], scores[i]["loss"], i))
     return ROWS[scores[min(range(len(scores)), key=key)]["candidate"]["name"]]
@@ -23,7 +32,7 @@ print("| split | K | scratch | " + " | ".join(SHORT[r] for r in ROWS.values()) +
       " | **auto, by loss (default)** | picks | auto, by accuracy | picks | oracle of the five | by loss − best fixed | by loss − oracle |")
 print("|---|---:|---:|" + "---:|" * len(ROWS) + "---:|---|---:|---|---:|---:|---:|")
 totals = {"loss": [], "accuracy": [], "oracle": [], "best_fixed": [], "finetune": []}
-for path in sys.argv[1:]:
+for path in args:
     rows = [json.loads(l) for l in open(path)]
     acc = {(r["seed"], r["shots"], r["method"]): r["test_accuracy"] * 100 for r in rows}
     autos = {(r["seed"], r["shots"]): r for r in rows if r["method"] == "auto"}

@@ -28,7 +28,7 @@ public sealed partial class CheckpointReuseCliTests
     {
         using var dir = new TestData.TempFolder();
         var r = CliRunner.Run(dir.Path, "finetune", "--source", "resnet18-imagenet", "--target", "optdigits:0-1", "--resize", "32",
-            "--shots", "40", "--epochs", "3", "--threads", "1", "--conservative", "none");
+            "--shots", "40", "--epochs", "3", "--threads", "1");
         Assert.True(r.ExitCode == 0, r.Stderr);
         var run = SingleRun(dir);
         var model = Path.Combine(run, "model.pt");

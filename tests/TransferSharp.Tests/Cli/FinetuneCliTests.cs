@@ -132,11 +132,12 @@ public sealed class FinetuneCliTests
     }
 
     [Fact]
-    public void Conservative_auto_the_default_cross_validates_the_few_shots_and_records_every_setting()
+    public void Conservative_auto_cross_validates_the_few_shots_and_records_every_setting()
     {
         using var dir = new TestData.TempFolder();
         var source = SourceCheckpoint(dir);
-        var r = CliRunner.Run(dir.Path, "finetune", "--source", source, "--target", "optdigits:5-9", "--shots", "4", "--epochs", "2", "--threads", "1");
+        var r = CliRunner.Run(dir.Path, "finetune", "--source", source, "--target", "optdigits:5-9", "--shots", "4", "--epochs", "2", "--threads", "1",
+            "--conservative", "auto");
         Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
         Assert.Contains("4-fold cross-validation on the 20 training examples", r.Stdout);
         var run = Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "runs")));
@@ -163,7 +164,8 @@ public sealed class FinetuneCliTests
     {
         using var dir = new TestData.TempFolder();
         var source = SourceCheckpoint(dir);
-        var r = CliRunner.Run(dir.Path, ["finetune", "--source", source, "--target", "optdigits:5-9", "--epochs", "1", "--threads", "1", .. extra.Split(' ')]);
+        var r = CliRunner.Run(dir.Path, ["finetune", "--source", source, "--target", "optdigits:5-9", "--epochs", "1", "--threads", "1", "--conservative", "auto",
+            .. extra.Split(' ')]);
         Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
         Assert.DoesNotContain("cross-validation", r.Stdout);
         var run = Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "runs")));
