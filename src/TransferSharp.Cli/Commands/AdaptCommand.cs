@@ -34,7 +34,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         public double? MaxLambda { get; init; }
         [CommandOption("--warmup <F>")]
         [Field("WarmupFraction")]
-        [Description("dann, cdan, mmd, coral, mcc: fraction of the run trained on the source alone before the alignment term (and its --lambda-schedule) starts, in [0, 1). Default 0.")]
+        [Description("dann, cdan, mmd, coral, mcc: fraction of the run trained on the source alone before the alignment term (and its --lambda-schedule) starts, 0 ≤ F < 1. Default 0.")]
         public double? Warmup { get; init; }
         [CommandOption("--bottleneck <N>")]
         [Description("Linear+BatchNorm+ReLU bottleneck width before the head; 0 = none. Default 256.")]
