@@ -13,7 +13,7 @@ public sealed class NewAdaptationMethodsTests
 {
     [Theory]
     // Measured at seeds 0, 1, 2 (6 epochs of 25 steps): source only 65.0, 65.5, 64.5 %; MCC 88.5, 89.0, 89.0 %;
-    // SHOT-IM 96.3, 95.3, 96.8 %; AdaBN 88.2, 88.5, 88.2 %. Chance is 50 %.
+    // SHOT-IM 96.3, 95.3, 96.8 %; AdaBN 88.2, 88.5, 88.2 %; SHOT (seed 0) 96.3 %. Chance is 50 %.
     [InlineData("mcc", 0.8)]
     [InlineData("shot-im", 0.85)]
     [InlineData("adabn", 0.8)]
@@ -57,6 +57,7 @@ public sealed class NewAdaptationMethodsTests
         var (sourceOnly, a) = Run(Small with { Method = new SourceOnly.Options() }, source, target, test);
         var cdan = new Cdan.Options { DiscriminatorWidth = 64, ReversalCoefficient = 1, WarmupFraction = 0.3 };
         var (adapted, b) = Run(Small with { Method = cdan }, source, target, test);
+        // Measured with seed 0: 85.8 % (source only 65.0 %; without the warm-up 89.5 %).
         Assert.True(adapted > 0.8 && adapted > sourceOnly + 0.1, $"CDAN with warm-up {adapted:P1} vs source only {sourceOnly:P1}");
         // 6 epochs of 25 steps: epochs 1 (p ≤ 0.16) has λ = 0, epoch 2 ends at p = 0.327, past the warm-up.
         Assert.Equal(0, b.History[0].Lambda);
@@ -155,6 +156,7 @@ public sealed class NewAdaptationMethodsTests
         Assert.NotNull(headAfterSource);
         foreach (var (k, v) in HeadWeights(network)) Assert.True(v.equal(headAfterSource![k]).all().item<bool>(), $"head weight {k} moved in the source-free phase");
         Assert.True(beforeAdaptation < 0.75, $"the source model: {beforeAdaptation:P1}");
+        // Measured: 96.5 % for both, from a source model at 62.5 %.
         Assert.True(after > 0.85 && after > beforeAdaptation + 0.1, $"source-free adaptation {after:P1}, source model {beforeAdaptation:P1}");
         (step as IDisposable)?.Dispose();
     }
