@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Domain adaptation benchmark: source only, DANN, CDAN, MMD, CORAL, MCD, MCC, SHOT-IM, AdaBN and trained on target, on MNIST -> MNIST-M and
+# Domain adaptation benchmark: source only, DANN, CDAN, MMD, CORAL, MCD, MCC, SHOT-IM, SHOT, AdaBN and trained on target, on MNIST -> MNIST-M and
 # MNIST -> optdigits (upsampled to 28x28), several seeds; prints a markdown table (mean ± std of the target's
 # held-out accuracy, and the fraction of the source-only -> trained-on-target gap each method closes).
 # Usage: bench/dann.sh            (env: SEEDS="0 1 2" EPOCHS=1 STEPS=300 BATCH=32 THREADS=1 PAIRS="mnist-m optdigits")
