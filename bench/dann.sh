@@ -18,6 +18,8 @@ METHODS=${METHODS:-"source-only cdan dann cdan-lambda0 mmd coral mcd target-only
 method_args() {
   case $1 in
     cdan-lambda0) echo "--method cdan --max-lambda 0" ;;
+    # SHOT-IM / SHOT whose first phase is CDAN instead of source-only training.
+    shot-im-aligned|shot-aligned) echo "--method ${1%-aligned} --aligned-source-phase" ;;
     # <method>-w<F>: the method with a source-only warm-up over the first fraction F of the run, e.g. cdan-w0.3.
     *-w[0-9]*) echo "--method ${1%-w*} --warmup ${1##*-w}" ;;
     *) echo "--method $1" ;;

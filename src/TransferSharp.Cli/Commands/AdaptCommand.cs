@@ -36,6 +36,10 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         [Field("WarmupFraction")]
         [Description("dann, cdan, mmd, coral, mcc: fraction of the run trained on the source alone before the alignment term (and its --lambda-schedule) starts, 0 ≤ F < 1. Default 0.")]
         public double? Warmup { get; init; }
+        [CommandOption("--aligned-source-phase")]
+        [Field("AlignedSourcePhase")]
+        [Description("shot-im, shot: train the first (source) phase as cdan at its defaults instead of on the source alone; the source-free phase is unchanged.")]
+        public bool AlignedSourcePhase { get; init; }
         [CommandOption("--bottleneck <N>")]
         [Description("Linear+BatchNorm+ReLU bottleneck width before the head; 0 = none. Default 256.")]
         public int? Bottleneck { get; init; }
@@ -100,6 +104,8 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
                     WarmupFraction = Warmup ?? w.WarmupFraction,
                 },
                 Mcd.Options m => m with { EntropyWeight = Entropy ?? m.EntropyWeight },
+                ShotIm.Options si => si with { AlignedSourcePhase = AlignedSourcePhase || si.AlignedSourcePhase },
+                Shot.Options sh => sh with { AlignedSourcePhase = AlignedSourcePhase || sh.AlignedSourcePhase },
                 var other => other,
             };
             var o = ApplyTo(new AdaptationOptions());

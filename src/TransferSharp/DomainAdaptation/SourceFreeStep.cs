@@ -17,6 +17,13 @@ public abstract record SourceFreeOptions : AdaptationMethodOptions
     public double DiversityWeight { get; init; } = 1;
     /// <summary>Label smoothing ε of the source cross-entropy (SHOT: 0.1). Default 0.1.</summary>
     public double LabelSmoothing { get; init; } = 0.1;
+    /// <summary>
+    /// Train the first phase as <see cref="Cdan"/> at its defaults (source cross-entropy, no label smoothing, plus the
+    /// conditional adversarial term on the target batches, its λ schedule over the whole run's progress) instead of on
+    /// the source alone, so the source-free phase starts from an aligned model. The second phase is unchanged (target
+    /// batches only). Default false.
+    /// </summary>
+    public bool AlignedSourcePhase { get; init; }
 
     /// <inheritdoc />
     public override IReadOnlyList<OptionError> Validate()
@@ -35,9 +42,10 @@ public abstract record SourceFreeOptions : AdaptationMethodOptions
 /// whole network on label-smoothed source cross-entropy ("source" optimiser phase); (2) the head frozen, the rest
 /// adapted by <see cref="Adapt"/> on the target batch alone ("adaptation" phase: every parameter but the head's).
 /// </summary>
-internal abstract class SourceFreeStep : ITrainingStep<AdaptationBatch>
+internal abstract class SourceFreeStep : ITrainingStep<AdaptationBatch>, IDisposable
 {
     private readonly SourceFreeOptions options;
+    private readonly AdversarialStep? aligned;   // phase 1 as CDAN (AlignedSourcePhase); owns its discriminator
 
     protected SourceFreeStep(AdaptationNetwork network, SourceFreeOptions options)
     {
@@ -47,7 +55,10 @@ internal abstract class SourceFreeStep : ITrainingStep<AdaptationBatch>
         var named = network.named_parameters().Where(p => p.parameter.requires_grad).ToArray();
         var all = named.Select(p => p.parameter).ToArray();
         var features = named.Where(p => !p.name.StartsWith("head.", StringComparison.Ordinal)).Select(p => p.parameter).ToArray();
-        Phases = [new TrainingPhase("source", [new ParameterGroupSpec(all)]), new TrainingPhase("adaptation", [new ParameterGroupSpec(features)])];
+        // The aligned phase 1 trains the network's parameters and then the discriminator's (its own single phase).
+        aligned = options.AlignedSourcePhase ? new AdversarialStep(network, new Cdan.Options(), conditional: true) : null;
+        var source = aligned?.Phases[0].Groups ?? [new ParameterGroupSpec(all)];
+        Phases = [new TrainingPhase("source", source), new TrainingPhase("adaptation", [new ParameterGroupSpec(features)])];
     }
 
     /// <summary>The network being adapted.</summary>
@@ -55,7 +66,11 @@ internal abstract class SourceFreeStep : ITrainingStep<AdaptationBatch>
 
     public IReadOnlyList<TrainingPhase> Phases { get; }
 
-    public void SetTraining(bool training) => Network.train(training);
+    public void SetTraining(bool training)
+    {
+        Network.train(training);
+        aligned?.SetTraining(training);
+    }
 
     public StepOutcome Run(AdaptationBatch batch, StepContext context)
     {
@@ -66,6 +81,7 @@ internal abstract class SourceFreeStep : ITrainingStep<AdaptationBatch>
             var (loss, extra) = Adapt(xt, context.Optimizers[1]);
             return new StepOutcome(loss, xt.shape[0], 0, extra) { Predictions = 0 };
         }
+        if (aligned is not null) return aligned.Run(batch, context);   // CDAN's step on context.Optimizers[0]
         var optimizer = context.Optimizers[0];
         optimizer.zero_grad();
         var logits = Network.call(batch.Inputs);                                           // (B, K)
@@ -80,6 +96,8 @@ internal abstract class SourceFreeStep : ITrainingStep<AdaptationBatch>
     /// <summary>One source-free update on the target batch <paramref name="targetInputs"/> <c>(B, ...)</c> with
     /// <paramref name="optimizer"/> (every parameter but the head's); returns the loss and the values to log.</summary>
     protected abstract (double Loss, IReadOnlyDictionary<string, double> Extra) Adapt(Tensor targetInputs, OptimizerHelper optimizer);
+
+    public virtual void Dispose() => aligned?.Dispose();
 }
 
 /// <summary>

@@ -114,7 +114,7 @@ public sealed class Shot : AdaptationMethod<Shot.Options>
         unit.matmul(functional.normalize(centroids, p: 2, dim: 1).t())                     // (N, K)
             .masked_fill(has.logical_not().unsqueeze(0), double.NegativeInfinity).argmax(1);
 
-    private sealed class Step : SourceFreeStep, IUnlabelledTargetSet, IDisposable
+    private sealed class Step : SourceFreeStep, IUnlabelledTargetSet
     {
         private readonly Options options;
         private readonly Tensor centroids;      // (K, F+1), kept between clusterings (allocated once: the live tensor count stays flat)
@@ -175,8 +175,9 @@ public sealed class Shot : AdaptationMethod<Shot.Options>
             }
         }
 
-        public void Dispose()
+        public override void Dispose()
         {
+            base.Dispose();
             centroids.Dispose();
             hasCentroid.Dispose();
         }
