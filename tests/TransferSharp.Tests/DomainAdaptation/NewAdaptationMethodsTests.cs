@@ -108,9 +108,26 @@ public sealed class NewAdaptationMethodsTests
         }
     }
 
+    [Fact]
+    public void Shot_im_with_an_aligned_source_phase_beats_source_only_on_a_shifted_target()
+    {
+        using var source = ShiftedBlobs(400, target: false, seed: 1);
+        using var target = ShiftedBlobs(400, target: true, seed: 2);
+        using var test = ShiftedBlobs(400, target: true, seed: 3);
+        var (sourceOnly, a) = Run(Small with { Method = new SourceOnly.Options() }, source, target, test);
+        var (adapted, b) = Run(Small with { Method = new ShotIm.Options { AlignedSourcePhase = true } }, source, target, test);
+        Assert.True(adapted > 0.85 && adapted > sourceOnly + 0.1, $"SHOT-IM after CDAN {adapted:P1} vs source only {sourceOnly:P1}");
+        // Phase 1 is CDAN's step: it logs a domain accuracy; phase 2 (epochs 4-6) reads no source and has none.
+        Assert.True(double.IsFinite(b.History[0].DomainAccuracy));
+        Assert.True(double.IsNaN(b.History[^1].DomainAccuracy));
+        a.Network.Dispose();
+        b.Network.Dispose();
+    }
+
     [Theory]
     [InlineData("shot-im")]
     [InlineData("shot")]
+    [InlineData("shot-im-aligned")]
     public void Source_free_methods_adapt_with_no_source_data_and_a_frozen_head(string name)
     {
         // The step driven directly by the training loop: 60 steps of real source + target batches, then 90 steps whose
@@ -119,7 +136,12 @@ public sealed class NewAdaptationMethodsTests
         using var source = ShiftedBlobs(400, target: false, seed: 1);
         using var target = ShiftedBlobs(400, target: true, seed: 2);
         using var test = ShiftedBlobs(400, target: true, seed: 3);
-        AdaptationMethodOptions method = name == "shot" ? new Shot.Options { SourceFraction = 0.4 } : new ShotIm.Options { SourceFraction = 0.4 };
+        AdaptationMethodOptions method = name switch
+        {
+            "shot" => new Shot.Options { SourceFraction = 0.4 },
+            "shot-im-aligned" => new ShotIm.Options { SourceFraction = 0.4, AlignedSourcePhase = true },   // phase 1 as CDAN
+            _ => new ShotIm.Options { SourceFraction = 0.4 },
+        };
         var options = Small with { Epochs = 6, StepsPerEpoch = 25, Method = method };
         Seeding.SeedEverything(0);
         using var network = new AdaptationNetwork(ModelZoo.Create(new ModelSpec("mlp", [4], 2)), options.Bottleneck);
@@ -155,9 +177,11 @@ public sealed class NewAdaptationMethodsTests
         double after = Metrics.Evaluate(network, test).Accuracy;
         Assert.NotNull(headAfterSource);
         foreach (var (k, v) in HeadWeights(network)) Assert.True(v.equal(headAfterSource![k]).all().item<bool>(), $"head weight {k} moved in the source-free phase");
-        Assert.True(beforeAdaptation < 0.75, $"the source model: {beforeAdaptation:P1}");
-        // Measured: 96.5 % for both, from a source model at 62.5 %.
-        Assert.True(after > 0.85 && after > beforeAdaptation + 0.1, $"source-free adaptation {after:P1}, source model {beforeAdaptation:P1}");
+        // Measured: 96.5 % for shot-im and shot, from a source model at 62.5 %; the CDAN-trained model is already at
+        // 82.3 % when the source-free phase starts, so there the test asks only that the phase does not lose.
+        bool aligned = name == "shot-im-aligned";
+        Assert.True(aligned || beforeAdaptation < 0.75, $"the source model: {beforeAdaptation:P1}");
+        Assert.True(after > 0.85 && after > beforeAdaptation + (aligned ? 0 : 0.1), $"source-free adaptation {after:P1}, source model {beforeAdaptation:P1}");
         (step as IDisposable)?.Dispose();
     }
 
