@@ -9,7 +9,8 @@ namespace TransferSharp.DomainAdaptation;
 /// </summary>
 /// <remarks>
 /// <para>Two phases in one run, split at training progress <see cref="SourceFreeOptions.SourceFraction"/>:</para>
-/// <para>(1) source training: the whole network on label-smoothed source cross-entropy (SHOT's ε = 0.1);</para>
+/// <para>(1) source training: the whole network on label-smoothed source cross-entropy (SHOT's ε = 0.1), or CDAN's step
+/// with <see cref="SourceFreeOptions.AlignedSourcePhase"/>;</para>
 /// <para>(2) source-free adaptation: the head (the "hypothesis") is frozen and the feature stages and bottleneck minimise
 /// L_IM = mean_i H(p_i) − w·H(mean_i p_i) on target batches alone (<see cref="AdaptStep"/>, which is handed the network
 /// and the target batch and nothing else): each target prediction confident, the predictions together spread over the
