@@ -24,8 +24,10 @@ for pair, path in pairs.items():
         if runs:
             acc[pair, method] = [json.load(open(f))["metrics"]["target_accuracy"] * 100 for f in runs]
 
-methods = [m for m in ["source-only", "cdan", "dann", "mmd", "coral", "mcd", "mcc", "shot-im", "adabn", "mean-teacher"]
-           if all((p, m) in acc for p in pairs)]
+known = ["source-only", "cdan", "dann", "mmd", "coral", "mcd", "mcc", "shot-im", "shot", "adabn", "mean-teacher"]
+# Variants (e.g. cdan-w0.3) after the known methods; a method is listed when every pair has it.
+variants = sorted({m for _, m in acc} - set(known) - {"target-only", "cdan-lambda0"})
+methods = [m for m in known + variants if all((p, m) in acc for p in pairs)]
 print(f"Pairs ({len(pairs)}): " + ", ".join(label(p) for p in pairs) + "\n")
 print("| method | mean target accuracy over pairs | mean gain over source only | worst pair's gain | pairs gained | largest seed std |")
 print("|---|---:|---:|---:|---:|---:|")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Domain adaptation benchmark: source only, DANN, CDAN, MMD, CORAL, MCD, MCC, SHOT-IM, AdaBN and trained on target, on MNIST -> MNIST-M and
+# Domain adaptation benchmark: source only, DANN, CDAN, MMD, CORAL, MCD, MCC, SHOT-IM, SHOT, AdaBN and trained on target, on MNIST -> MNIST-M and
 # MNIST -> optdigits (upsampled to 28x28), several seeds; prints a markdown table (mean ± std of the target's
 # held-out accuracy, and the fraction of the source-only -> trained-on-target gap each method closes).
 # Usage: bench/dann.sh            (env: SEEDS="0 1 2" EPOCHS=1 STEPS=300 BATCH=32 THREADS=1 PAIRS="mnist-m optdigits")
@@ -18,10 +18,17 @@ METHODS=${METHODS:-"source-only cdan dann cdan-lambda0 mmd coral mcd target-only
 method_args() {
   case $1 in
     cdan-lambda0) echo "--method cdan --max-lambda 0" ;;
+    # SHOT-IM / SHOT whose first phase is CDAN instead of source-only training.
+    shot-im-aligned|shot-aligned) echo "--method ${1%-aligned} --aligned-source-phase" ;;
+    # <method>-w<F>: the method with a source-only warm-up over the first fraction F of the run, e.g. cdan-w0.3.
+    *-w[0-9]*) echo "--method ${1%-w*} --warmup ${1##*-w}" ;;
     *) echo "--method $1" ;;
   esac
 }
-dotnet build src/TransferSharp.Cli -c Release -nologo -v q >/dev/null
+# BIN=folder runs a copy of the build (e.g. cp -r src/TransferSharp.Cli/bin/Release/net10.0 /tmp/bin-<commit>), so
+# that the tree can be rebuilt while the benchmark runs; without it the tree is built and its own bin is run.
+if [[ -n ${BIN:-} ]]; then dll=$BIN/transfer.dll
+else dotnet build src/TransferSharp.Cli -c Release -nologo -v q >/dev/null; dll=src/TransferSharp.Cli/bin/Release/net10.0/transfer.dll; fi
 out=${OUT:-$(mktemp -d)}
 # The metrics.json of every run are kept (without checkpoints) so the table can be traced: RAW=folder (default
 # bench/dann/raw-<steps>).
@@ -37,7 +44,7 @@ for pair in $PAIRS; do
     for s in $SEEDS; do
       t0=$(date +%s.%N)
       # shellcheck disable=SC2046
-      dotnet src/TransferSharp.Cli/bin/Release/net10.0/transfer.dll adapt --source "$source" --target "$target" $(method_args "$method") \
+      dotnet "$dll" adapt --source "$source" --target "$target" $(method_args "$method") \
         --epochs "$EPOCHS" --steps-per-epoch "$STEPS" --batch-size "$BATCH" --seed "$s" --threads "$THREADS" \
         --tsne 0 --no-baseline --runs "$out/$dir/$method/$s" "$@" >/dev/null
       echo "$(date +%s.%N) - $t0" | bc > "$out/$dir/$method/$s/wall-seconds"
@@ -58,10 +65,13 @@ python3 - "$out" "$EPOCHS" "$STEPS" "$BATCH" "$THREADS" "$elapsed" "$*" <<'PY'
 import json, glob, statistics as st, sys, os, platform
 out, epochs, steps, batch, threads, elapsed, extra = sys.argv[1:]
 cpu = next((l.split(":")[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-methods = ["source-only", "cdan", "dann", "cdan-lambda0", "mmd", "coral", "mcd", "mcc", "shot-im", "adabn", "mean-teacher", "target-only"]
+methods = ["source-only", "cdan", "dann", "cdan-lambda0", "mmd", "coral", "mcd", "mcc", "shot-im", "shot", "adabn", "mean-teacher", "target-only"]
+# Variants (e.g. cdan-w0.3) after the known methods, before target only.
+extra_methods = sorted({m for p in os.listdir(out) for m in os.listdir(f"{out}/{p}")} - set(methods))
+methods = methods[:-1] + extra_methods + methods[-1:]
 labels = {"cdan": "CDAN (default)", "dann": "DANN, plain",
           "cdan-lambda0": "control: CDAN network, lambda = 0", "mmd": "MMD", "coral": "Deep CORAL",
-          "mcd": "MCD (F1 head)", "mcc": "MCC", "shot-im": "SHOT-IM (source-free 2nd half)", "adabn": "AdaBN", "mean-teacher": "mean teacher",
+          "mcd": "MCD (F1 head)", "mcc": "MCC", "shot-im": "SHOT-IM (source-free 2nd half)", "shot": "SHOT (IM + pseudo-labels, source-free 2nd half)", "adabn": "AdaBN", "mean-teacher": "mean teacher",
           "source-only": "source only", "target-only": "trained on target"}
 print(f"`transfer adapt --source S --target T --method M --epochs {epochs} --steps-per-epoch {steps} --batch-size {batch} "
       f"--threads {threads} --tsne 0 --no-baseline {extra}`, {int(epochs)*int(steps)} steps of {batch} source + {batch} target, "
@@ -86,7 +96,7 @@ for pair in sorted(os.listdir(out)):
         gain = f"{acc[m] - lo:+.2f}" if lo is not None and m != "source-only" else "-"
         gap = f"{(acc[m] - lo) / (hi - lo) * 100:.0f} %" if lo is not None and hi is not None and hi > lo and m not in ("source-only", "target-only") else "-"
         dom = f"{st.mean(d):.1f} %" if d else "-"
-        over_ctl = f"{acc[m] - ctl:+.2f}" if ctl is not None and m in ("cdan", "dann", "mmd", "coral", "mcd", "mcc", "shot-im", "adabn", "mean-teacher") else "-"
+        over_ctl = f"{acc[m] - ctl:+.2f}" if ctl is not None and m not in ("source-only", "target-only", "cdan-lambda0") else "-"
         wall = f"{st.mean(walls):.0f} s" if walls else "-"
         name = pair.replace("-to-", " → ") if "-to-" in pair else f"mnist → {pair}"
         print(f"| {name} | {labels.get(m, m)} | {acc[m]:.2f} ± {sd:.2f} % | {', '.join(f'{x:.2f}' for x in t)} | {gain} | {gap} | {over_ctl} | {st.mean(s):.2f} % | {dom} | {wall} |")

@@ -32,6 +32,14 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         [Field("ReversalCoefficient"), Field("AlignmentWeight")]
         [Description("dann, cdan: cap of the gradient reversal coefficient (ReversalCoefficient; the paper's is 1). mmd, coral, mcc: cap of the alignment loss weight (AlignmentWeight). Default 0.3 (mcc: 1, constant).")]
         public double? MaxLambda { get; init; }
+        [CommandOption("--warmup <F>")]
+        [Field("WarmupFraction")]
+        [Description("dann, cdan, mmd, coral, mcc: fraction of the run trained on the source alone before the alignment term (and its --lambda-schedule) starts, 0 ≤ F < 1. Default 0.")]
+        public double? Warmup { get; init; }
+        [CommandOption("--aligned-source-phase")]
+        [Field("AlignedSourcePhase")]
+        [Description("shot-im, shot: train the first (source) phase as cdan at its defaults instead of on the source alone; the source-free phase is unchanged.")]
+        public bool AlignedSourcePhase { get; init; }
         [CommandOption("--bottleneck <N>")]
         [Description("Linear+BatchNorm+ReLU bottleneck width before the head; 0 = none. Default 256.")]
         public int? Bottleneck { get; init; }
@@ -88,12 +96,16 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
                     ReversalCoefficient = MaxLambda ?? a.ReversalCoefficient, ReversalSchedule = schedule ?? a.ReversalSchedule,
                     DiscriminatorWidth = DiscriminatorWidth ?? a.DiscriminatorWidth, DiscriminatorLayers = DiscriminatorLayers ?? a.DiscriminatorLayers,
                     DiscriminatorBatchNorm = !NoDiscriminatorBatchNorm && a.DiscriminatorBatchNorm, EntropyWeight = Entropy ?? a.EntropyWeight,
+                    WarmupFraction = Warmup ?? a.WarmupFraction,
                 },
                 WeightedAlignmentOptions w => w with
                 {
                     AlignmentWeight = MaxLambda ?? w.AlignmentWeight, WeightSchedule = schedule ?? w.WeightSchedule, EntropyWeight = Entropy ?? w.EntropyWeight,
+                    WarmupFraction = Warmup ?? w.WarmupFraction,
                 },
                 Mcd.Options m => m with { EntropyWeight = Entropy ?? m.EntropyWeight },
+                ShotIm.Options si => si with { AlignedSourcePhase = AlignedSourcePhase || si.AlignedSourcePhase },
+                Shot.Options sh => sh with { AlignedSourcePhase = AlignedSourcePhase || sh.AlignedSourcePhase },
                 var other => other,
             };
             var o = ApplyTo(new AdaptationOptions());

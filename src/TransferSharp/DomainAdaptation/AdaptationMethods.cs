@@ -18,6 +18,7 @@ public static class AdaptationMethods
         Mcd.Method,
         Mcc.Method,
         ShotIm.Method,
+        Shot.Method,
         AdaBn.Method,
         MeanTeacher.Method,
     ];

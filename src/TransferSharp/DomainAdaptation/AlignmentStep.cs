@@ -93,9 +93,12 @@ public abstract record WeightedAlignmentOptions : AdaptationMethodOptions
     public double WeightGamma { get; init; } = 10;
     /// <summary>Weight of the target prediction entropy in the loss; 0 = off. Default 0.</summary>
     public double EntropyWeight { get; init; }
+    /// <summary>Fraction of the run's progress during which the alignment weight is 0 (source training only); its
+    /// schedule starts when it ends. In [0, 1); 0 = off. Default 0.</summary>
+    public double WarmupFraction { get; init; }
 
     /// <summary>The alignment loss weight at progress <paramref name="p"/>.</summary>
-    public override double CoefficientAt(double p) => AdaptationRamp.At(WeightSchedule, AlignmentWeight, WeightGamma, p);
+    public override double CoefficientAt(double p) => AdaptationRamp.At(WeightSchedule, AlignmentWeight, WeightGamma, p, WarmupFraction);
 
     /// <inheritdoc />
     public override IReadOnlyList<OptionError> Validate()
@@ -107,6 +110,7 @@ public abstract record WeightedAlignmentOptions : AdaptationMethodOptions
         if (!(WeightGamma > 0)) e.Add(new(nameof(WeightGamma), $"weight gamma must be positive, got {WeightGamma}"));
         if (!(EntropyWeight >= 0) || double.IsInfinity(EntropyWeight))
             e.Add(new(nameof(EntropyWeight), $"entropy weight must be non-negative, got {EntropyWeight}"));
+        if (AdaptationRamp.CheckWarmup(WarmupFraction) is { } w) e.Add(w);
         return e;
     }
 }

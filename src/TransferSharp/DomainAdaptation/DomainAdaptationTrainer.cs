@@ -64,6 +64,8 @@ public sealed class DomainAdaptationTrainer
         try
         {
             using var unlabelledTarget = target.WithoutLabels();
+            // SHOT clusters the whole unlabelled target set (never its labels: this copy has none).
+            (step as IUnlabelledTargetSet)?.SetTarget(unlabelledTarget);
             using var labelled = new CyclingBatches(method.UsesTargetLabels ? target : source, options.BatchSize, (ulong)options.Seed * 2 + 1);
             using var unlabelled = method.UsesTargetInputs ? new CyclingBatches(unlabelledTarget, options.BatchSize, (ulong)options.Seed * 2 + 2) : null;
             int stepsPerEpoch = options.StepsPerEpoch

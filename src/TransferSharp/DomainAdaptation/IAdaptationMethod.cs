@@ -117,4 +117,18 @@ public static class AdaptationRamp
     /// <summary><paramref name="cap"/> times the schedule's shape at progress <paramref name="p"/>.</summary>
     public static double At(AdaptationSchedule schedule, double cap, double gamma, double p) =>
         cap * (schedule == AdaptationSchedule.Constant ? 1 : Schedules.AdaptationWeight(p, gamma));
+
+    /// <summary>
+    /// As <see cref="At(AdaptationSchedule, double, double, double)"/> after a warm-up: 0 while
+    /// <paramref name="p"/> &lt; <paramref name="warmup"/>, then the schedule run over the remaining progress,
+    /// p' = (p − warmup)/(1 − warmup), so it starts from its own beginning (0 for Ganin's) when the warm-up ends.
+    /// </summary>
+    public static double At(AdaptationSchedule schedule, double cap, double gamma, double p, double warmup) =>
+        warmup <= 0 ? At(schedule, cap, gamma, p)
+        : p < warmup ? 0
+        : At(schedule, cap, gamma, (p - warmup) / (1 - warmup));
+
+    /// <summary>The check of a warm-up fraction: in [0, 1).</summary>
+    internal static OptionError? CheckWarmup(double warmup) =>
+        warmup is >= 0 and < 1 ? null : new(nameof(AdversarialOptions.WarmupFraction), $"warmup fraction must be in [0, 1), got {warmup}");
 }

@@ -11,6 +11,7 @@ public sealed class AdaptCliTests
     [InlineData("adapt --source mnist --target nowhere-data", "nowhere-data")]
     [InlineData("adapt --source mnist --target mnist-m --max-lambda -1", "--max-lambda must be non-negative")]
     [InlineData("adapt --source mnist --target mnist-m --batch-size 1", "--batch-size must be at least 2")]
+    [InlineData("adapt --source mnist --target mnist-m --warmup 1", "--warmup must be in [0, 1)")]
     [InlineData("adapt --source mnist --target mnist-m --tsne 100000", "--tsne must be at most 3000")]
     [InlineData("adapt --source mnist:0-4 --target mnist-m", "different classes")]
     [InlineData("adapt --source mnist --target mnist-m --tsne 2", "--tsne must be 0")]

@@ -7,7 +7,7 @@ using static TransferSharp.Tests.Training.MetaDevice;
 namespace TransferSharp.Tests.DomainAdaptation;
 
 /// <summary>
-/// Every registered adaptation method's step, before and after its switch point (SHOT-IM), with meta as the default
+/// Every registered adaptation method's step, before and after its switch point (SHOT-IM, SHOT), with meta as the default
 /// device (see <see cref="Training.MetaDevice.AsDefault"/>): the steps' own modules (discriminators, MCD's second head, the mean
 /// teacher) sit on the network's device, and every tensor a step makes follows it. The label-free validators, AdaBN's
 /// statistics and feature extraction too.
@@ -28,6 +28,9 @@ public sealed class AdaptationDeviceTests
         using var backbone = ModelZoo.Create(new ModelSpec("lenet", [1, 28, 28], 3));
         using var network = new AdaptationNetwork(backbone, 16);
         var step = method.CreateStep(network, method.DefaultOptions);
+        // SHOT clusters the unlabelled target set (made before meta becomes the default device, as the trainer's is).
+        using var target = new Dataset("target", rand(8, 1, 28, 28), null, ["0", "1", "2"], "random");
+        (step as IUnlabelledTargetSet)?.SetTarget(target);
         try
         {
             foreach (double p in new[] { 0.1, 0.9 }) RunWithMetaDefault(step, Batch(), p);

@@ -49,9 +49,9 @@ public sealed class AdaptationMethodContractTests
         var b = Fit(name, source, target);
         var c = Fit(name, source, target, seed: 6);
         Assert.Equal(12, a.Steps);
-        // SHOT-IM trains on the source in epoch 1 only and never reads it in epoch 2 (its source-free phase): epoch 1
+        // SHOT-IM and SHOT train on the source in epoch 1 only and never reads it in epoch 2 (its source-free phase): epoch 1
         // logs a classification loss, epoch 2 an alignment (information maximisation) loss.
-        bool sourceFree = AdaptationMethods.Find(name) is ShotIm;
+        bool sourceFree = AdaptationMethods.Find(name) is ShotIm or Shot;
         Assert.All(a.History.Where(h => !sourceFree || h.Epoch == 1),
             h => Assert.True(double.IsFinite(h.ClassificationLoss), $"{name}: classification loss {h.ClassificationLoss}"));
         if (AdaptationMethods.Find(name)!.UsesTargetInputs)

@@ -64,9 +64,16 @@ public abstract record AdversarialOptions : AdaptationMethodOptions
     public bool DiscriminatorBatchNorm { get; init; } = true;
     /// <summary>Weight of the target prediction entropy in the loss; 0 = off. Default 0.</summary>
     public double EntropyWeight { get; init; }
+    /// <summary>
+    /// Fraction of the run's progress during which λ = 0 (source training, the discriminator still learning but no
+    /// gradient reaching the features); λ's schedule starts when it ends. In [0, 1); 0 = off. Why: with a source slow to
+    /// fit (synthetic digits → MNIST), the reversed gradient from the first steps kept CDAN's classifier from ever
+    /// learning the source (bench/dann.md). Default 0.
+    /// </summary>
+    public double WarmupFraction { get; init; }
 
     /// <summary>The reversal coefficient λ at progress <paramref name="p"/>.</summary>
-    public override double CoefficientAt(double p) => AdaptationRamp.At(ReversalSchedule, ReversalCoefficient, ReversalGamma, p);
+    public override double CoefficientAt(double p) => AdaptationRamp.At(ReversalSchedule, ReversalCoefficient, ReversalGamma, p, WarmupFraction);
 
     /// <inheritdoc />
     public override IReadOnlyList<OptionError> Validate()
@@ -80,6 +87,7 @@ public abstract record AdversarialOptions : AdaptationMethodOptions
         if (DiscriminatorLayers < 1) e.Add(new(nameof(DiscriminatorLayers), $"discriminator layers must be at least 1, got {DiscriminatorLayers}"));
         if (!(EntropyWeight >= 0) || double.IsInfinity(EntropyWeight))
             e.Add(new(nameof(EntropyWeight), $"entropy weight must be non-negative, got {EntropyWeight}"));
+        if (AdaptationRamp.CheckWarmup(WarmupFraction) is { } w) e.Add(w);
         return e;
     }
 }

@@ -8,8 +8,9 @@ namespace TransferSharp.DomainAdaptation;
 /// Data? Source Hypothesis Transfer for Unsupervised Domain Adaptation", ICML 2020), without SHOT's pseudo-labels.
 /// </summary>
 /// <remarks>
-/// <para>Two phases in one run, split at training progress <see cref="Options.SourceFraction"/>:</para>
-/// <para>(1) source training: the whole network on label-smoothed source cross-entropy (SHOT's ε = 0.1);</para>
+/// <para>Two phases in one run, split at training progress <see cref="SourceFreeOptions.SourceFraction"/>:</para>
+/// <para>(1) source training: the whole network on label-smoothed source cross-entropy (SHOT's ε = 0.1), or CDAN's step
+/// with <see cref="SourceFreeOptions.AlignedSourcePhase"/>;</para>
 /// <para>(2) source-free adaptation: the head (the "hypothesis") is frozen and the feature stages and bottleneck minimise
 /// L_IM = mean_i H(p_i) − w·H(mean_i p_i) on target batches alone (<see cref="AdaptStep"/>, which is handed the network
 /// and the target batch and nothing else): each target prediction confident, the predictions together spread over the
@@ -25,29 +26,11 @@ public sealed class ShotIm : AdaptationMethod<ShotIm.Options>
 
     private ShotIm() { }
 
-    /// <summary>SHOT-IM's settings.</summary>
-    public sealed record Options : AdaptationMethodOptions
+    /// <summary>SHOT-IM's settings: the source phase's length, the diversity weight, the label smoothing.</summary>
+    public sealed record Options : SourceFreeOptions
     {
         /// <summary>ShotIm's defaults.</summary>
         public Options() : base(ShotIm.Method) { }
-
-        /// <summary>Fraction of the run's steps spent on source training before the source-free phase. Default 0.5.</summary>
-        public double SourceFraction { get; init; } = 0.5;
-        /// <summary>Weight w of the diversity term H(mean p) (SHOT: 1). Default 1.</summary>
-        public double DiversityWeight { get; init; } = 1;
-        /// <summary>Label smoothing ε of the source cross-entropy (SHOT: 0.1). Default 0.1.</summary>
-        public double LabelSmoothing { get; init; } = 0.1;
-
-        /// <inheritdoc />
-        public override IReadOnlyList<OptionError> Validate()
-        {
-            var e = new List<OptionError>();
-            if (!(SourceFraction > 0 && SourceFraction < 1)) e.Add(new(nameof(SourceFraction), $"source fraction must be in (0, 1), got {SourceFraction}"));
-            if (!(DiversityWeight >= 0) || double.IsInfinity(DiversityWeight))
-                e.Add(new(nameof(DiversityWeight), $"diversity weight must be non-negative, got {DiversityWeight}"));
-            if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) e.Add(new(nameof(LabelSmoothing), $"label smoothing must be in [0, 1), got {LabelSmoothing}"));
-            return e;
-        }
     }
 
     /// <inheritdoc />
@@ -71,57 +54,30 @@ public sealed class ShotIm : AdaptationMethod<ShotIm.Options>
         double diversityWeight = 1)
     {
         optimizer.zero_grad();
-        var logits = network.call(targetInputs);                                           // (B, K)
-        var entropy = Losses.Entropy.Mean(logits);
-        var mean = functional.softmax(logits, 1).mean([0]);                                // (K)
-        var diversity = -(mean * (mean + 1e-5).log()).sum();                               // SHOT's ε
-        var loss = entropy - diversityWeight * diversity;
+        var (loss, entropy, diversity) = InformationMaximisation(network.call(targetInputs), diversityWeight);
         loss.backward();
         optimizer.step();
         return (loss.item<float>(), entropy.item<float>(), diversity.item<float>());
     }
 
-    private sealed class Step : ITrainingStep<AdaptationBatch>
+    /// <summary>
+    /// SHOT's information maximisation loss of <paramref name="logits"/> <c>(B, K)</c>: L_IM = mean_i H(p_i) −
+    /// w·H(mean_i p_i), with the two entropies (scalars) it is made of.
+    /// </summary>
+    internal static (Tensor Loss, Tensor Entropy, Tensor Diversity) InformationMaximisation(Tensor logits, double diversityWeight)
     {
-        private readonly AdaptationNetwork network;
-        private readonly Options options;
+        var entropy = Losses.Entropy.Mean(logits);
+        var mean = functional.softmax(logits, 1).mean([0]);                                // (K)
+        var diversity = -(mean * (mean + 1e-5).log()).sum();                               // SHOT's ε
+        return (entropy - diversityWeight * diversity, entropy, diversity);
+    }
 
-        public Step(AdaptationNetwork network, Options options)
+    private sealed class Step(AdaptationNetwork network, Options options) : SourceFreeStep(network, options)
+    {
+        protected override (double Loss, IReadOnlyDictionary<string, double> Extra) Adapt(Tensor targetInputs, OptimizerHelper optimizer)
         {
-            this.network = network;
-            this.options = options;
-            // AdaptationNetwork's field names are its state-dict keys: "head." is the hypothesis, frozen in phase 2.
-            var named = network.named_parameters().Where(p => p.parameter.requires_grad).ToArray();
-            var all = named.Select(p => p.parameter).ToArray();
-            var features = named.Where(p => !p.name.StartsWith("head.", StringComparison.Ordinal)).Select(p => p.parameter).ToArray();
-            Phases = [new TrainingPhase("source", [new ParameterGroupSpec(all)]), new TrainingPhase("adaptation", [new ParameterGroupSpec(features)])];
-        }
-
-        public IReadOnlyList<TrainingPhase> Phases { get; }
-
-        public void SetTraining(bool training) => network.train(training);
-
-        public StepOutcome Run(AdaptationBatch batch, StepContext context)
-        {
-            if (context.Progress >= options.SourceFraction)
-            {
-                var xt = batch.TargetInputs ?? throw new ArgumentException("SHOT-IM needs a target batch");
-                // Phase 2 is handed the target batch only: batch.Inputs and batch.Labels (the source) are not read.
-                var (loss, entropy, diversity) = AdaptStep(network, xt, context.Optimizers[1], options.DiversityWeight);
-                return new StepOutcome(loss, xt.shape[0], 0, new Dictionary<string, double>
-                {
-                    ["alignment"] = loss, ["entropy"] = entropy, ["diversity"] = diversity,
-                }) { Predictions = 0 };
-            }
-            var optimizer = context.Optimizers[0];
-            optimizer.zero_grad();
-            var logits = network.call(batch.Inputs);                                       // (B, K)
-            var ce = functional.cross_entropy(logits, batch.Labels, label_smoothing: options.LabelSmoothing);
-            double classification = ce.item<float>();
-            ce.backward();
-            optimizer.step();
-            return new StepOutcome(classification, batch.Inputs.shape[0], logits.argmax(1).eq(batch.Labels).sum().item<long>(),
-                new Dictionary<string, double> { ["classification"] = classification });
+            var (loss, entropy, diversity) = AdaptStep(Network, targetInputs, optimizer, options.DiversityWeight);
+            return (loss, new Dictionary<string, double> { ["alignment"] = loss, ["entropy"] = entropy, ["diversity"] = diversity });
         }
     }
 }
