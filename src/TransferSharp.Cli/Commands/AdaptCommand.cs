@@ -80,7 +80,29 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             if (AdaptationMethods.Find(Method) is null) return ValidationResult.Error($"--method '{Method}' is unknown (choose {AdaptationMethods.Names})");
             if (OptionValues.ParseEnum<ModelSelection>(Select) is null) return ValidationResult.Error($"--select '{Select}' is unknown (choose last, source-accuracy, entropy, im, snd, dev)");
             if (OptionValues.ParseEnum<AdaptationSchedule>(LambdaSchedule) is null) return ValidationResult.Error($"--lambda-schedule '{LambdaSchedule}' is unknown (choose ganin, constant)");
+            if (UnusedOption() is { } unused) return ValidationResult.Error(unused);
             return OptionNames.Check(this, ToExperiment().Validate());
+        }
+
+        /// <summary>An option the chosen method has no setting for (it would be silently ignored), as an error; null if none.</summary>
+        private string? UnusedOption()
+        {
+            var method = (AdaptationMethods.Find(Method) ?? AdaptationMethods.Default).DefaultOptions;
+            bool aligning = method is AdversarialOptions or WeightedAlignmentOptions;
+            var given = new (string Option, bool Given, bool Applies, string Methods)[]
+            {
+                ("--max-lambda", MaxLambda is not null, aligning, "dann, cdan, mmd, coral, mcc"),
+                ("--lambda-schedule", !string.Equals(LambdaSchedule.Trim(), "ganin", StringComparison.OrdinalIgnoreCase), aligning, "dann, cdan, mmd, coral, mcc"),
+                ("--warmup", Warmup is not null, aligning, "dann, cdan, mmd, coral, mcc"),
+                ("--entropy", Entropy is not null, aligning || method is Mcd.Options, "dann, cdan, mmd, coral, mcc, mcd"),
+                ("--discriminator-width", DiscriminatorWidth is not null, method is AdversarialOptions, "dann, cdan"),
+                ("--discriminator-layers", DiscriminatorLayers is not null, method is AdversarialOptions, "dann, cdan"),
+                ("--no-discriminator-bn", NoDiscriminatorBatchNorm, method is AdversarialOptions, "dann, cdan"),
+                ("--aligned-source-phase", AlignedSourcePhase, method is ShotIm.Options or Shot.Options, "shot-im, shot"),
+            };
+            return given.FirstOrDefault(g => g.Given && !g.Applies) is { Option: not null } u
+                ? $"{u.Option} applies to --method {u.Methods}, not to --method {method.Name}{(string.Equals(Method.Trim(), AdaptationMethods.Default.Name, StringComparison.OrdinalIgnoreCase) ? " (the default method; --method cdan was the default before)" : "")}"
+                : null;
         }
 
         public AdaptationExperimentOptions ToExperiment() => new() { Training = ToOptions(), Baseline = !NoBaseline, FeatureMapPoints = Tsne };
@@ -177,7 +199,7 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         AnsiConsole.Write(table);
         var s = report.Split;
         Tables.KeyValues("result", [
-            ("method", $"{method} ({m.Steps} steps of {options.BatchSize} + {options.BatchSize})"),
+            ("method", options.Method.Method.UsesTargetInputs ? $"{method} ({m.Steps} steps of {options.BatchSize} + {options.BatchSize})" : $"{method} ({m.Steps} steps of {options.BatchSize})"),
             ("target accuracy", m.TargetAccuracy is { } t ? $"{t:P2} ({s.TargetTest} held-out target examples)" : $"not measured: the target is unlabelled ({s.TargetTest} held-out target examples)"),
             ("source accuracy", $"{m.SourceAccuracy:P2} ({s.SourceValidation} held-out source examples)"),
             .. m.GainOverSourceOnly is { } gain ? [("source-only target accuracy", $"{m.SourceOnlyTargetAccuracy:P2} (gain {100 * gain:+0.00;-0.00} points)")] : Array.Empty<(string, string)>(),

@@ -8,7 +8,7 @@ namespace TransferSharp.DomainAdaptation;
 /// <summary>Settings of <see cref="AdaptationExperiment.Run"/>.</summary>
 public sealed record AdaptationExperimentOptions
 {
-    /// <summary>How the method (and the baseline) train. Default: CDAN at the library's defaults.</summary>
+    /// <summary>How the method (and the baseline) train. Default: the library's defaults (<see cref="AdaptationMethods.Default"/>).</summary>
     public AdaptationOptions Training { get; init; } = new();
 
     /// <summary>Also train the source-only baseline, under the same protocol, when the method reads the target (the
@@ -131,7 +131,7 @@ public sealed class AdaptationReport : IDisposable
 
     /// <summary>True when the method reads the target (an adaptation, not a baseline).</summary>
     [JsonIgnore]
-    public bool Adapts => Options.Method.Method.UsesTargetInputs;
+    public bool Adapts => Options.Method.Method.AdaptsToTarget;
     /// <summary>The trained network (the <see cref="SelectedEpoch"/>'s weights).</summary>
     [JsonIgnore]
     public AdaptationNetwork Network { get; }
@@ -185,7 +185,7 @@ public static class AdaptationExperiment
         AdaptationResult? baseline = null, result = null;
         try
         {
-            if (method.UsesTargetInputs && options.Baseline)
+            if (method.AdaptsToTarget && options.Baseline)
             {
                 Seeding.SeedEverything(training.Seed);
                 var model = ModelZoo.Create(spec);

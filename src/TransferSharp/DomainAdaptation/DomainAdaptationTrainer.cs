@@ -89,12 +89,11 @@ public sealed class DomainAdaptationTrainer
                 throw new ArgumentException("selection by source accuracy needs a source validation set");
             if (options.Select == ModelSelection.Dev && sourceValidation is null)
                 throw new ArgumentException("selection by DEV needs a source validation set");
-            // The validators score the first unlabelled target training examples; target labels are never read here.
-            var scored = options.ValidatorExamples == 0 ? null
-                : unlabelledTarget.Inputs.narrow(0, 0, Math.Min(options.ValidatorExamples, unlabelledTarget.Count));
-            // DEV's domain classifier: as many source training examples against them.
-            var sourceScored = options.ValidatorExamples == 0 ? null
-                : source.Inputs.narrow(0, 0, Math.Min(options.ValidatorExamples, source.Count));
+            // The validators score a seeded random sample of the unlabelled target training examples, not the first ones:
+            // a set stored class by class (the built-in MNIST family is) would give them one or two classes. Target
+            // labels are never read here. DEV's domain classifier: as many source training examples against them.
+            using var scored = options.ValidatorExamples == 0 ? null : Sample(unlabelledTarget.Inputs, options.ValidatorExamples, options.Seed);
+            using var sourceScored = options.ValidatorExamples == 0 ? null : Sample(source.Inputs, options.ValidatorExamples, options.Seed + 1);
             Dictionary<string, Tensor>? best = null;
             double? bestScore = null;
             int selected = 0;
@@ -142,6 +141,21 @@ public sealed class DomainAdaptationTrainer
         {
             (step as IDisposable)?.Dispose();
         }
+    }
+
+    /// <summary>At most <paramref name="count"/> rows of <paramref name="inputs"/> <c>(N, ...)</c>, drawn without replacement by a
+    /// seeded shuffle, in stored order.</summary>
+    internal static Tensor Sample(Tensor inputs, int count, int seed)
+    {
+        var rows = Enumerable.Range(0, (int)inputs.shape[0]).Select(i => (long)i).ToArray();
+        if (count < rows.Length)
+        {
+            new Random(seed).Shuffle(rows);
+            rows = rows[..count];
+            Array.Sort(rows);
+        }
+        using var index = tensor(rows);
+        return inputs.index_select(0, index);
     }
 
     private static void CheckData(IAdaptationMethod method, StagedModel model, Dataset source, Dataset target, Dataset? sourceValidation, Dataset? targetEvaluation)

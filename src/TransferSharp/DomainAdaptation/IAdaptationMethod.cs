@@ -28,6 +28,11 @@ public interface IAdaptationMethod
     /// <summary>True when every step also draws an unlabelled target batch (the aligning methods).</summary>
     bool UsesTargetInputs { get; }
 
+    /// <summary>True when the method reads the unlabelled target at all, in its steps (<see cref="UsesTargetInputs"/>)
+    /// or before target inference (AdaBN's target statistics): an adaptation, compared with the source-only baseline.
+    /// False for the baselines.</summary>
+    bool AdaptsToTarget { get; }
+
     /// <summary>True when the method trains on target labels (only the trained-on-target upper bound).</summary>
     bool UsesTargetLabels { get; }
 
@@ -82,6 +87,8 @@ public abstract class AdaptationMethod<TOptions> : IAdaptationMethod where TOpti
     public abstract string Description { get; }
     /// <inheritdoc />
     public abstract bool UsesTargetInputs { get; }
+    /// <inheritdoc />
+    public virtual bool AdaptsToTarget => UsesTargetInputs;
     /// <inheritdoc />
     public virtual bool UsesTargetLabels => false;
     /// <inheritdoc />

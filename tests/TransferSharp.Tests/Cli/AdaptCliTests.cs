@@ -9,9 +9,12 @@ public sealed class AdaptCliTests
     [InlineData("adapt --source mnist --target mnist-m --method gan", "--method 'gan' is unknown")]
     [InlineData("adapt --target mnist-m", "--source is required")]
     [InlineData("adapt --source mnist --target nowhere-data", "nowhere-data")]
-    [InlineData("adapt --source mnist --target mnist-m --max-lambda -1", "--max-lambda must be non-negative")]
+    [InlineData("adapt --source mnist --target mnist-m --method cdan --max-lambda -1", "--max-lambda must be non-negative")]
+    [InlineData("adapt --source mnist --target mnist-m --max-lambda 1", "--max-lambda applies to --method dann, cdan, mmd, coral, mcc, not to --method adabn")]
+    [InlineData("adapt --source mnist --target mnist-m --method shot-im --discriminator-width 32", "--discriminator-width applies to --method dann, cdan, not to --method shot-im")]
+    [InlineData("adapt --source mnist --target mnist-m --method cdan --aligned-source-phase", "--aligned-source-phase applies to --method shot-im, shot")]
     [InlineData("adapt --source mnist --target mnist-m --batch-size 1", "--batch-size must be at least 2")]
-    [InlineData("adapt --source mnist --target mnist-m --warmup 1", "--warmup must be in [0, 1)")]
+    [InlineData("adapt --source mnist --target mnist-m --method coral --warmup 1", "--warmup must be in [0, 1)")]
     [InlineData("adapt --source mnist --target mnist-m --tsne 100000", "--tsne must be at most 3000")]
     [InlineData("adapt --source mnist:0-4 --target mnist-m", "different classes")]
     [InlineData("adapt --source mnist --target mnist-m --tsne 2", "--tsne must be 0")]
@@ -33,9 +36,10 @@ public sealed class AdaptCliTests
     {
         using var dir = new TestData.TempFolder();
         var r = CliRunner.Run(dir.Path, "adapt", "--source", "mnist:0-2", "--target", "optdigits:0-2", "--epochs", "2",
-            "--steps-per-epoch", "3", "--batch-size", "16", "--tsne", "20", "--threads", "1", "--discriminator-width", "32");
+            "--steps-per-epoch", "3", "--batch-size", "16", "--tsne", "20", "--threads", "1");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("target accuracy", r.Stdout);
+        Assert.Contains("source-only target accuracy", r.Stdout);   // the default (AdaBN) is compared with source only too
         Assert.Contains("resized from 8x8 to 28x28", r.Stdout);
         var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
         foreach (var f in new[] { "metrics.json", "model.pt", "model.json", "tsne-before.png", "tsne-after.png", "curves.png" })
@@ -50,9 +54,23 @@ public sealed class AdaptCliTests
             foreach (var k in new[] { "target_entropy", "information_maximisation", "snd", "dev_risk" })
                 Assert.True(h.GetProperty(k).ValueKind == JsonValueKind.Number, $"history {k}: {h.GetProperty(k)}");
         Assert.Equal("transfersharp.adapt/1", json.RootElement.GetProperty("schema").GetString());
-        Assert.Equal("cdan", json.RootElement.GetProperty("method").GetString());
-        Assert.Equal("cdan", json.RootElement.GetProperty("options").GetProperty("method").GetProperty("name").GetString());
-        Assert.Equal(32, json.RootElement.GetProperty("options").GetProperty("method").GetProperty("discriminator_width").GetInt32());
+        Assert.Equal("adabn", json.RootElement.GetProperty("method").GetString());
+        Assert.Equal("adabn", json.RootElement.GetProperty("options").GetProperty("method").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public void Cdan_takes_its_discriminator_options_from_the_command_line()
+    {
+        using var dir = new TestData.TempFolder();
+        var r = CliRunner.Run(dir.Path, "adapt", "--source", "mnist:0-2", "--target", "optdigits:0-2", "--method", "cdan", "--epochs", "1",
+            "--steps-per-epoch", "3", "--batch-size", "16", "--tsne", "0", "--threads", "1", "--discriminator-width", "32", "--max-lambda", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("domain classifier accuracy", r.Stdout);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single(), "metrics.json")));
+        var method = json.RootElement.GetProperty("options").GetProperty("method");
+        Assert.Equal("cdan", method.GetProperty("name").GetString());
+        Assert.Equal(32, method.GetProperty("discriminator_width").GetInt32());
+        Assert.Equal(1, method.GetProperty("reversal_coefficient").GetDouble());
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class UnlabelledCliTests : IDisposable
     {
         using var dir = new TestData.TempFolder();
         var r = CliRunner.Run(dir.Path, "adapt", "--source", "mnist:0-1", "--target", Folder, "--size", "28", "--epochs", "2",
-            "--steps-per-epoch", "3", "--batch-size", "16", "--tsne", "10", "--threads", "1", "--discriminator-width", "32");
+            "--steps-per-epoch", "3", "--batch-size", "16", "--tsne", "10", "--threads", "1");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("not measured: the target is unlabelled", r.Stdout);
         Assert.DoesNotContain("NaN", r.Stdout);

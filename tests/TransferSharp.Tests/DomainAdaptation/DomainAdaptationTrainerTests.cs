@@ -180,10 +180,12 @@ public sealed class DomainAdaptationTrainerTests
     }
 
     [Fact]
-    public void The_default_method_is_cdan_and_dann_is_plain()
+    public void The_default_method_is_adabn_and_dann_is_plain()
     {
-        Assert.IsType<Cdan.Options>(new AdaptationOptions().Method);
-        Assert.Same(Cdan.Method, AdaptationMethods.Default);
+        Assert.IsType<AdaBn.Options>(new AdaptationOptions().Method);
+        Assert.Same(AdaBn.Method, AdaptationMethods.Default);
+        Assert.True(AdaBn.Method.AdaptsToTarget && !AdaBn.Method.UsesTargetInputs);   // compared with source only, draws no target batches
+        Assert.False(SourceOnly.Method.AdaptsToTarget || TargetOnly.Method.AdaptsToTarget);
         Assert.Same(Dann.Method, AdaptationMethods.Find("DANN"));
         Assert.Throws<ArgumentException>(() => Dann.Method.CreateStep(null!, new Cdan.Options()));
     }

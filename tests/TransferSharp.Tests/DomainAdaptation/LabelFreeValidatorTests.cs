@@ -52,6 +52,22 @@ public sealed class LabelFreeValidatorTests
         sourceOnly.Network.Dispose();
     }
 
+    [Fact]
+    public void The_validators_score_a_sample_of_every_part_of_a_target_stored_class_by_class()
+    {
+        // A target stored class by class (as the built-in MNIST family is): 100 of class 0, then 100 of class 1. Scoring
+        // the first 40 would see class 0 only, so the mean prediction would have no spread (IM <= 0); a random sample
+        // sees both classes, and a network that separates them scores IM near log 2 = 0.69.
+        using var blobs = TestData.Blobs(100, 2, 4, seed: 5);
+        using var sorted = blobs.Subset([.. Enumerable.Range(0, 100).Select(i => 2L * i), .. Enumerable.Range(0, 100).Select(i => 2L * i + 1)]);
+        using var source = TestData.Blobs(100, 2, 4, seed: 6);
+        Assert.Equal(0, sorted.Labels![..40].max().item<long>());
+        var (accuracy, result) = Run(Small with { Method = new SourceOnly.Options(), ValidatorExamples = 40 }, source, sorted, sorted);
+        Assert.True(accuracy > 0.9, $"accuracy {accuracy:P1}");
+        Assert.True(result.Final.InformationMaximisation > 0.4, $"IM {result.Final.InformationMaximisation:F3} (log 2 = 0.693)");
+        result.Network.Dispose();
+    }
+
     [Theory]
     [InlineData(ModelSelection.SourceAccuracy)]
     [InlineData(ModelSelection.Entropy)]

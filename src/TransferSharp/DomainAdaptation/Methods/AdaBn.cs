@@ -45,6 +45,8 @@ public sealed class AdaBn : AdaptationMethod<AdaBn.Options>
     public override string Description => "source only, then the batch-norm statistics recomputed on the target for target inference (AdaBN, Li et al. 2016)";
     /// <inheritdoc />
     public override bool UsesTargetInputs => false;
+    /// <inheritdoc />
+    public override bool AdaptsToTarget => true;   // its target statistics, recomputed before target inference
 
     /// <inheritdoc />
     protected override ITrainingStep<AdaptationBatch> CreateStep(AdaptationNetwork network, Options options) => new Step(network, options);
