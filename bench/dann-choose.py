@@ -60,3 +60,25 @@ for rule in rules:
     print(f"| {rule} | " + " | ".join(f"{m:.1f} ± {s:.1f} ({g:+.1f})" for m, s, g, _ in cells)
           + f" | {st.mean(c[0] for c in cells):.1f} | {sum(c[2] > 0 for c in cells)}/{len(cells)}"
           + f" | {min(c[2] for c in cells):+.1f} | {max(c[1] for c in cells):.1f} |")
+
+# Did it help? For every run of a method that reads the target, whether each score moved the same way as the target
+# accuracy when compared with the source-only run of the same pair and seed (what a user can check without target
+# labels: `transfer adapt` trains that baseline by default), and how many of the runs that lost to source only it flagged.
+print("\nDid the method help? A score's last-epoch change from the source-only run of the same pair and seed, read as "
+      "'helped' when the score prefers the method's run; agreement with the target accuracy, and the losing runs flagged.\n")
+print("| method | " + " | ".join(scores) + " |")
+print("|---|" + "---:|" * len(scores))
+for m in sorted({m for _, m, _ in runs} - {"source-only", "target-only"}):
+    cells = []
+    for name, score in scores.items():
+        agree = total = flagged = losses = 0
+        for (p, mm, s), (acc, h) in runs.items():
+            if mm != m or (p, "source-only", s) not in runs: continue
+            acc0, h0 = runs[(p, "source-only", s)]
+            a, b = score(h), score(h0)
+            if a != a or b != b: continue
+            helped, said = acc > acc0, a > b
+            total += 1; agree += helped == said
+            if not helped: losses += 1; flagged += not said
+        cells.append(f"{agree}/{total} agree, {flagged}/{losses} losses flagged" if total else "-")
+    print(f"| {m} | " + " | ".join(cells) + " |")

@@ -36,7 +36,7 @@ print("|---|---|" + "---:|" * len(pick))
 shortfall = {name: [] for name in pick}
 for raw, pair in [(r, p) for r in raws for p in sorted(os.listdir(r))]:
     if not os.path.isdir(f"{raw}/{pair}"): continue
-    for method in ["source-only", "cdan", "dann", "mmd", "coral", "mcd", "mcc", "shot-im", "adabn", "mean-teacher"]:
+    for method in ["source-only", "cdan", "dann", "dann-paper", "mmd", "coral", "mcd", "mcc", "shot-im", "shot-im-aligned", "adabn", "mean-teacher"]:
         runs = [json.load(open(f))["history"] for f in sorted(glob.glob(f"{raw}/{pair}/{method}/*/metrics.json"))]
         if not runs: continue
         cells = []
