@@ -204,10 +204,17 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
             ("source accuracy", $"{m.SourceAccuracy:P2} ({s.SourceValidation} held-out source examples)"),
             .. m.GainOverSourceOnly is { } gain ? [("source-only target accuracy", $"{m.SourceOnlyTargetAccuracy:P2} (gain {100 * gain:+0.00;-0.00} points)")] : Array.Empty<(string, string)>(),
             .. m.DomainAccuracy is { } d ? [("domain classifier accuracy", $"{d:P1} (last epoch; 50 % = fooled)")] : Array.Empty<(string, string)>(),
+            .. m.InformationMaximisationGain is { } im ? [("label-free check", ImCheck(im, options.Method.Method))] : Array.Empty<(string, string)>(),
             ("pictures", string.Join(", ", pictures.Select(p => Path.GetFileName(p.Png)))),
             ("run folder", run.Path)]);
         return 0;
     }
+
+    /// <summary>What the information maximisation score says about the gain, without target labels.</summary>
+    private static string ImCheck(double gain, IAdaptationMethod method) =>
+        $"information maximisation {gain:+0.000;-0.000} nats against source only: " + (method is ShotIm or Shot
+            ? $"{method.Name} maximises this score itself, so it says nothing here; compare seeds instead"
+            : gain > 0 ? "higher, as in most runs that gained (bench/dann.md)" : "not higher: the adaptation may have hurt");
 
     private static string Pct(double? v) => v is { } x && double.IsFinite(x) ? $"{x:P2}" : "-";
     private static string Num(double v, string f) => double.IsFinite(v) ? v.ToString(f, System.Globalization.CultureInfo.InvariantCulture) : "-";

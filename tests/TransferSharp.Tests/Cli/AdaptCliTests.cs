@@ -40,6 +40,7 @@ public sealed class AdaptCliTests
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("target accuracy", r.Stdout);
         Assert.Contains("source-only target accuracy", r.Stdout);   // the default (AdaBN) is compared with source only too
+        Assert.Contains("label-free check", r.Stdout);
         Assert.Contains("resized from 8x8 to 28x28", r.Stdout);
         var run = Directory.GetDirectories(Path.Combine(dir.Path, "runs")).Single();
         foreach (var f in new[] { "metrics.json", "model.pt", "model.json", "tsne-before.png", "tsne-after.png", "curves.png" })
@@ -48,6 +49,7 @@ public sealed class AdaptCliTests
         var m = json.RootElement.GetProperty("metrics");
         Assert.InRange(m.GetProperty("target_accuracy").GetDouble(), 0, 1);
         Assert.True(m.TryGetProperty("source_only_target_accuracy", out _));
+        Assert.Equal(JsonValueKind.Number, m.GetProperty("information_maximisation_gain").ValueKind);
         Assert.Equal(2, json.RootElement.GetProperty("history").GetArrayLength());
         Assert.Equal(2, json.RootElement.GetProperty("selected_epoch").GetInt32());
         foreach (var h in json.RootElement.GetProperty("history").EnumerateArray())

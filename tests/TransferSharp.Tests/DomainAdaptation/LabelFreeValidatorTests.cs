@@ -53,6 +53,27 @@ public sealed class LabelFreeValidatorTests
     }
 
     [Fact]
+    public void The_experiment_reports_the_information_maximisation_gain_over_source_only()
+    {
+        // MCC gains over source only on the shifted blobs (see the test above); the label-free check says so too, and is
+        // the kept epoch's score minus the baseline's last.
+        using var source = ShiftedBlobs(400, target: false, seed: 1);
+        using var target = ShiftedBlobs(400, target: true, seed: 2);
+        using var pair = DomainPair.Create(source, target, 0.2, seed: 0);
+        var options = new AdaptationExperimentOptions { Training = Small with { Method = new Mcc.Options() }, FeatureMapPoints = 0 };
+        using var report = AdaptationExperiment.Run(pair, new TransferSharp.Models.ModelSpec("mlp", [4], 2), options);
+        var m = report.Metrics;
+        Assert.True(m.GainOverSourceOnly > 0.1, $"accuracy gain {m.GainOverSourceOnly:P1}");
+        Assert.NotNull(m.InformationMaximisationGain);
+        Assert.True(m.InformationMaximisationGain > 0, $"IM gain {m.InformationMaximisationGain:F3}");
+        Assert.Equal(report.History[report.SelectedEpoch - 1].InformationMaximisation - report.SourceOnlyHistory![^1].InformationMaximisation,
+            m.InformationMaximisationGain!.Value, 9);
+        // Without a baseline there is nothing to compare with.
+        using var alone = AdaptationExperiment.Run(pair, new TransferSharp.Models.ModelSpec("mlp", [4], 2), options with { Baseline = false });
+        Assert.Null(alone.Metrics.InformationMaximisationGain);
+    }
+
+    [Fact]
     public void The_validators_score_a_sample_of_every_part_of_a_target_stored_class_by_class()
     {
         // A target stored class by class (as the built-in MNIST family is): 100 of class 0, then 100 of class 1. Scoring
