@@ -88,21 +88,24 @@ internal sealed class AdaptCommand : Command<AdaptCommand.Settings>
         private string? UnusedOption()
         {
             var method = (AdaptationMethods.Find(Method) ?? AdaptationMethods.Default).DefaultOptions;
-            bool aligning = method is AdversarialOptions or WeightedAlignmentOptions;
-            var given = new (string Option, bool Given, bool Applies, string Methods)[]
+            // Which settings each option sets: the option types ToOptions reads it into.
+            static bool Aligning(AdaptationMethodOptions o) => o is AdversarialOptions or WeightedAlignmentOptions;
+            var given = new (string Option, bool Given, Func<AdaptationMethodOptions, bool> Applies)[]
             {
-                ("--max-lambda", MaxLambda is not null, aligning, "dann, cdan, mmd, coral, mcc"),
-                ("--lambda-schedule", !string.Equals(LambdaSchedule.Trim(), "ganin", StringComparison.OrdinalIgnoreCase), aligning, "dann, cdan, mmd, coral, mcc"),
-                ("--warmup", Warmup is not null, aligning, "dann, cdan, mmd, coral, mcc"),
-                ("--entropy", Entropy is not null, aligning || method is Mcd.Options, "dann, cdan, mmd, coral, mcc, mcd"),
-                ("--discriminator-width", DiscriminatorWidth is not null, method is AdversarialOptions, "dann, cdan"),
-                ("--discriminator-layers", DiscriminatorLayers is not null, method is AdversarialOptions, "dann, cdan"),
-                ("--no-discriminator-bn", NoDiscriminatorBatchNorm, method is AdversarialOptions, "dann, cdan"),
-                ("--aligned-source-phase", AlignedSourcePhase, method is ShotIm.Options or Shot.Options, "shot-im, shot"),
+                ("--max-lambda", MaxLambda is not null, Aligning),
+                ("--lambda-schedule", !string.Equals(LambdaSchedule.Trim(), "ganin", StringComparison.OrdinalIgnoreCase), Aligning),
+                ("--warmup", Warmup is not null, Aligning),
+                ("--entropy", Entropy is not null, o => Aligning(o) || o is Mcd.Options),
+                ("--discriminator-width", DiscriminatorWidth is not null, o => o is AdversarialOptions),
+                ("--discriminator-layers", DiscriminatorLayers is not null, o => o is AdversarialOptions),
+                ("--no-discriminator-bn", NoDiscriminatorBatchNorm, o => o is AdversarialOptions),
+                ("--aligned-source-phase", AlignedSourcePhase, o => o is ShotIm.Options or Shot.Options),
             };
-            return given.FirstOrDefault(g => g.Given && !g.Applies) is { Option: not null } u
-                ? $"{u.Option} applies to --method {u.Methods}, not to --method {method.Name}{(string.Equals(Method.Trim(), AdaptationMethods.Default.Name, StringComparison.OrdinalIgnoreCase) ? " (the default method; --method cdan was the default before)" : "")}"
-                : null;
+            if (given.FirstOrDefault(g => g.Given && !g.Applies(method)) is not { Option: not null } unused) return null;
+            var methods = string.Join(", ", AdaptationMethods.All.Where(m => unused.Applies(m.DefaultOptions)).Select(m => m.Name));
+            bool isDefault = string.Equals(Method.Trim(), AdaptationMethods.Default.Name, StringComparison.OrdinalIgnoreCase);
+            return $"{unused.Option} applies to --method {methods}, not to --method {method.Name}" +
+                (isDefault ? " (the default method; --method cdan was the default before)" : "");
         }
 
         public AdaptationExperimentOptions ToExperiment() => new() { Training = ToOptions(), Baseline = !NoBaseline, FeatureMapPoints = Tsne };
